@@ -1,0 +1,330 @@
+import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr } from '@multiformats/multiaddr'
+import * as Digest from 'multiformats/hashes/digest'
+import { errorFromCode, SessionClosedError, TimeoutError } from '../src/errors.ts'
+import type { P2PChatNode } from '../src/node.ts'
+import { MAX_TRACKER_MESSAGE_BYTES, TRACKER_PROTOCOL } from '../src/protocol/constants.ts'
+import { lengthPrefixed } from '../src/protocol/frame.ts'
+import type { Delta, OnlinePeer, Snapshot } from '../src/protocol/pb/tracker.ts'
+import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+
+/** How long a request to the tracker may take before it fails with TIMEOUT. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
+/** Bytes buffered from the tracker before a frame completes: one maximal snapshot. */
+const READ_BUFFER_BYTES = MAX_TRACKER_MESSAGE_BYTES + 16
+
+export type LeaveReasonName = 'logout' | 'timeout' | 'disconnect' | 'replaced'
+
+const REASONS: Record<LeaveReason, LeaveReasonName> = {
+  [LeaveReason.LOGOUT]: 'logout',
+  [LeaveReason.TIMEOUT]: 'timeout',
+  [LeaveReason.DISCONNECT]: 'disconnect',
+  [LeaveReason.REPLACED]: 'replaced'
+}
+
+export type NoticeName = 'shutdown' | 'replaced' | 'evicted'
+
+const NOTICES: Record<NoticeKind, NoticeName> = {
+  [NoticeKind.SHUTDOWN]: 'shutdown',
+  [NoticeKind.REPLACED_BY_NEW_LOGIN]: 'replaced',
+  [NoticeKind.EVICTED]: 'evicted'
+}
+
+/** Someone online, as the tracker lists them. */
+export interface OnlineUser {
+  user: string
+  peerId: PeerId
+  /** Dialable addresses, each ending in /p2p/<peerId>. */
+  addrs: Multiaddr[]
+  /** Unix ms when they logged in. */
+  since: number
+}
+
+/** Event details, by event name. */
+export interface TrackerClientEventDetails {
+  /** The full list was (re)loaded from a snapshot. */
+  snapshot: { version: number; users: OnlineUser[] }
+  joined: OnlineUser
+  left: { user: string; reason: LeaveReasonName }
+  /** The tracker said something about this session (shutdown, replaced, evicted). */
+  notice: { kind: NoticeName; message: string }
+  /** The session stream ended, for whatever reason. */
+  closed: { error?: Error }
+  /** A delta arrived whose base is newer than ours: a snapshot is being fetched. */
+  gap: { have: number; base: number }
+}
+
+export type TrackerClientEvents = {
+  [K in keyof TrackerClientEventDetails]: CustomEvent<TrackerClientEventDetails[K]>
+}
+
+export interface TrackerClientInit {
+  /**
+   * Per-request timeout.
+   * @default 15_000
+   */
+  requestTimeoutMs?: number
+  /**
+   * Send heartbeats automatically at the interval the tracker announces.
+   * @default true
+   */
+  autoHeartbeat?: boolean
+}
+
+export function decodeOnlinePeer(entry: OnlinePeer): OnlineUser {
+  const peerId = peerIdFromMultihash(Digest.decode(entry.peerId))
+  const suffix = `/p2p/${peerId.toString()}`
+  return {
+    user: entry.username,
+    peerId,
+    addrs: entry.addrs.map(bytes => multiaddr(bytes).encapsulate(suffix)),
+    since: entry.since
+  }
+}
+
+/**
+ * A peer's session with the tracker: register, log in, keep the online list current from a snapshot
+ * plus versioned deltas (fetching a fresh snapshot on a gap), heartbeat at the announced interval.
+ */
+export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
+  readonly online = new Map<string, OnlineUser>()
+  version = -1
+  heartbeatMs = 0
+  username?: string
+  /** Addresses the tracker publishes for us. */
+  publishedAddrs: Multiaddr[] = []
+  /** Bytes of tracker frames received, by kind, for measurements. */
+  readonly received = { deltaFrames: 0, deltaBytes: 0, snapshotBytes: 0 }
+  readonly #stream: Stream
+  readonly #requestTimeoutMs: number
+  readonly #autoHeartbeat: boolean
+  readonly #pending = new Map<number, { resolve: (m: TrackerMessage) => void; reject: (e: Error) => void }>()
+  #nextId = 1
+  #heartbeatTimer?: ReturnType<typeof setInterval>
+  #resyncing = false
+  #closed = false
+
+  private constructor(stream: Stream, init: TrackerClientInit) {
+    super()
+    this.#stream = stream
+    this.#requestTimeoutMs = init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    this.#autoHeartbeat = init.autoHeartbeat ?? true
+  }
+
+  /** Open a session stream to the tracker at `addr` (which must end in /p2p/<tracker id>). */
+  static async connect(
+    node: P2PChatNode,
+    addr: Multiaddr | string,
+    init: TrackerClientInit & AbortOptions = {}
+  ): Promise<TrackerClient> {
+    const target = typeof addr === 'string' ? multiaddr(addr) : addr
+    const stream = await node.dialProtocol(target, TRACKER_PROTOCOL, {
+      signal: init.signal ?? AbortSignal.timeout(init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
+    })
+    return TrackerClient.fromStream(stream, init)
+  }
+
+  /** Run a session over a stream already negotiated for the tracker protocol. */
+  static fromStream(stream: Stream, init: TrackerClientInit = {}): TrackerClient {
+    const client = new TrackerClient(stream, init)
+    client.#readLoop().catch(() => {})
+    return client
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  async register(username: string, password: string, options?: AbortOptions): Promise<string> {
+    const reply = await this.request({ register: { username, password } }, options)
+    return reply.registered?.username ?? username
+  }
+
+  /** Log in, publishing `addrs` as where we listen. Resolves once the online list is loaded. */
+  async login(
+    username: string,
+    password: string,
+    addrs: Multiaddr[] = [],
+    options?: AbortOptions
+  ): Promise<void> {
+    const reply = await this.request(
+      { login: { username, password, addrs: addrs.map(a => a.bytes) } },
+      options
+    )
+    const loggedIn = reply.loggedIn
+    if (loggedIn === undefined) throw new SessionClosedError('the tracker did not confirm the login')
+    this.username = loggedIn.username
+    this.heartbeatMs = loggedIn.heartbeatMs
+    this.publishedAddrs = loggedIn.addrs.map(b => multiaddr(b))
+    this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
+    if (this.#autoHeartbeat && this.heartbeatMs > 0) {
+      this.#heartbeatTimer = setInterval(() => {
+        this.heartbeat().catch(() => {})
+      }, this.heartbeatMs)
+      this.#heartbeatTimer.unref?.()
+    }
+  }
+
+  async heartbeat(options?: AbortOptions): Promise<void> {
+    await this.request({ heartbeat: {} }, options)
+  }
+
+  /** Ask for a fresh snapshot (also done by itself on a version gap). */
+  async resync(options?: AbortOptions): Promise<void> {
+    const reply = await this.request({ snapshot: {} }, options)
+    if (reply.snapshot !== undefined) this.#applySnapshot(reply.snapshot)
+  }
+
+  async logout(options?: AbortOptions): Promise<void> {
+    try {
+      await this.request({ logout: {} }, options)
+    } finally {
+      this.close()
+    }
+  }
+
+  /** Send one request and wait for its reply; an error reply rejects with the typed error. */
+  async request(body: Omit<Partial<ClientMessage>, 'id'>, options?: AbortOptions): Promise<TrackerMessage> {
+    if (this.#closed) throw new SessionClosedError('the tracker session is closed')
+    const id = this.#nextId++
+    if (this.#nextId > 0xffff_fff0) this.#nextId = 1
+    const reply = new Promise<TrackerMessage>((resolve, reject) => this.#pending.set(id, { resolve, reject }))
+    const signal = options?.signal ?? AbortSignal.timeout(this.#requestTimeoutMs)
+    const onAbort = (): void => {
+      this.#pending.get(id)?.reject(new TimeoutError('the tracker did not answer in time'))
+      this.#pending.delete(id)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      this.sendRaw(lengthPrefixed(ClientMessage.encode({ id, ...body })))
+      const message = await reply
+      if (message.error !== undefined) {
+        throw errorFromCode(message.error.code, message.error.message, message.error.retryAfterMs)
+      }
+      return message
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Write bytes as they are, for tests that speak the protocol badly on purpose. */
+  sendRaw(bytes: Uint8Array): void {
+    this.#stream.send(bytes)
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#heartbeatTimer)
+    this.#stream.close().catch(err => this.#stream.abort(err))
+  }
+
+  /** Drop the connection without a goodbye, as a crash would. */
+  abort(): void {
+    this.#closed = true
+    clearInterval(this.#heartbeatTimer)
+    this.#stream.abort(new Error('aborted by client'))
+  }
+
+  async #readLoop(): Promise<void> {
+    const lp = lpStream(this.#stream, {
+      maxDataLength: MAX_TRACKER_MESSAGE_BYTES,
+      maxBufferSize: READ_BUFFER_BYTES
+    })
+    let error: Error | undefined
+    try {
+      while (true) {
+        const frame = await lp.read()
+        const message = TrackerMessage.decode(frame)
+        this.#onMessage(message, frame.byteLength)
+      }
+    } catch (err) {
+      error = err as Error
+    } finally {
+      this.#closed = true
+      clearInterval(this.#heartbeatTimer)
+      for (const { reject } of this.#pending.values()) {
+        reject(new SessionClosedError('the tracker session closed before answering'))
+      }
+      this.#pending.clear()
+      this.safeDispatchEvent('closed', { detail: { error } })
+    }
+  }
+
+  #onMessage(message: TrackerMessage, bytes: number): void {
+    if (message.id !== 0) {
+      const waiter = this.#pending.get(message.id)
+      this.#pending.delete(message.id)
+      if (message.snapshot !== undefined || message.loggedIn !== undefined)
+        this.received.snapshotBytes += bytes
+      waiter?.resolve(message)
+      return
+    }
+    if (message.delta !== undefined) {
+      this.received.deltaFrames++
+      this.received.deltaBytes += bytes
+      this.#applyDelta(message.delta)
+    } else if (message.notice !== undefined) {
+      this.safeDispatchEvent('notice', {
+        detail: { kind: NOTICES[message.notice.kind] ?? 'shutdown', message: message.notice.message }
+      })
+    } else if (message.error !== undefined) {
+      // An error not tied to a request (bad frame, login timeout): surface it as a notice-less close cause.
+      this.safeDispatchEvent('closed', {
+        detail: { error: errorFromCode(message.error.code, message.error.message) }
+      })
+    }
+  }
+
+  #applySnapshot(snapshot: Snapshot): void {
+    this.online.clear()
+    for (const entry of snapshot.peers) {
+      const user = decodeOnlinePeer(entry)
+      this.online.set(user.user, user)
+    }
+    this.version = snapshot.version
+    this.#resyncing = false
+    this.safeDispatchEvent('snapshot', {
+      detail: { version: this.version, users: [...this.online.values()] }
+    })
+  }
+
+  #applyDelta(delta: Delta): void {
+    if (this.version < 0 || this.#resyncing) return
+    if (delta.baseVersion > this.version) {
+      this.safeDispatchEvent('gap', { detail: { have: this.version, base: delta.baseVersion } })
+      this.#resyncing = true
+      this.#resyncWithRetry()
+      return
+    }
+    for (const event of delta.events) {
+      if (event.version <= this.version) continue
+      this.version = event.version
+      if (event.joined !== undefined) {
+        const user = decodeOnlinePeer(event.joined)
+        this.online.set(user.user, user)
+        this.safeDispatchEvent('joined', { detail: user })
+      } else if (event.left !== undefined) {
+        this.online.delete(event.left)
+        this.safeDispatchEvent('left', {
+          detail: { user: event.left, reason: REASONS[event.reason] ?? 'disconnect' }
+        })
+      }
+    }
+  }
+
+  #resyncWithRetry(attempt = 0): void {
+    this.resync().catch(err => {
+      if (this.#closed || attempt >= 5) {
+        this.#resyncing = false
+        return
+      }
+      const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? 500
+      setTimeout(() => this.#resyncWithRetry(attempt + 1), wait).unref?.()
+    })
+  }
+}

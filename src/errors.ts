@@ -1,0 +1,93 @@
+/**
+ * Error classes with stable codes. Tests and clients match on `code`, never on message text; every code
+ * is listed in docs/errors.md (test/unit/errors-doc.test.ts keeps the two in step).
+ */
+
+export class P2PChatError extends Error {
+  /** Stable machine-readable code, e.g. `AUTH_FAILED`. */
+  readonly code: string
+  /** For rate limits: how long until trying again makes sense. */
+  readonly retryAfterMs?: number
+
+  constructor(code: string, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.name = new.target.name
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs
+  }
+}
+
+/** Build a subclass whose code is fixed, so `new InvalidMessageError('…')` always carries `INVALID_MESSAGE`. */
+function withCode(code: string) {
+  return class extends P2PChatError {
+    static readonly code = code
+    constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+      super(code, message, options)
+    }
+  }
+}
+
+/** A frame that does not decode, or a message with no body or a body the receiver does not know. */
+export class InvalidMessageError extends withCode('INVALID_MESSAGE') {}
+/** A frame larger than the protocol allows; the stream is closed after the reply. */
+export class MessageTooLargeError extends withCode('MESSAGE_TOO_LARGE') {}
+/** A username that breaks the rules (length, characters). */
+export class InvalidUsernameError extends withCode('INVALID_USERNAME') {}
+/** A password that is too short or too long. */
+export class InvalidPasswordError extends withCode('INVALID_PASSWORD') {}
+/** Registration of a username that exists (compared case-insensitively). */
+export class UsernameTakenError extends withCode('USERNAME_TAKEN') {}
+/** Unknown user or wrong password: one error for both so accounts cannot be enumerated. */
+export class AuthFailedError extends withCode('AUTH_FAILED') {}
+/** Too many failed logins for this account; `retryAfterMs` says when to try again. */
+export class RateLimitedError extends withCode('RATE_LIMITED') {}
+/** The request needs a logged-in session. */
+export class NotLoggedInError extends withCode('NOT_LOGGED_IN') {}
+/** The session is already logged in; log out first. */
+export class AlreadyLoggedInError extends withCode('ALREADY_LOGGED_IN') {}
+/** A published address that is not a valid multiaddr, or too many of them. */
+export class InvalidAddressError extends withCode('INVALID_ADDRESS') {}
+/** The tracker is overloaded (too many password hashes queued); try again shortly. */
+export class BusyError extends withCode('BUSY') {}
+/** The session did not log in in time, or a request got no answer in time. */
+export class TimeoutError extends withCode('TIMEOUT') {}
+/** A data file exists but cannot be parsed; start-up stops rather than replace it with an empty one. */
+export class DataCorruptError extends withCode('DATA_CORRUPT') {}
+/** Another process holds the data directory's lock. */
+export class DataLockedError extends withCode('DATA_LOCKED') {}
+/** A command-line option or environment variable with a bad value. */
+export class InvalidOptionError extends withCode('INVALID_OPTION') {}
+/** The tracker closed the session (shutdown, replaced by a newer login, evicted). */
+export class SessionClosedError extends withCode('SESSION_CLOSED') {}
+/** An unexpected failure inside the service; the details are in its log. */
+export class InternalError extends withCode('INTERNAL') {}
+
+/** Every error class with a fixed code, for docs and tests. */
+export const ERROR_CLASSES = [
+  InvalidMessageError,
+  MessageTooLargeError,
+  InvalidUsernameError,
+  InvalidPasswordError,
+  UsernameTakenError,
+  AuthFailedError,
+  RateLimitedError,
+  NotLoggedInError,
+  AlreadyLoggedInError,
+  InvalidAddressError,
+  BusyError,
+  TimeoutError,
+  DataCorruptError,
+  DataLockedError,
+  InvalidOptionError,
+  SessionClosedError,
+  InternalError
+] as const
+
+export const ERROR_CODES: readonly string[] = ERROR_CLASSES.map(c => c.code)
+
+/** Rebuild a typed error from a code received over the wire; unknown codes keep their code. */
+export function errorFromCode(code: string, message: string, retryAfterMs?: number): P2PChatError {
+  const cls = ERROR_CLASSES.find(c => c.code === code)
+  const options = retryAfterMs ? { retryAfterMs } : undefined
+  return cls ? new cls(message, options) : new P2PChatError(code, message, options)
+}

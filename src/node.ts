@@ -1,0 +1,79 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import type { Identify } from '@libp2p/identify'
+import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { mplex } from '@libp2p/mplex'
+import type { Ping } from '@libp2p/ping'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import type { Libp2p } from 'libp2p'
+import { createLibp2p } from 'libp2p'
+
+export type MuxerName = 'yamux' | 'mplex'
+
+export type P2PChatNode = Libp2p<{ identify: Identify; ping: Ping }>
+
+/** Connection limits of a server: many peers, many of them arriving from one NAT or one test host. */
+export const SERVER_MAX_CONNECTIONS = 50_000
+/**
+ * js-libp2p's default refuses a host's 6th connection within one second; behind a NAT (or in a load
+ * test) thousands of peers share one address, so a server accepts this many per host per second.
+ */
+export const SERVER_INBOUND_CONNECTION_THRESHOLD = 10_000
+/** Handshakes (Noise + muxer negotiation) a server runs at once; more wait in the kernel's backlog. */
+export const SERVER_MAX_PENDING_CONNECTIONS = 512
+/** A peer talks to the tracker and to the people it chats with: a few hundred connections is plenty. */
+export const PEER_MAX_CONNECTIONS = 1_000
+
+export interface NodeInit {
+  /** The node's identity; its PeerId is what Noise proves to every remote. */
+  privateKey: PrivateKey
+  /**
+   * Multiaddrs to listen on.
+   * @default [] (dial only)
+   */
+  listen?: string[]
+  /**
+   * `server` raises the connection limits for a tracker.
+   * @default 'peer'
+   */
+  role?: 'server' | 'peer'
+  /**
+   * Stream muxers offered, in order of preference. mplex is deprecated upstream (no flow control) and
+   * kept second so mplex-only peers still interoperate.
+   * @default ['yamux', 'mplex']
+   */
+  muxers?: MuxerName[]
+}
+
+/** Build (not start) the libp2p node every p2pchat process runs: TCP, Noise, yamux then mplex, identify, ping. */
+export async function createNode(init: NodeInit): Promise<P2PChatNode> {
+  const server = init.role === 'server'
+  const muxers = init.muxers ?? ['yamux', 'mplex']
+  const streamMuxers = muxers.map(name =>
+    name === 'yamux'
+      ? // App heartbeats already prove liveness to the tracker; yamux pings would double that traffic.
+        yamux({ enableKeepAlive: !server })
+      : mplex()
+  )
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen ?? [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers,
+    connectionManager: server
+      ? {
+          maxConnections: SERVER_MAX_CONNECTIONS,
+          inboundConnectionThreshold: SERVER_INBOUND_CONNECTION_THRESHOLD,
+          maxIncomingPendingConnections: SERVER_MAX_PENDING_CONNECTIONS
+        }
+      : { maxConnections: PEER_MAX_CONNECTIONS },
+    services: {
+      // A server does not need to identify every client that connects; clients still identify it.
+      identify: identify({ runOnConnectionOpen: !server }),
+      ping: ping()
+    }
+  })
+}

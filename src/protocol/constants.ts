@@ -1,0 +1,65 @@
+/**
+ * Protocol ids, limits and timeouts shared by the tracker and the peers.
+ * Every number here is a named constant with the reason it has that value.
+ */
+
+export const PROTOCOL_PREFIX = 'p2pchat'
+
+/** The peer ↔ tracker session protocol: login, presence, heartbeats. */
+export const TRACKER_PROTOCOL = `/${PROTOCOL_PREFIX}/tracker/1.0.0`
+
+/** Direct peer ↔ peer chat. */
+export const CHAT_PROTOCOL = `/${PROTOCOL_PREFIX}/chat/1.0.0`
+
+/** Direct peer ↔ peer file transfer. */
+export const FILE_PROTOCOL = `/${PROTOCOL_PREFIX}/file/1.0.0`
+
+/** Largest client → tracker frame: a login with 16 addresses and a 1 KiB password fits in ~5 KiB. */
+export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024
+
+/**
+ * Largest tracker → client frame. A snapshot lists everyone online: 10,000 peers at ~100 bytes each is
+ * ~1 MB, so 16 MiB leaves room for ~150,000 peers before a snapshot is refused.
+ */
+export const MAX_TRACKER_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/** Usernames: 1–32 characters after NFC normalisation. */
+export const USERNAME_MIN_CHARS = 1
+export const USERNAME_MAX_CHARS = 32
+
+/** Passwords: at least 8 bytes (OWASP minimum); over 1024 bytes is refused before hashing (hash-DoS). */
+export const PASSWORD_MIN_BYTES = 8
+export const PASSWORD_MAX_BYTES = 1024
+
+/** A peer may publish at most this many listen addresses; more is noise and costs every subscriber. */
+export const MAX_PEER_ADDRS = 16
+
+/** One binary multiaddr longer than this is not a dialable transport address. */
+export const MAX_ADDR_BYTES = 256
+
+/** Default heartbeat interval the tracker announces. */
+export const DEFAULT_HEARTBEAT_MS = 10_000
+
+/** Lowest heartbeat interval a tracker accepts: below this heartbeats dominate the tracker's CPU. */
+export const MIN_HEARTBEAT_MS = 100
+
+/** A peer silent for this many heartbeat intervals is evicted as `timeout`. */
+export const HEARTBEAT_MISSES_BEFORE_EVICTION = 3
+
+/** Presence events are coalesced for up to this long so a burst costs one push per subscriber. */
+export const DEFAULT_PRESENCE_COALESCE_MS = 100
+
+/**
+ * A subscriber whose unsent backlog is above this is skipped for deltas; when it drains it sees a
+ * version gap and asks for a snapshot, so a slow reader costs bounded memory, never a growing queue.
+ */
+export const MAX_SUBSCRIBER_BACKLOG_BYTES = 1024 * 1024
+
+/** Tracker protocol streams a single connection may open at once (one session plus one in flight). */
+export const MAX_TRACKER_STREAMS_PER_CONNECTION = 2
+
+/** A connection must log in within this long after opening its session stream. */
+export const LOGIN_TIMEOUT_MS = 30_000
+
+/** Default TCP port of a tracker. */
+export const DEFAULT_TRACKER_PORT = 4001

@@ -1,0 +1,113 @@
+/**
+ * Simulated peers for benchmarks and end-to-end tests: one process runs --count libp2p nodes, each with
+ * its own Ed25519 identity and its own connection and session to the tracker. It prints JSON lines on
+ * stdout and takes JSON-line commands on stdin:
+ *   {"cmd":"report","user":"probe"}  → {"event":"report","user":"probe","seen":[unix ms, …],"missing":n}
+ *   {"cmd":"quit"}                   → logs every peer out and exits
+ */
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { TrackerClient } from '../../peer/tracker-client.ts'
+import type { MuxerName, P2PChatNode } from '../../src/node.ts'
+import { createNode } from '../../src/node.ts'
+
+const { values } = parseArgs({
+  options: {
+    tracker: { type: 'string' },
+    count: { type: 'string', default: '1' },
+    prefix: { type: 'string', default: 'sim' },
+    start: { type: 'string', default: '0' },
+    password: { type: 'string', default: 'sim-password-123' },
+    register: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '16' },
+    muxer: { type: 'string', default: 'yamux' },
+    listen: { type: 'boolean', default: false }
+  }
+})
+
+if (values.tracker === undefined) {
+  process.stderr.write('sim-peers: --tracker MULTIADDR is required\n')
+  process.exit(2)
+}
+const trackerAddr = values.tracker
+const count = Number(values.count)
+const start = Number(values.start)
+const concurrency = Number(values.concurrency)
+
+const emit = (obj: object): void => {
+  process.stdout.write(`${JSON.stringify(obj)}\n`)
+}
+const now = (): number => performance.timeOrigin + performance.now()
+
+interface Sim {
+  name: string
+  node: P2PChatNode
+  client: TrackerClient
+}
+const sims: Sim[] = []
+/** When each of our peers first saw each user join, by username. */
+const seen = new Map<string, number[]>()
+
+async function startOne(i: number): Promise<void> {
+  const name = `${values.prefix}${start + i}`
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    listen: values.listen ? ['/ip4/127.0.0.1/tcp/0'] : [],
+    muxers: [values.muxer as MuxerName]
+  })
+  await node.start()
+  const client = await TrackerClient.connect(node, trackerAddr, { requestTimeoutMs: 120_000 })
+  client.addEventListener('joined', evt => {
+    const t = now()
+    const list = seen.get(evt.detail.user)
+    if (list === undefined) seen.set(evt.detail.user, [t])
+    else list.push(t)
+  })
+  if (values.register) await client.register(name, values.password)
+  await client.login(name, values.password, node.getMultiaddrs())
+  sims.push({ name, node, client })
+}
+
+const began = now()
+let next = 0
+let failed = 0
+async function worker(): Promise<void> {
+  while (next < count) {
+    const i = next++
+    try {
+      await startOne(i)
+    } catch (err) {
+      failed++
+      emit({
+        event: 'error',
+        index: i,
+        code: (err as { code?: string }).code,
+        message: (err as Error).message
+      })
+    }
+    if (sims.length % 500 === 0 && sims.length > 0) emit({ event: 'progress', ready: sims.length })
+  }
+}
+await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
+emit({ event: 'ready', count: sims.length, failed, ms: Math.round(now() - began), pid: process.pid })
+
+createInterface({ input: process.stdin }).on('line', line => {
+  let cmd: { cmd?: string; user?: string }
+  try {
+    cmd = JSON.parse(line)
+  } catch {
+    emit({ event: 'error', message: 'not JSON' })
+    return
+  }
+  if (cmd.cmd === 'report' && typeof cmd.user === 'string') {
+    const times = seen.get(cmd.user) ?? []
+    emit({ event: 'report', user: cmd.user, seen: times, missing: sims.length - times.length })
+  } else if (cmd.cmd === 'quit') {
+    Promise.all(sims.map(s => s.node.stop()))
+      .catch(() => {})
+      .finally(() => process.exit(0))
+  } else {
+    emit({ event: 'error', message: `unknown command ${line}` })
+  }
+})

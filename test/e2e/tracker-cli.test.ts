@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { OnlineUser, TrackerClientEventDetails } from '../../peer/tracker-client.ts'
+import { DEFAULT_HEARTBEAT_MS } from '../../src/protocol/constants.ts'
+import { DEFAULT_SCRYPT_LOG_N } from '../../tracker/password-hash.ts'
+import type { Tracker } from '../../tracker/tracker.ts'
+import { connectPeer, nextEvent, tempDir } from '../fixtures/nodes.ts'
+import { CLI, SIM_PEERS, spawnScript } from '../fixtures/processes.ts'
+
+/** Start `p2pchat tracker` as a process and return it with the address it printed. */
+async function startTrackerProcess(extra: string[] = []) {
+  const dataDir = await tempDir()
+  const proc = spawnScript(CLI, [
+    'tracker',
+    '--listen',
+    '/ip4/127.0.0.1/tcp/0',
+    '--data',
+    dataDir,
+    '--http',
+    '127.0.0.1:0',
+    '--scrypt-log-n',
+    '10',
+    ...extra
+  ])
+  const addrLine = await proc.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l))
+  const statsLine = await proc.waitLine(l => l.startsWith('Stats: '))
+  await proc.waitLine(l => l.startsWith('Ready.'))
+  const addr = addrLine.trim()
+  const statsUrl = statsLine.split(/\s+/)[1]
+  // The test fixtures speak to a Tracker object; a process is reached by its address only.
+  const remote = { getMultiaddrs: () => [addr] } as unknown as Tracker
+  return { proc, addr, statsUrl, dataDir, remote }
+}
+
+describe('p2pchat CLI', () => {
+  it('prints its version and a help text whose defaults are the real ones', async () => {
+    const version = spawnScript(CLI, ['--version'])
+    expect((await version.exited).code).toBe(0)
+    expect(version.lines[0]).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version)
+    const help = spawnScript(CLI, ['tracker', '--help'])
+    expect((await help.exited).code).toBe(0)
+    const text = help.lines.join('\n')
+    for (const flag of ['--listen', '--data', '--http', '--heartbeat', '--coalesce', '--scrypt-log-n']) {
+      expect(text).toContain(flag)
+    }
+    expect(text).toContain(`default: ${DEFAULT_HEARTBEAT_MS / 1000}`)
+    expect(text).toContain(`default: ${DEFAULT_SCRYPT_LOG_N}`)
+  })
+
+  it('rejects bad options with exit code 2 and a clear message', async () => {
+    for (const args of [
+      ['tracker', '--heartbeat', 'soon'],
+      ['tracker', '--listen', 'not-an-addr'],
+      ['tracker', '--http', '8080'],
+      ['tracker', '--nope'],
+      ['bogus']
+    ]) {
+      const proc = spawnScript(CLI, args)
+      expect((await proc.exited).code).toBe(2)
+      expect(proc.stderr()).toMatch(/p2pchat: /)
+    }
+  })
+
+  it('serves peers, reports stats, and on SIGTERM tells them and exits 0 with accounts on disk', async () => {
+    const t = await startTrackerProcess()
+    const a = await connectPeer(t.remote, 'alice')
+    const stats = await (await fetch(t.statsUrl)).json()
+    expect(stats).toMatchObject({ online: 1, accounts: 1, logins: 1 })
+    const metrics = await (await fetch(t.statsUrl.replace('/stats', '/metrics'))).text()
+    expect(metrics).toMatch(/^p2pchat_online_peers 1$/m)
+    expect((await fetch(t.statsUrl.replace('/stats', '/nope'))).status).toBe(404)
+
+    const notice = nextEvent<TrackerClientEventDetails['notice']>(a.client, 'notice')
+    t.proc.child.kill('SIGTERM')
+    expect((await notice).kind).toBe('shutdown')
+    expect((await t.proc.exited).code).toBe(0)
+    expect(existsSync(join(t.dataDir, 'LOCK'))).toBe(false)
+    expect(JSON.parse(readFileSync(join(t.dataDir, 'accounts.json'), 'utf8')).accounts.alice.username).toBe(
+      'alice'
+    )
+  })
+
+  it('refuses a second tracker process on the same data directory', async () => {
+    const t = await startTrackerProcess()
+    const second = spawnScript(CLI, ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', t.dataDir])
+    expect((await second.exited).code).toBe(1)
+    expect(second.stderr()).toMatch(/in use by process \d+/)
+  })
+
+  it('evicts a peer whose process is paused, and everyone sees "timeout"', async () => {
+    const heartbeatS = 0.5
+    const t = await startTrackerProcess(['--heartbeat', String(heartbeatS), '--coalesce', '10'])
+    const watcher = await connectPeer(t.remote, 'watcher')
+    const joined = nextEvent<OnlineUser>(watcher.client, 'joined', u => u.user === 'sleepy0')
+    const sim = spawnScript(SIM_PEERS, [
+      '--tracker',
+      t.addr,
+      '--count',
+      '1',
+      '--prefix',
+      'sleepy',
+      '--register'
+    ])
+    await sim.waitLine(l => l.includes('"event":"ready"'))
+    await joined
+    const left = nextEvent<TrackerClientEventDetails['left']>(
+      watcher.client,
+      'left',
+      l => l.user === 'sleepy0',
+      10_000
+    )
+    const pausedAt = Date.now()
+    sim.child.kill('SIGSTOP')
+    expect(await left).toEqual({ user: 'sleepy0', reason: 'timeout' })
+    const elapsed = Date.now() - pausedAt
+    // Three missed intervals, measured from the last heartbeat (up to one interval before the pause).
+    expect(elapsed).toBeGreaterThanOrEqual(heartbeatS * 2 * 1000 - 100)
+    expect(elapsed).toBeLessThan(heartbeatS * 4 * 1000 + 1_000)
+    // The watcher, heartbeating all along, is still online.
+    const stats = await (await fetch(t.statsUrl)).json()
+    expect(stats).toMatchObject({ online: 1, evictions: 1 })
+  })
+})

@@ -1,0 +1,123 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { lpStream, streamPair } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { describe, expect, it } from 'vitest'
+import { TrackerClient } from '../../peer/tracker-client.ts'
+import { trackerFrame } from '../../src/protocol/frame.ts'
+import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
+import { ClientMessage, LeaveReason } from '../../src/protocol/pb/tracker.ts'
+import { nextEvent } from '../fixtures/nodes.ts'
+
+async function entry(username: string): Promise<OnlinePeer> {
+  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  return {
+    username,
+    peerId: peerId.toMultihash().bytes,
+    addrs: [multiaddr('/ip4/127.0.0.1/tcp/9').bytes],
+    since: 5
+  }
+}
+
+/** The client against a scripted tracker on the other end of an in-memory stream pair. */
+async function scripted() {
+  const [near, far] = await streamPair()
+  const client = TrackerClient.fromStream(near, { autoHeartbeat: false })
+  const lp = lpStream(far)
+  const next = async () => ClientMessage.decode(await lp.read({ signal: AbortSignal.timeout(5_000) }))
+  return { client, far, next, push: (frame: Uint8Array) => far.send(frame) }
+}
+
+describe('tracker client presence', () => {
+  it('applies deltas in order and ignores events it already has', async () => {
+    const t = await scripted()
+    const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])
+    const login = t.client.login('a', 'password1')
+    const req = await t.next()
+    t.push(
+      trackerFrame({
+        id: req.id,
+        loggedIn: {
+          username: 'a',
+          heartbeatMs: 1000,
+          addrs: [],
+          snapshot: { version: 2, peers: [a, b] },
+          trackerVersion: 'x'
+        }
+      })
+    )
+    await login
+    expect(t.client.online.get('a')!.addrs[0].toString()).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/9\/p2p\/12D3/)
+    // Base 1 overlaps the snapshot (version 2): event 2 is old news, event 3 is new.
+    const joined = nextEvent(t.client, 'joined')
+    t.push(
+      trackerFrame({
+        delta: {
+          baseVersion: 1,
+          events: [
+            { version: 2, joined: b, reason: LeaveReason.LOGOUT },
+            { version: 3, joined: c, reason: LeaveReason.LOGOUT }
+          ]
+        }
+      })
+    )
+    expect(await joined).toMatchObject({ user: 'c' })
+    const left = nextEvent(t.client, 'left')
+    t.push(
+      trackerFrame({
+        delta: { baseVersion: 3, events: [{ version: 4, left: 'b', reason: LeaveReason.TIMEOUT }] }
+      })
+    )
+    expect(await left).toEqual({ user: 'b', reason: 'timeout' })
+    expect([...t.client.online.keys()].sort()).toEqual(['a', 'c'])
+    expect(t.client.version).toBe(4)
+    t.client.close()
+  })
+
+  it('asks for a snapshot when a delta skips versions, and adopts it', async () => {
+    const t = await scripted()
+    const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])
+    const login = t.client.login('a', 'password1')
+    const req = await t.next()
+    t.push(
+      trackerFrame({
+        id: req.id,
+        loggedIn: {
+          username: 'a',
+          heartbeatMs: 1000,
+          addrs: [],
+          snapshot: { version: 1, peers: [a] },
+          trackerVersion: 'x'
+        }
+      })
+    )
+    await login
+    const gap = nextEvent(t.client, 'gap')
+    // Versions 2..4 never arrived; this delta starts at 5.
+    t.push(
+      trackerFrame({
+        delta: { baseVersion: 5, events: [{ version: 6, joined: c, reason: LeaveReason.LOGOUT }] }
+      })
+    )
+    expect(await gap).toEqual({ have: 1, base: 5 })
+    const resync = await t.next()
+    expect(resync.snapshot).toEqual({})
+    const snap = nextEvent(t.client, 'snapshot')
+    t.push(trackerFrame({ id: resync.id, snapshot: { version: 6, peers: [a, b, c] } }))
+    expect(((await snap) as { version: number }).version).toBe(6)
+    expect([...t.client.online.keys()].sort()).toEqual(['a', 'b', 'c'])
+    t.client.close()
+  })
+
+  it('turns an error reply into a typed error and fails requests when the stream ends', async () => {
+    const t = await scripted()
+    const login = t.client.login('a', 'password1')
+    const req = await t.next()
+    t.push(trackerFrame({ id: req.id, error: { code: 'RATE_LIMITED', message: 'wait', retryAfterMs: 1234 } }))
+    await expect(login).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1234 })
+    const hb = t.client.heartbeat()
+    await t.next()
+    await t.far.close()
+    await expect(hb).rejects.toMatchObject({ code: 'SESSION_CLOSED' })
+  })
+})

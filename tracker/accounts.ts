@@ -1,0 +1,146 @@
+import { join } from 'node:path'
+import type { Logger } from '@libp2p/interface'
+import { Low } from 'lowdb'
+import { AuthFailedError, RateLimitedError, UsernameTakenError } from '../src/errors.ts'
+import { DurableJSONFile } from '../src/storage/durable-json-file.ts'
+import { checkPassword, normalizeUsername, usernameKey } from '../src/usernames.ts'
+import { LoginThrottle } from './login-throttle.ts'
+import type { PasswordHash, PasswordHasher } from './password-hash.ts'
+
+/** File in the tracker's data directory holding the accounts. */
+export const ACCOUNTS_FILE_NAME = 'accounts.json'
+const SCHEMA_VERSION = 1
+
+export interface Account {
+  username: string
+  password: PasswordHash
+  createdAt: number
+}
+
+interface AccountsFile {
+  version: number
+  accounts: Record<string, Account>
+}
+
+function validateAccountsFile(data: unknown): AccountsFile {
+  const file = data as AccountsFile
+  if (typeof file !== 'object' || file === null || file.version !== SCHEMA_VERSION) {
+    throw new Error(`expected {"version": ${SCHEMA_VERSION}, "accounts": {…}}`)
+  }
+  if (typeof file.accounts !== 'object' || file.accounts === null || Array.isArray(file.accounts)) {
+    throw new Error('"accounts" must be an object')
+  }
+  for (const [key, account] of Object.entries(file.accounts)) {
+    const p = account?.password
+    if (
+      typeof account?.username !== 'string' ||
+      usernameKey(account.username) !== key ||
+      typeof p?.salt !== 'string' ||
+      typeof p.hash !== 'string' ||
+      !Number.isInteger(p.logN)
+    ) {
+      throw new Error(`account "${key}" is malformed`)
+    }
+  }
+  return file
+}
+
+export interface AccountStoreInit {
+  dataDir: string
+  hasher: PasswordHasher
+  log: Logger
+}
+
+/**
+ * Accounts in lowdb, written atomically and durably. Registration and login go through here, with
+ * the per-account login back-off and equal work for unknown users and wrong passwords.
+ */
+export class AccountStore {
+  readonly #db: Low<AccountsFile>
+  readonly #hasher: PasswordHasher
+  readonly #throttle = new LoginThrottle()
+  readonly #log: Logger
+  /** Keys being registered right now, so two racing registrations of one name cannot both win. */
+  readonly #registering = new Set<string>()
+
+  constructor(init: AccountStoreInit) {
+    const adapter = new DurableJSONFile<AccountsFile>(join(init.dataDir, ACCOUNTS_FILE_NAME), {
+      validate: validateAccountsFile
+    })
+    this.#db = new Low(adapter, { version: SCHEMA_VERSION, accounts: {} })
+    this.#hasher = init.hasher
+    this.#log = init.log
+  }
+
+  /** Read the file; throws `DataCorruptError` for a file that exists but is damaged. */
+  async open(): Promise<void> {
+    await this.#db.read()
+  }
+
+  get size(): number {
+    return Object.keys(this.#db.data.accounts).length
+  }
+
+  async register(usernameInput: string, password: string): Promise<Account> {
+    const username = normalizeUsername(usernameInput)
+    checkPassword(password)
+    const key = usernameKey(username)
+    if (this.#db.data.accounts[key] !== undefined || this.#registering.has(key)) {
+      throw new UsernameTakenError(`username "${username}" is taken`)
+    }
+    this.#registering.add(key)
+    try {
+      const hash = await this.#hasher.hash(password)
+      const account: Account = { username, password: hash, createdAt: Date.now() }
+      this.#db.data.accounts[key] = account
+      await this.#db.write()
+      this.#log('registered account %s', username)
+      return account
+    } finally {
+      this.#registering.delete(key)
+    }
+  }
+
+  /**
+   * Check a login. Unknown user and wrong password both throw `AuthFailedError` after the same work;
+   * an account in back-off throws `RateLimitedError` without hashing.
+   */
+  async authenticate(usernameInput: string, password: string): Promise<Account> {
+    checkPassword(password)
+    let key: string
+    try {
+      key = usernameKey(normalizeUsername(usernameInput))
+    } catch {
+      // A malformed name cannot exist; answer like any unknown user (same work) so nothing leaks.
+      key = ''
+    }
+    const wait = this.#throttle.retryAfter(key)
+    if (wait > 0) {
+      throw new RateLimitedError(
+        `too many failed logins for this account: try again in ${Math.ceil(wait / 1000)} s`,
+        {
+          retryAfterMs: wait
+        }
+      )
+    }
+    const account = key === '' ? undefined : this.#db.data.accounts[key]
+    const ok = await this.#hasher.verify(password, account?.password)
+    if (!ok || account === undefined) {
+      const backoff = this.#throttle.fail(key)
+      this.#log(
+        'failed login for %s (%d failures, back-off %d ms)',
+        key,
+        this.#throttle.failures(key),
+        backoff
+      )
+      throw new AuthFailedError('unknown user or wrong password')
+    }
+    this.#throttle.succeed(key)
+    return account
+  }
+
+  /** Wait for pending writes to reach the disk. */
+  async flush(): Promise<void> {
+    await this.#db.write()
+  }
+}

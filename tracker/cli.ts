@@ -1,0 +1,178 @@
+import { parseArgs } from 'node:util'
+import { fromEnv, parseHostPort, parseMultiaddrOption, parseNumberOption } from '../src/cli-options.ts'
+import { InvalidOptionError } from '../src/errors.ts'
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_PRESENCE_COALESCE_MS,
+  MIN_HEARTBEAT_MS
+} from '../src/protocol/constants.ts'
+import { VERSION } from '../src/version.ts'
+import { StatsServer } from './http-stats.ts'
+import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
+import { DEFAULT_DATA_DIR, DEFAULT_LISTEN, Tracker } from './tracker.ts'
+
+export const TRACKER_HELP = `Usage: p2pchat tracker [options]
+
+Run a p2pchat tracker: accounts, logins and the online list. Peers dial one of the
+addresses it prints, log in, and then talk to each other directly.
+
+Options (each falls back to the environment variable shown):
+  --listen MULTIADDR    where to listen; repeat for several          [P2PCHAT_LISTEN, comma-separated]
+                        default: ${DEFAULT_LISTEN.join(', ')}
+  --data DIR            identity, accounts and lock file               [P2PCHAT_DATA]
+                        default: ${DEFAULT_DATA_DIR}
+  --http HOST:PORT      serve GET /stats (JSON) and GET /metrics       [P2PCHAT_HTTP]
+                        (Prometheus); off unless given
+  --heartbeat SECONDS   heartbeat interval announced to peers; a peer  [P2PCHAT_HEARTBEAT]
+                        silent for 3 intervals is evicted
+                        default: ${DEFAULT_HEARTBEAT_MS / 1000}
+  --coalesce MS         presence events within this window go out as   [P2PCHAT_COALESCE_MS]
+                        one push; default: ${DEFAULT_PRESENCE_COALESCE_MS}
+  --scrypt-log-n N      password hash cost, log2 of scrypt's N; 17 is  [P2PCHAT_SCRYPT_LOG_N]
+                        OWASP's; lower only for labs and benchmarks
+                        default: ${DEFAULT_SCRYPT_LOG_N}
+  -h, --help            show this help
+
+Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
+`
+
+interface TrackerOptions {
+  listen: string[]
+  dataDir: string
+  http?: { host: string; port: number }
+  heartbeatMs: number
+  coalesceMs: number
+  scryptLogN: number
+}
+
+export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
+  let parsed: ReturnType<typeof parseTrackerArgv>
+  try {
+    parsed = parseTrackerArgv(argv)
+  } catch (err) {
+    throw new InvalidOptionError((err as Error).message)
+  }
+  const v = parsed.values
+  if (v.help) return 'help'
+  if (parsed.positionals.length > 0) {
+    throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"`)
+  }
+  const listenRaw =
+    v.listen ??
+    process.env.P2PCHAT_LISTEN?.split(',')
+      .map(s => s.trim())
+      .filter(Boolean)
+  const listen = (listenRaw?.length ? listenRaw : DEFAULT_LISTEN).map(a =>
+    parseMultiaddrOption('--listen', a)
+  )
+  const http = fromEnv(v.http, 'P2PCHAT_HTTP')
+  return {
+    listen,
+    dataDir: fromEnv(v.data, 'P2PCHAT_DATA') ?? DEFAULT_DATA_DIR,
+    http: http === undefined ? undefined : parseHostPort('--http', http),
+    heartbeatMs: Math.round(
+      parseNumberOption('--heartbeat', fromEnv(v.heartbeat, 'P2PCHAT_HEARTBEAT'), {
+        min: MIN_HEARTBEAT_MS / 1000,
+        max: 3600,
+        fallback: DEFAULT_HEARTBEAT_MS / 1000
+      }) * 1000
+    ),
+    coalesceMs: parseNumberOption('--coalesce', fromEnv(v.coalesce, 'P2PCHAT_COALESCE_MS'), {
+      min: 0,
+      max: 10_000,
+      fallback: DEFAULT_PRESENCE_COALESCE_MS
+    }),
+    scryptLogN: parseNumberOption('--scrypt-log-n', fromEnv(v['scrypt-log-n'], 'P2PCHAT_SCRYPT_LOG_N'), {
+      min: MIN_SCRYPT_LOG_N,
+      max: MAX_SCRYPT_LOG_N,
+      fallback: DEFAULT_SCRYPT_LOG_N
+    })
+  }
+}
+
+function parseTrackerArgv(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      listen: { type: 'string', multiple: true },
+      data: { type: 'string' },
+      http: { type: 'string' },
+      heartbeat: { type: 'string' },
+      coalesce: { type: 'string' },
+      'scrypt-log-n': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+}
+
+/** `p2pchat tracker`: run until SIGINT/SIGTERM. Returns the exit code. */
+export async function runTracker(argv: string[]): Promise<number> {
+  const options = parseTrackerArgs(argv)
+  if (options === 'help') {
+    process.stdout.write(TRACKER_HELP)
+    return 0
+  }
+  const tracker = new Tracker(options)
+  try {
+    await tracker.start()
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    const hint =
+      e.code === 'EADDRINUSE' || /EADDRINUSE/.test(e.message)
+        ? ' (the port is taken: stop the other process or choose another --listen)'
+        : ''
+    console.error(`p2pchat tracker: cannot start: ${e.message}${hint}`)
+    return 1
+  }
+  let stats: StatsServer | undefined
+  let statsUrl = ''
+  if (options.http !== undefined) {
+    stats = new StatsServer(tracker)
+    try {
+      const bound = await stats.listen(options.http.host, options.http.port)
+      const host = bound.host.includes(':') ? `[${bound.host}]` : bound.host
+      statsUrl = `http://${host}:${bound.port}`
+    } catch (err) {
+      console.error(
+        `p2pchat tracker: cannot serve --http ${options.http.host}:${options.http.port}: ${(err as Error).message}`
+      )
+      await tracker.stop()
+      return 1
+    }
+  }
+  const out = process.stdout
+  out.write(`p2pchat tracker ${VERSION} — PeerId ${tracker.peerId.toString()}\n`)
+  out.write('Peers should dial one of:\n')
+  for (const addr of tracker.getMultiaddrs()) out.write(`  ${addr.toString()}\n`)
+  out.write(
+    `Data: ${options.dataDir} (${tracker.accountCount} accounts); heartbeat ${options.heartbeatMs / 1000} s\n`
+  )
+  if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)
+  out.write('Ready. Ctrl-C to stop.\n')
+
+  return new Promise<number>(resolve => {
+    let stopping = false
+    const shutdown = (signal: string): void => {
+      if (stopping) {
+        console.error(`p2pchat tracker: ${signal} again, exiting without a clean shutdown`)
+        resolve(1)
+        return
+      }
+      stopping = true
+      console.error(`p2pchat tracker: ${signal}: telling peers and flushing data…`)
+      Promise.all([stats?.close(), tracker.stop()])
+        .then(() => {
+          console.error('p2pchat tracker: stopped')
+          resolve(0)
+        })
+        .catch(err => {
+          console.error(`p2pchat tracker: error while stopping: ${(err as Error).message}`)
+          resolve(1)
+        })
+    }
+    process.on('SIGINT', () => shutdown('SIGINT'))
+    process.on('SIGTERM', () => shutdown('SIGTERM'))
+  })
+}

@@ -1,0 +1,157 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer } from 'node:http'
+import { Counter, Gauge, Registry } from 'prom-client'
+import { VERSION } from '../src/version.ts'
+import type { Tracker } from './tracker.ts'
+
+/** Events/s is averaged over this many seconds. */
+export const EVENT_RATE_WINDOW_SECONDS = 10
+
+/** Counts events per second over a sliding window. */
+export class RateMeter {
+  readonly #buckets = new Array<number>(EVENT_RATE_WINDOW_SECONDS).fill(0)
+  #second = 0
+
+  mark(now = Date.now()): void {
+    this.#advance(now)
+    this.#buckets[this.#second % EVENT_RATE_WINDOW_SECONDS]++
+  }
+
+  perSecond(now = Date.now()): number {
+    this.#advance(now)
+    // The current second is partial; average over the full ones before it.
+    let sum = 0
+    for (let i = 1; i < EVENT_RATE_WINDOW_SECONDS; i++) {
+      sum += this.#buckets[(this.#second - i + EVENT_RATE_WINDOW_SECONDS * 2) % EVENT_RATE_WINDOW_SECONDS]
+    }
+    return sum / (EVENT_RATE_WINDOW_SECONDS - 1)
+  }
+
+  #advance(now: number): void {
+    const second = Math.floor(now / 1000)
+    if (this.#second === 0) this.#second = second
+    const steps = Math.min(second - this.#second, EVENT_RATE_WINDOW_SECONDS)
+    for (let i = 1; i <= steps; i++) this.#buckets[(this.#second + i) % EVENT_RATE_WINDOW_SECONDS] = 0
+    if (second > this.#second) this.#second = second
+  }
+}
+
+export interface TrackerStats {
+  version: string
+  peerId: string
+  online: number
+  accounts: number
+  uptimeSeconds: number
+  eventsPerSecond: number
+  presenceVersion: number
+  connections: number
+  logins: number
+  failedLogins: number
+  registrations: number
+  evictions: number
+  deltaBytesSent: number
+  deltaFramesSent: number
+  skippedPushes: number
+}
+
+/** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
+export class StatsServer {
+  readonly #tracker: Tracker
+  readonly #rate = new RateMeter()
+  readonly #registry = new Registry()
+  readonly #server: Server
+  readonly #onPresence: (e: { kind: string; reason?: unknown }) => void
+
+  constructor(tracker: Tracker) {
+    this.#tracker = tracker
+    const events = new Counter({
+      name: 'p2pchat_presence_events_total',
+      help: 'Presence events (joins and leaves)',
+      labelNames: ['kind'],
+      registers: [this.#registry]
+    })
+    this.#onPresence = e => {
+      this.#rate.mark()
+      events.inc({ kind: e.kind })
+    }
+    tracker.presenceListeners.add(this.#onPresence)
+    const gauge = (name: string, help: string, read: (s: TrackerStats) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.#registry],
+        collect() {
+          this.set(read(statsRef()))
+        }
+      })
+    }
+    const statsRef = (): TrackerStats => this.stats()
+    gauge('p2pchat_online_peers', 'Peers logged in now', s => s.online)
+    gauge('p2pchat_accounts', 'Registered accounts', s => s.accounts)
+    gauge('p2pchat_connections', 'Open libp2p connections', s => s.connections)
+    gauge('p2pchat_uptime_seconds', 'Seconds since the tracker started', s => s.uptimeSeconds)
+    gauge('p2pchat_logins_total', 'Successful logins since start', s => s.logins)
+    gauge('p2pchat_failed_logins_total', 'Failed logins since start', s => s.failedLogins)
+    gauge('p2pchat_evictions_total', 'Peers evicted for missing heartbeats', s => s.evictions)
+    gauge('p2pchat_delta_bytes_sent_total', 'Bytes of presence deltas pushed', s => s.deltaBytesSent)
+    this.#server = createServer((req, res) => this.#handle(req, res))
+  }
+
+  stats(): TrackerStats {
+    const t = this.#tracker
+    const p = t.presence.stats()
+    return {
+      version: VERSION,
+      peerId: t.node?.peerId.toString() ?? '',
+      online: p.online,
+      accounts: t.accountCount,
+      uptimeSeconds: Math.round((Date.now() - t.startedAt) / 1000),
+      eventsPerSecond: Math.round(this.#rate.perSecond() * 100) / 100,
+      presenceVersion: p.version,
+      connections: t.node?.getConnections().length ?? 0,
+      ...t.counters,
+      deltaBytesSent: p.deltaBytes,
+      deltaFramesSent: p.deltaFrames,
+      skippedPushes: p.skippedPushes
+    }
+  }
+
+  /** Listen on host:port; resolves with the bound address (port 0 picks one). */
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject)
+        const addr = this.#server.address()
+        if (addr === null || typeof addr === 'string') return reject(new Error('no TCP address'))
+        resolve({ host: addr.address, port: addr.port })
+      })
+    })
+  }
+
+  async close(): Promise<void> {
+    this.#tracker.presenceListeners.delete(this.#onPresence)
+    this.#server.closeAllConnections()
+    await new Promise<void>(resolve => this.#server.close(() => resolve()))
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0]
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n')
+      return
+    }
+    if (path === '/stats') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(this.stats())}\n`)
+      return
+    }
+    if (path === '/metrics') {
+      this.#registry
+        .metrics()
+        .then(text => res.writeHead(200, { 'content-type': this.#registry.contentType }).end(text))
+        .catch(err => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(err as Error).message}\n`))
+      return
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /stats or /metrics\n')
+  }
+}

@@ -1,0 +1,152 @@
+import { DEFAULT_PRESENCE_COALESCE_MS } from '../src/protocol/constants.ts'
+import { trackerFrame } from '../src/protocol/frame.ts'
+import type { OnlinePeer, PresenceEvent, Snapshot } from '../src/protocol/pb/tracker.ts'
+import { LeaveReason } from '../src/protocol/pb/tracker.ts'
+
+export { LeaveReason }
+
+/** A logged-in session as presence sees it. */
+export interface PresenceMember {
+  /** Username key (case-folded): one member per account. */
+  readonly key: string
+  /** PeerId as a string: one member per PeerId. */
+  readonly peerKey: string
+  /** What the others are told about this member. */
+  readonly entry: OnlinePeer
+  /** Push an encoded frame; returns false when it was skipped because the member is not reading. */
+  push(frame: Uint8Array): boolean
+}
+
+export interface PresenceInit {
+  /**
+   * Events within this window are sent as one delta per subscriber.
+   * @default DEFAULT_PRESENCE_COALESCE_MS (100 ms)
+   */
+  coalesceMs?: number
+}
+
+export interface PresenceStats {
+  version: number
+  online: number
+  events: number
+  deltaFrames: number
+  deltaBytes: number
+  skippedPushes: number
+}
+
+/**
+ * Who is online, with a version that counts every join and leave. Each event is queued; within the
+ * coalescing window they become one Delta, encoded once and pushed as the same bytes to every member:
+ * a join costs O(N) bytes for N subscribers, not the O(N²) of rebroadcasting the whole list.
+ */
+export class Presence {
+  readonly #members = new Map<string, PresenceMember>()
+  readonly #byPeer = new Map<string, PresenceMember>()
+  readonly #coalesceMs: number
+  #version = 0
+  #pending: PresenceEvent[] = []
+  #pendingBase = 0
+  #timer: ReturnType<typeof setTimeout> | null = null
+  readonly #stats = { events: 0, deltaFrames: 0, deltaBytes: 0, skippedPushes: 0 }
+  /** Called once per event, for metrics. */
+  onEvent?: (event: PresenceEvent) => void
+
+  constructor(init: PresenceInit = {}) {
+    this.#coalesceMs = init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS
+  }
+
+  get version(): number {
+    return this.#version
+  }
+
+  get size(): number {
+    return this.#members.size
+  }
+
+  byKey(key: string): PresenceMember | undefined {
+    return this.#members.get(key)
+  }
+
+  byPeer(peerKey: string): PresenceMember | undefined {
+    return this.#byPeer.get(peerKey)
+  }
+
+  isCurrent(member: PresenceMember): boolean {
+    return this.#members.get(member.key) === member
+  }
+
+  members(): IterableIterator<PresenceMember> {
+    return this.#members.values()
+  }
+
+  /** Add a member; the caller has already removed any session it replaces. Returns the new version. */
+  join(member: PresenceMember): number {
+    if (this.#members.has(member.key) || this.#byPeer.has(member.peerKey)) {
+      throw new Error(`presence already holds ${member.key} or its PeerId`)
+    }
+    this.#members.set(member.key, member)
+    this.#byPeer.set(member.peerKey, member)
+    return this.#record({ version: 0, joined: member.entry, reason: LeaveReason.LOGOUT })
+  }
+
+  /** Remove a member if it is the current one for its account; returns whether it was. */
+  leave(member: PresenceMember, reason: LeaveReason): boolean {
+    if (!this.isCurrent(member)) return false
+    this.#members.delete(member.key)
+    this.#byPeer.delete(member.peerKey)
+    this.#record({ version: 0, left: member.entry.username, reason })
+    return true
+  }
+
+  snapshot(): Snapshot {
+    const peers: OnlinePeer[] = []
+    for (const member of this.#members.values()) peers.push(member.entry)
+    return { version: this.#version, peers }
+  }
+
+  /** Send what is queued now instead of at the end of the window. */
+  flush(): void {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer)
+      this.#timer = null
+    }
+    if (this.#pending.length === 0) return
+    const frame = trackerFrame({ delta: { baseVersion: this.#pendingBase, events: this.#pending } })
+    this.#pending = []
+    for (const member of this.#members.values()) {
+      if (member.push(frame)) {
+        this.#stats.deltaFrames++
+        this.#stats.deltaBytes += frame.byteLength
+      } else {
+        this.#stats.skippedPushes++
+      }
+    }
+  }
+
+  stats(): PresenceStats {
+    return { version: this.#version, online: this.#members.size, ...this.#stats }
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+    this.#pending = []
+  }
+
+  #record(event: PresenceEvent): number {
+    if (this.#pending.length === 0) this.#pendingBase = this.#version
+    this.#version++
+    event.version = this.#version
+    this.#pending.push(event)
+    this.#stats.events++
+    this.onEvent?.(event)
+    if (this.#timer === null) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null
+        this.flush()
+      }, this.#coalesceMs)
+      this.#timer.unref?.()
+    }
+    return this.#version
+  }
+}

@@ -1,0 +1,212 @@
+import type { Connection, Logger, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import {
+  AlreadyLoggedInError,
+  InternalError,
+  InvalidMessageError,
+  MessageTooLargeError,
+  NotLoggedInError,
+  P2PChatError,
+  RateLimitedError,
+  TimeoutError
+} from '../src/errors.ts'
+import {
+  LOGIN_TIMEOUT_MS,
+  MAX_CLIENT_MESSAGE_BYTES,
+  MAX_SUBSCRIBER_BACKLOG_BYTES
+} from '../src/protocol/constants.ts'
+import { trackerFrame } from '../src/protocol/frame.ts'
+import type { OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
+import type { PresenceMember } from './presence.ts'
+import { LeaveReason } from './presence.ts'
+
+/** One snapshot request per session per this long; each costs an encode of the whole list. */
+export const SNAPSHOT_REQUEST_INTERVAL_MS = 1_000
+/** Bytes the session stream buffers before a frame is complete; above this the sender is flooding. */
+export const SESSION_READ_BUFFER_BYTES = 64 * 1024
+
+/** What a session needs from its tracker. */
+export interface SessionHost {
+  readonly log: Logger
+  register(username: string, password: string): Promise<string>
+  login(
+    session: Session,
+    username: string,
+    password: string,
+    addrs: Uint8Array[]
+  ): Promise<TrackerMessage['loggedIn']>
+  heartbeat(session: Session): void
+  logout(session: Session, reason: LeaveReason): void
+  snapshot(): TrackerMessage['snapshot']
+}
+
+/**
+ * One peer's session stream. Reads are bounded and sequential; a bad frame gets an error reply and the
+ * session carries on, a frame that breaks the framing (too long) gets a reply and the stream is closed.
+ */
+export class Session implements PresenceMember {
+  readonly stream: Stream
+  readonly connection: Connection
+  readonly peerKey: string
+  key = ''
+  entry: OnlinePeer = { username: '', peerId: new Uint8Array(), addrs: [], since: 0 }
+  loggedIn = false
+  /** When the last heartbeat (or the login) arrived, Unix ms. */
+  lastSeen = 0
+  closed = false
+  readonly #host: SessionHost
+  readonly #log: Logger
+  #lastSnapshotRequest = 0
+
+  constructor(host: SessionHost, stream: Stream, connection: Connection) {
+    this.#host = host
+    this.stream = stream
+    this.connection = connection
+    this.peerKey = connection.remotePeer.toString()
+    this.#log = host.log.newScope(this.peerKey.slice(-8))
+  }
+
+  get username(): string {
+    return this.entry.username
+  }
+
+  push(frame: Uint8Array): boolean {
+    if (this.closed || this.stream.writeStatus !== 'writable') return false
+    // A subscriber that is not reading is skipped; it will see the gap and resync once it drains.
+    if (this.stream.writeBufferLength > MAX_SUBSCRIBER_BACKLOG_BYTES) return false
+    this.stream.send(frame)
+    return true
+  }
+
+  reply(id: number, message: Partial<TrackerMessage>): void {
+    this.push(trackerFrame({ ...message, id }))
+  }
+
+  replyError(id: number, err: unknown): void {
+    const e =
+      err instanceof P2PChatError
+        ? err
+        : new InternalError('the tracker failed to handle this request', { cause: err })
+    if (!(err instanceof P2PChatError)) this.#log.error('request %d failed: %e', id, err)
+    this.reply(id, { error: { code: e.code, message: e.message, retryAfterMs: e.retryAfterMs ?? 0 } })
+  }
+
+  /** Tell the peer why, then close the stream. */
+  notifyAndClose(kind: NoticeKind, message: string): void {
+    this.push(trackerFrame({ notice: { kind, message } }))
+    this.close()
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.stream.close().catch(err => this.stream.abort(err))
+  }
+
+  /** Serve the stream until it ends. */
+  async run(): Promise<void> {
+    const lp = lpStream(this.stream, {
+      maxDataLength: MAX_CLIENT_MESSAGE_BYTES,
+      maxBufferSize: SESSION_READ_BUFFER_BYTES
+    })
+    const loginTimer = setTimeout(() => {
+      if (!this.loggedIn && !this.closed) {
+        this.replyError(0, new TimeoutError(`no login within ${LOGIN_TIMEOUT_MS / 1000} s`))
+        this.close()
+      }
+    }, LOGIN_TIMEOUT_MS)
+    loginTimer.unref?.()
+    try {
+      while (!this.closed) {
+        let frame: Uint8Array
+        try {
+          frame = (await lp.read()).subarray()
+        } catch (err) {
+          this.#readFailed(err)
+          return
+        }
+        let message: ClientMessage
+        try {
+          message = ClientMessage.decode(frame)
+        } catch (err) {
+          this.#log('undecodable frame of %d bytes: %s', frame.byteLength, (err as Error).message)
+          this.replyError(0, new InvalidMessageError(`frame does not decode: ${(err as Error).message}`))
+          continue
+        }
+        try {
+          await this.#dispatch(message)
+        } catch (err) {
+          this.replyError(message.id, err)
+        }
+      }
+    } finally {
+      clearTimeout(loginTimer)
+      this.closed = true
+      if (this.loggedIn) this.#host.logout(this, LeaveReason.DISCONNECT)
+    }
+  }
+
+  #readFailed(err: unknown): void {
+    const name = (err as Error)?.name
+    if (
+      name === 'InvalidDataLengthError' ||
+      name === 'InvalidDataLengthLengthError' ||
+      name === 'InvalidMessageLengthError'
+    ) {
+      this.#log('oversized frame: %s', (err as Error).message)
+      this.replyError(
+        0,
+        new MessageTooLargeError(
+          `frames are limited to ${MAX_CLIENT_MESSAGE_BYTES} bytes: closing this stream`
+        )
+      )
+      this.close()
+      return
+    }
+    if (name === 'StreamBufferError') {
+      this.#log('read buffer overflow: %s', (err as Error).message)
+    }
+    // EOF, reset or connection loss: the session simply ends.
+    this.close()
+  }
+
+  async #dispatch(message: ClientMessage): Promise<void> {
+    const { id } = message
+    if (message.heartbeat !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before sending heartbeats')
+      this.#host.heartbeat(this)
+      this.reply(id, { ack: {} })
+      return
+    }
+    if (message.register !== undefined) {
+      const username = await this.#host.register(message.register.username, message.register.password)
+      this.reply(id, { registered: { username } })
+      return
+    }
+    if (message.login !== undefined) {
+      if (this.loggedIn) throw new AlreadyLoggedInError(`already logged in as ${this.username}`)
+      const { username, password, addrs } = message.login
+      const loggedIn = await this.#host.login(this, username, password, addrs)
+      if (loggedIn !== undefined) this.reply(id, { loggedIn })
+      return
+    }
+    if (message.snapshot !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before asking for the online list')
+      const now = Date.now()
+      const wait = this.#lastSnapshotRequest + SNAPSHOT_REQUEST_INTERVAL_MS - now
+      if (wait > 0) throw new RateLimitedError('one snapshot per second', { retryAfterMs: wait })
+      this.#lastSnapshotRequest = now
+      this.reply(id, { snapshot: this.#host.snapshot() })
+      return
+    }
+    if (message.logout !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('not logged in')
+      this.#host.logout(this, LeaveReason.LOGOUT)
+      this.reply(id, { ack: {} })
+      this.close()
+      return
+    }
+    throw new InvalidMessageError('message has no known body (register, login, heartbeat, logout, snapshot)')
+  }
+}

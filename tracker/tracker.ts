@@ -1,0 +1,297 @@
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { loadOrCreateIdentity } from '../src/identity.ts'
+import type { MuxerName, P2PChatNode } from '../src/node.ts'
+import { createNode } from '../src/node.ts'
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_PRESENCE_COALESCE_MS,
+  DEFAULT_TRACKER_PORT,
+  HEARTBEAT_MISSES_BEFORE_EVICTION,
+  MAX_TRACKER_STREAMS_PER_CONNECTION,
+  TRACKER_PROTOCOL
+} from '../src/protocol/constants.ts'
+import type { TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import { NoticeKind } from '../src/protocol/pb/tracker.ts'
+import type { DirLock } from '../src/storage/dir-lock.ts'
+import { lockDataDir } from '../src/storage/dir-lock.ts'
+import { usernameKey } from '../src/usernames.ts'
+import { VERSION } from '../src/version.ts'
+import { AccountStore } from './accounts.ts'
+import { publishedAddrs } from './addresses.ts'
+import { Liveness } from './liveness.ts'
+import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
+import { LeaveReason, Presence } from './presence.ts'
+import { Session } from './session.ts'
+
+export const DEFAULT_LISTEN = [`/ip4/0.0.0.0/tcp/${DEFAULT_TRACKER_PORT}`]
+export const DEFAULT_DATA_DIR = './data'
+
+export interface TrackerInit {
+  /**
+   * Directory for the identity key, the accounts file and the lock.
+   * @default './data'
+   */
+  dataDir?: string
+  /**
+   * Multiaddrs to listen on.
+   * @default ['/ip4/0.0.0.0/tcp/4001']
+   */
+  listen?: string[]
+  /**
+   * Heartbeat interval announced to peers, in ms; a peer silent for 3 intervals is evicted.
+   * @default 10_000
+   */
+  heartbeatMs?: number
+  /**
+   * Presence events within this window go out as one delta.
+   * @default 100
+   */
+  coalesceMs?: number
+  /**
+   * log2 of scrypt's N for new password hashes. 17 is OWASP's recommendation; lower only for labs.
+   * @default 17
+   */
+  scryptLogN?: number
+  /**
+   * Stream muxers offered.
+   * @default ['yamux', 'mplex']
+   */
+  muxers?: MuxerName[]
+}
+
+export interface TrackerCounters {
+  logins: number
+  failedLogins: number
+  registrations: number
+  evictions: number
+}
+
+export interface TrackerEvents {
+  /** A presence event happened (join or leave), for metrics. */
+  presence: { kind: 'joined' | 'left'; username: string; reason?: LeaveReason }
+}
+
+const REASON_NAMES: Record<LeaveReason, string> = {
+  [LeaveReason.LOGOUT]: 'logout',
+  [LeaveReason.TIMEOUT]: 'timeout',
+  [LeaveReason.DISCONNECT]: 'disconnect',
+  [LeaveReason.REPLACED]: 'replaced'
+}
+
+export function leaveReasonName(reason: LeaveReason): string {
+  return REASON_NAMES[reason] ?? 'unknown'
+}
+
+/**
+ * The tracker: accounts, logins bound to Noise-authenticated PeerIds, pushed presence, eviction.
+ * `start()` opens the data directory (locked, identity, accounts) and listens; `stop()` tells every
+ * peer it is going away, flushes storage and releases the directory.
+ */
+export class Tracker {
+  readonly log: Logger
+  readonly dataDir: string
+  readonly heartbeatMs: number
+  readonly startedAt = Date.now()
+  readonly presence: Presence
+  node?: P2PChatNode
+  readonly #init: TrackerInit
+  readonly #liveness = new Liveness<Session>()
+  readonly #sessions = new Set<Session>()
+  #accounts?: AccountStore
+  #lock?: DirLock
+  #sweepTimer?: ReturnType<typeof setInterval>
+  #stopping = false
+  readonly #counters: TrackerCounters = { logins: 0, failedLogins: 0, registrations: 0, evictions: 0 }
+  /** Listeners for presence events (metrics, stats). */
+  readonly presenceListeners = new Set<(event: TrackerEvents['presence']) => void>()
+
+  constructor(init: TrackerInit = {}) {
+    this.#init = init
+    this.dataDir = init.dataDir ?? DEFAULT_DATA_DIR
+    this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
+    this.log = logger('p2pchat:tracker')
+    this.presence = new Presence({ coalesceMs: init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS })
+    this.presence.onEvent = event => {
+      const detail = event.joined
+        ? { kind: 'joined' as const, username: event.joined.username }
+        : { kind: 'left' as const, username: event.left ?? '', reason: event.reason }
+      for (const listener of this.presenceListeners) listener(detail)
+    }
+  }
+
+  get peerId(): PeerId {
+    if (this.node === undefined) throw new Error('tracker is not started')
+    return this.node.peerId
+  }
+
+  /** Addresses peers should dial, each ending in /p2p/<tracker id>. */
+  getMultiaddrs(): Multiaddr[] {
+    return this.node?.getMultiaddrs() ?? []
+  }
+
+  get accountCount(): number {
+    return this.#accounts?.size ?? 0
+  }
+
+  get counters(): Readonly<TrackerCounters> {
+    return this.#counters
+  }
+
+  async start(): Promise<void> {
+    this.#lock = lockDataDir(this.dataDir)
+    try {
+      const privateKey = await loadOrCreateIdentity(this.dataDir)
+      const accounts = new AccountStore({
+        dataDir: this.dataDir,
+        hasher: new PasswordHasher(this.#init.scryptLogN ?? DEFAULT_SCRYPT_LOG_N),
+        log: this.log.newScope('accounts')
+      })
+      await accounts.open()
+      this.#accounts = accounts
+      this.node = await createNode({
+        privateKey,
+        listen: this.#init.listen ?? DEFAULT_LISTEN,
+        role: 'server',
+        muxers: this.#init.muxers
+      })
+      await this.node.handle(TRACKER_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+        maxInboundStreams: MAX_TRACKER_STREAMS_PER_CONNECTION,
+        maxOutboundStreams: 1
+      })
+      await this.node.start()
+    } catch (err) {
+      await Promise.resolve(this.node?.stop()).catch(() => {})
+      this.#lock.release()
+      throw err
+    }
+    // Sweeping four times per interval evicts a silent peer within 3¼ intervals.
+    this.#sweepTimer = setInterval(() => this.sweep(), Math.max(25, Math.floor(this.heartbeatMs / 4)))
+    this.#sweepTimer.unref?.()
+    this.log('tracker %p listening on %s', this.node.peerId, this.getMultiaddrs().join(', '))
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping) return
+    this.#stopping = true
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer)
+    this.presence.flush()
+    for (const session of this.#sessions) {
+      session.notifyAndClose(NoticeKind.SHUTDOWN, 'the tracker is shutting down')
+    }
+    this.presence.stop()
+    try {
+      await this.#accounts?.flush()
+      await this.node?.stop()
+    } finally {
+      this.#lock?.release()
+    }
+  }
+
+  /** Evict sessions that missed too many heartbeats. Cost: O(evicted + 1). */
+  sweep(now = Date.now()): void {
+    const deadline = now - this.heartbeatMs * HEARTBEAT_MISSES_BEFORE_EVICTION
+    for (const session of this.#liveness.expire(deadline)) {
+      this.#counters.evictions++
+      this.log('evicting %s: no heartbeat for %d ms', session.username, now - session.lastSeen)
+      this.logout(session, LeaveReason.TIMEOUT)
+      session.notifyAndClose(NoticeKind.EVICTED, 'no heartbeat received in time')
+    }
+  }
+
+  #onStream(stream: Stream, connection: Connection): void {
+    if (this.#stopping) {
+      stream.abort(new Error('tracker is stopping'))
+      return
+    }
+    const session = new Session(this.#host, stream, connection)
+    this.#sessions.add(session)
+    session
+      .run()
+      .catch(err => this.log.error('session %p ended with %e', connection.remotePeer, err))
+      .finally(() => this.#sessions.delete(session))
+  }
+
+  readonly #host = {
+    log: logger('p2pchat:tracker:session'),
+    register: async (username: string, password: string): Promise<string> => {
+      const account = await this.#accounts!.register(username, password)
+      this.#counters.registrations++
+      return account.username
+    },
+    login: (session: Session, username: string, password: string, addrs: Uint8Array[]) =>
+      this.#login(session, username, password, addrs),
+    heartbeat: (session: Session) => {
+      session.lastSeen = Date.now()
+      this.#liveness.touch(session, session.lastSeen)
+    },
+    logout: (session: Session, reason: LeaveReason) => this.logout(session, reason),
+    snapshot: () => this.presence.snapshot()
+  }
+
+  async #login(
+    session: Session,
+    username: string,
+    password: string,
+    declaredAddrs: Uint8Array[]
+  ): Promise<TrackerMessage['loggedIn']> {
+    // Validate addresses first: cheap, and a bad one should not cost a password hash.
+    const addrs = publishedAddrs(declaredAddrs, session.connection.remoteAddr)
+    let account: Awaited<ReturnType<AccountStore['authenticate']>>
+    try {
+      account = await this.#accounts!.authenticate(username, password)
+    } catch (err) {
+      this.#counters.failedLogins++
+      throw err
+    }
+    if (session.closed || this.#stopping) return undefined
+    const key = usernameKey(account.username)
+    // One session per account and one account per PeerId: the newest login wins.
+    for (const previous of [this.presence.byKey(key), this.presence.byPeer(session.peerKey)]) {
+      if (previous instanceof Session && previous !== session && this.presence.isCurrent(previous)) {
+        this.log(
+          '%s logged in again from %s: replacing the session from %s',
+          account.username,
+          session.peerKey,
+          previous.peerKey
+        )
+        this.logout(previous, LeaveReason.REPLACED)
+        previous.notifyAndClose(
+          NoticeKind.REPLACED_BY_NEW_LOGIN,
+          `${previous.username} logged in from another place`
+        )
+      }
+    }
+    session.key = key
+    session.entry = {
+      username: account.username,
+      peerId: session.connection.remotePeer.toMultihash().bytes,
+      addrs: addrs.map(a => a.bytes),
+      since: Date.now()
+    }
+    session.loggedIn = true
+    session.lastSeen = Date.now()
+    this.#liveness.touch(session, session.lastSeen)
+    this.presence.join(session)
+    this.#counters.logins++
+    this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))
+    return {
+      username: account.username,
+      heartbeatMs: this.heartbeatMs,
+      addrs: session.entry.addrs,
+      snapshot: this.presence.snapshot(),
+      trackerVersion: VERSION
+    }
+  }
+
+  /** End a session's presence (idempotent). */
+  logout(session: Session, reason: LeaveReason): void {
+    if (!session.loggedIn) return
+    session.loggedIn = false
+    this.#liveness.forget(session)
+    if (this.presence.leave(session, reason)) {
+      this.log('%s left (%s)', session.username, leaveReasonName(reason))
+    }
+  }
+}
