@@ -73,19 +73,17 @@ const trackerMessages: TrackerMessage[] = [
 ]
 
 describe('tracker protocol messages', () => {
-  it.each(clientMessages.map(m => [Object.keys(m).join('+'), m] as const))(
-    'ClientMessage %s round-trips',
-    (_, m) => {
-      expect(ClientMessage.decode(ClientMessage.encode(m))).toEqual(m)
-    }
-  )
+  it.each(
+    clientMessages.map(m => [Object.keys(m).join('+'), m] as const)
+  )('ClientMessage %s round-trips', (_, m) => {
+    expect(ClientMessage.decode(ClientMessage.encode(m))).toEqual(m)
+  })
 
-  it.each(trackerMessages.map(m => [Object.keys(m).join('+'), m] as const))(
-    'TrackerMessage %s round-trips',
-    (_, m) => {
-      expect(TrackerMessage.decode(TrackerMessage.encode(m))).toEqual(m)
-    }
-  )
+  it.each(
+    trackerMessages.map(m => [Object.keys(m).join('+'), m] as const)
+  )('TrackerMessage %s round-trips', (_, m) => {
+    expect(TrackerMessage.decode(TrackerMessage.encode(m))).toEqual(m)
+  })
 
   it('refuses truncated bytes', () => {
     const bytes = ClientMessage.encode(clientMessages[3])
