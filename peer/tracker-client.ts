@@ -7,7 +7,11 @@ import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { errorFromCode, SessionClosedError, TimeoutError } from '../src/errors.ts'
 import type { P2PChatNode } from '../src/node.ts'
-import { MAX_TRACKER_MESSAGE_BYTES, TRACKER_PROTOCOL } from '../src/protocol/constants.ts'
+import {
+  HEARTBEAT_ACK_EVERY,
+  MAX_TRACKER_MESSAGE_BYTES,
+  TRACKER_PROTOCOL
+} from '../src/protocol/constants.ts'
 import { lengthPrefixed } from '../src/protocol/frame.ts'
 import type { Delta, OnlinePeer, Snapshot } from '../src/protocol/pb/tracker.ts'
 import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../src/protocol/pb/tracker.ts'
@@ -75,15 +79,48 @@ export interface TrackerClientInit {
   autoHeartbeat?: boolean
 }
 
-export function decodeOnlinePeer(entry: OnlinePeer): OnlineUser {
-  const peerId = peerIdFromMultihash(Digest.decode(entry.peerId))
-  const suffix = `/p2p/${peerId.toString()}`
-  return {
-    user: entry.username,
-    peerId,
-    addrs: entry.addrs.map(bytes => multiaddr(bytes).encapsulate(suffix)),
-    since: entry.since
+/**
+ * An online user as the tracker listed them. The PeerId and addresses are decoded on first use: a peer
+ * holding a list of 10,000 users pays for parsing only the ones it talks to.
+ */
+class ListedUser implements OnlineUser {
+  readonly user: string
+  readonly since: number
+  readonly #entry: OnlinePeer
+  #peerId?: PeerId
+  #addrs?: Multiaddr[]
+
+  constructor(entry: OnlinePeer) {
+    this.#entry = entry
+    this.user = entry.username
+    this.since = entry.since
   }
+
+  get peerId(): PeerId {
+    this.#peerId ??= peerIdFromMultihash(Digest.decode(this.#entry.peerId))
+    return this.#peerId
+  }
+
+  get addrs(): Multiaddr[] {
+    if (this.#addrs === undefined) {
+      const suffix = `/p2p/${this.peerId.toString()}`
+      this.#addrs = this.#entry.addrs.map(bytes => multiaddr(bytes).encapsulate(suffix))
+    }
+    return this.#addrs
+  }
+
+  toJSON(): { user: string; peerId: string; addrs: string[]; since: number } {
+    return {
+      user: this.user,
+      peerId: this.peerId.toString(),
+      addrs: this.addrs.map(String),
+      since: this.since
+    }
+  }
+}
+
+export function decodeOnlinePeer(entry: OnlinePeer): OnlineUser {
+  return new ListedUser(entry)
 }
 
 /**
@@ -162,15 +199,27 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     this.publishedAddrs = loggedIn.addrs.map(b => multiaddr(b))
     this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
     if (this.#autoHeartbeat && this.heartbeatMs > 0) {
+      let beats = 0
       this.#heartbeatTimer = setInterval(() => {
-        this.heartbeat().catch(() => {})
+        if (++beats % HEARTBEAT_ACK_EVERY !== 0) {
+          this.#send({ id: 0, heartbeat: { ack: false } })
+          return
+        }
+        // A tracker that stopped answering (paused, partitioned) is only noticed by asking.
+        this.heartbeat({ signal: AbortSignal.timeout(this.heartbeatMs * HEARTBEAT_ACK_EVERY) }).catch(err => {
+          if (this.#closed) return
+          this.#stream.abort(
+            new TimeoutError(`the tracker did not acknowledge a heartbeat: ${(err as Error).message}`)
+          )
+        })
       }, this.heartbeatMs)
       this.#heartbeatTimer.unref?.()
     }
   }
 
+  /** Send a heartbeat and wait for the tracker to acknowledge it. */
   async heartbeat(options?: AbortOptions): Promise<void> {
-    await this.request({ heartbeat: {} }, options)
+    await this.request({ heartbeat: { ack: true } }, options)
   }
 
   /** Ask for a fresh snapshot (also done by itself on a version gap). */
@@ -200,7 +249,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      this.sendRaw(lengthPrefixed(ClientMessage.encode({ id, ...body })))
+      this.#send({ id, ...body })
       const message = await reply
       if (message.error !== undefined) {
         throw errorFromCode(message.error.code, message.error.message, message.error.retryAfterMs)
@@ -209,6 +258,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
+  }
+
+  #send(message: ClientMessage): void {
+    this.sendRaw(lengthPrefixed(ClientMessage.encode(message)))
   }
 
   /** Write bytes as they are, for tests that speak the protocol badly on purpose. */

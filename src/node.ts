@@ -9,6 +9,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Libp2p } from 'libp2p'
 import { createLibp2p } from 'libp2p'
+import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
 
 export type MuxerName = 'yamux' | 'mplex'
 
@@ -49,12 +50,14 @@ export interface NodeInit {
 
 /** Build (not start) the libp2p node every p2pchat process runs: TCP, Noise, yamux then mplex, identify, ping. */
 export async function createNode(init: NodeInit): Promise<P2PChatNode> {
+  installYamuxWindowUpdateThreshold()
   const server = init.role === 'server'
   const muxers = init.muxers ?? ['yamux', 'mplex']
   const streamMuxers = muxers.map(name =>
     name === 'yamux'
-      ? // App heartbeats already prove liveness to the tracker; yamux pings would double that traffic.
-        yamux({ enableKeepAlive: !server })
+      ? // App heartbeats (and chat acks) prove liveness; yamux pings would add a write per connection
+        // every 30 s on top, which a tracker with 10,000 peers pays 333 times a second.
+        yamux({ enableKeepAlive: false })
       : mplex()
   )
   return createLibp2p({
@@ -70,6 +73,9 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
           maxIncomingPendingConnections: SERVER_MAX_PENDING_CONNECTIONS
         }
       : { maxConnections: PEER_MAX_CONNECTIONS },
+    // libp2p's monitor opens a ping stream on every connection every 10 s; on a tracker with 10,000
+    // peers that is 1,000 streams/s doing what the tracker's own heartbeats already do.
+    connectionMonitor: { enabled: false },
     services: {
       // A server does not need to identify every client that connects; clients still identify it.
       identify: identify({ runOnConnectionOpen: !server }),

@@ -176,7 +176,7 @@ export class Session implements PresenceMember {
     if (message.heartbeat !== undefined) {
       if (!this.loggedIn) throw new NotLoggedInError('log in before sending heartbeats')
       this.#host.heartbeat(this)
-      this.reply(id, { ack: {} })
+      if (message.heartbeat.ack) this.reply(id, { ack: {} })
       return
     }
     if (message.register !== undefined) {

@@ -46,6 +46,12 @@ export const MIN_HEARTBEAT_MS = 100
 /** A peer silent for this many heartbeat intervals is evicted as `timeout`. */
 export const HEARTBEAT_MISSES_BEFORE_EVICTION = 3
 
+/**
+ * A peer asks the tracker to acknowledge every this-many-th heartbeat: enough to notice a tracker that
+ * stopped answering within 3 intervals, at a third of the tracker's writes.
+ */
+export const HEARTBEAT_ACK_EVERY = 3
+
 /** Presence events are coalesced for up to this long so a burst costs one push per subscriber. */
 export const DEFAULT_PRESENCE_COALESCE_MS = 100
 

@@ -41,7 +41,7 @@ describe('tracker robustness', () => {
     const raw = await rawSession(tracker)
     raw.send(lengthPrefixed(ClientMessage.encode({ id: 3 })))
     expect(await raw.read()).toMatchObject({ id: 3, error: { code: 'INVALID_MESSAGE' } })
-    raw.send(lengthPrefixed(ClientMessage.encode({ id: 4, heartbeat: {} })))
+    raw.send(lengthPrefixed(ClientMessage.encode({ id: 4, heartbeat: { ack: false } })))
     expect(await raw.read()).toMatchObject({ id: 4, error: { code: 'NOT_LOGGED_IN' } })
     raw.send(lengthPrefixed(ClientMessage.encode({ id: 5, snapshot: {} })))
     expect(await raw.read()).toMatchObject({ id: 5, error: { code: 'NOT_LOGGED_IN' } })
@@ -77,6 +77,22 @@ describe('tracker robustness', () => {
     const published = client.publishedAddrs.map(a => a.toString())
     expect(published[0]).toBe('/ip4/127.0.0.1/tcp/5555')
     expect(published.length).toBe(2)
+  })
+
+  it('acknowledges a heartbeat only when asked to', async () => {
+    const tracker = await startTracker()
+    await connectPeer(tracker, 'alice', { login: false })
+    const raw = await rawSession(tracker)
+    raw.send(
+      lengthPrefixed(
+        ClientMessage.encode({ id: 1, login: { username: 'alice', password: PASSWORD, addrs: [] } })
+      )
+    )
+    expect((await raw.read()).loggedIn?.username).toBe('alice')
+    raw.send(lengthPrefixed(ClientMessage.encode({ id: 2, heartbeat: { ack: false } })))
+    raw.send(lengthPrefixed(ClientMessage.encode({ id: 3, heartbeat: { ack: true } })))
+    // The first reply on the stream is the ack for 3: heartbeat 2 cost the tracker no write.
+    expect(await raw.read()).toMatchObject({ id: 3, ack: {} })
   })
 
   it('refuses a second login on a logged-in session', async () => {

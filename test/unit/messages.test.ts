@@ -22,7 +22,8 @@ const clientMessages: ClientMessage[] = [
       addrs: [new Uint8Array([4, 0, 0, 0, 0, 6, 0x0f, 0xa1])]
     }
   },
-  { id: 5, heartbeat: {} },
+  { id: 5, heartbeat: { ack: false } },
+  { id: 5, heartbeat: { ack: true } },
   { id: 6, logout: {} },
   { id: 0xffff_ffff, snapshot: {} }
 ]

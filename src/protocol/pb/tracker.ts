@@ -202,6 +202,11 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageHeartbeatAckFieldEvent {
+    field: '$.heartbeat.ack'
+    value: boolean
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -210,7 +215,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -481,7 +486,9 @@ export namespace Login {
   }
 }
 
-export interface Heartbeat {}
+export interface Heartbeat {
+  ack: boolean
+}
 
 export namespace Heartbeat {
   let _codec: Codec<Heartbeat>
@@ -493,11 +500,18 @@ export namespace Heartbeat {
           w.fork()
         }
 
+        if ((obj.ack != null && obj.ack !== false)) {
+          w.uint32(8)
+          w.bool(obj.ack)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
-        const obj: any = {}
+        const obj: any = {
+          ack: false
+        }
 
         const end = length == null ? reader.len : reader.pos + length
 
@@ -505,6 +519,10 @@ export namespace Heartbeat {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              obj.ack = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -520,6 +538,13 @@ export namespace Heartbeat {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.ack`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -532,6 +557,11 @@ export namespace Heartbeat {
     return _codec
   }
 
+  export interface HeartbeatAckFieldEvent {
+    field: '$.ack'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Heartbeat>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Heartbeat.codec())
   }
@@ -540,7 +570,7 @@ export namespace Heartbeat {
     return decodeMessage(buf, Heartbeat.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<{}> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Heartbeat>): Generator<HeartbeatAckFieldEvent> {
     return streamMessage(buf, Heartbeat.codec(), opts)
   }
 }

@@ -1,0 +1,94 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+
+/** A child process speaking JSON lines on stdout, as the CLI and sim-peers do. */
+export interface Child {
+  proc: ChildProcessWithoutNullStreams
+  lines: string[]
+  waitLine(match: (line: string) => boolean, timeoutMs: number): Promise<string>
+  send(obj: object): void
+  kill(): void
+}
+
+export function spawnChild(
+  script: string,
+  args: string[],
+  label: string,
+  env: NodeJS.ProcessEnv = {}
+): Child {
+  const proc = spawn(process.execPath, ['--max-old-space-size=8192', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  const lines: string[] = []
+  const waiters = new Set<(line: string) => void>()
+  createInterface({ input: proc.stdout }).on('line', line => {
+    lines.push(line)
+    for (const w of waiters) w(line)
+  })
+  let stderrTail = ''
+  proc.stderr.on('data', chunk => {
+    stderrTail = (stderrTail + chunk).slice(-4000)
+  })
+  proc.on('exit', code => {
+    if (code !== 0 && code !== null) process.stderr.write(`[${label}] exited ${code}\n${stderrTail}\n`)
+  })
+  return {
+    proc,
+    lines,
+    send: obj => proc.stdin.write(`${JSON.stringify(obj)}\n`),
+    kill: () => proc.kill('SIGKILL'),
+    waitLine(match, timeoutMs) {
+      const found = lines.find(match)
+      if (found !== undefined) return Promise.resolve(found)
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(w)
+          reject(new Error(`[${label}] no expected output within ${timeoutMs} ms; stderr: ${stderrTail}`))
+        }, timeoutMs)
+        const w = (line: string): void => {
+          if (match(line)) {
+            clearTimeout(timer)
+            waiters.delete(w)
+            resolve(line)
+          }
+        }
+        waiters.add(w)
+        proc.once('exit', () => {
+          if (!waiters.has(w)) return
+          clearTimeout(timer)
+          waiters.delete(w)
+          reject(new Error(`[${label}] exited before the expected output; stderr: ${stderrTail}`))
+        })
+      })
+    }
+  }
+}
+
+/** Resident set size now and at its peak, in MB, from /proc (Linux). */
+export function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return ticks / 100 // USER_HZ is 100 on Linux
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[i]
+}
+
+export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits
+
+export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
