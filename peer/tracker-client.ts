@@ -77,6 +77,13 @@ export interface TrackerClientInit {
    * @default true
    */
   autoHeartbeat?: boolean
+  /**
+   * Keep the online list in `online`. Off, the client still follows versions (and resyncs on gaps) and
+   * emits every event, but holds no entries: for bots and load generators that run thousands of
+   * sessions in one process and would otherwise hold N² entries.
+   * @default true
+   */
+  keepList?: boolean
 }
 
 /**
@@ -139,6 +146,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   readonly #stream: Stream
   readonly #requestTimeoutMs: number
   readonly #autoHeartbeat: boolean
+  readonly #keepList: boolean
   readonly #pending = new Map<number, { resolve: (m: TrackerMessage) => void; reject: (e: Error) => void }>()
   #nextId = 1
   #heartbeatTimer?: ReturnType<typeof setInterval>
@@ -150,6 +158,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     this.#stream = stream
     this.#requestTimeoutMs = init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.#autoHeartbeat = init.autoHeartbeat ?? true
+    this.#keepList = init.keepList ?? true
   }
 
   /** Open a session stream to the tracker at `addr` (which must end in /p2p/<tracker id>). */
@@ -335,15 +344,11 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
 
   #applySnapshot(snapshot: Snapshot): void {
     this.online.clear()
-    for (const entry of snapshot.peers) {
-      const user = decodeOnlinePeer(entry)
-      this.online.set(user.user, user)
-    }
+    const users = snapshot.peers.map(decodeOnlinePeer)
+    if (this.#keepList) for (const user of users) this.online.set(user.user, user)
     this.version = snapshot.version
     this.#resyncing = false
-    this.safeDispatchEvent('snapshot', {
-      detail: { version: this.version, users: [...this.online.values()] }
-    })
+    this.safeDispatchEvent('snapshot', { detail: { version: this.version, users } })
   }
 
   #applyDelta(delta: Delta): void {
@@ -359,7 +364,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       this.version = event.version
       if (event.joined !== undefined) {
         const user = decodeOnlinePeer(event.joined)
-        this.online.set(user.user, user)
+        if (this.#keepList) this.online.set(user.user, user)
         this.safeDispatchEvent('joined', { detail: user })
       } else if (event.left !== undefined) {
         this.online.delete(event.left)

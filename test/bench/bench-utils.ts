@@ -48,20 +48,21 @@ export function spawnChild(
           waiters.delete(w)
           reject(new Error(`[${label}] no expected output within ${timeoutMs} ms; stderr: ${stderrTail}`))
         }, timeoutMs)
+        const onExit = (): void => {
+          clearTimeout(timer)
+          waiters.delete(w)
+          reject(new Error(`[${label}] exited before the expected output; stderr: ${stderrTail}`))
+        }
         const w = (line: string): void => {
           if (match(line)) {
             clearTimeout(timer)
             waiters.delete(w)
+            proc.off('exit', onExit)
             resolve(line)
           }
         }
         waiters.add(w)
-        proc.once('exit', () => {
-          if (!waiters.has(w)) return
-          clearTimeout(timer)
-          waiters.delete(w)
-          reject(new Error(`[${label}] exited before the expected output; stderr: ${stderrTail}`))
-        })
+        proc.once('exit', onExit)
       })
     }
   }

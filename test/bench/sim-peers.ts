@@ -3,6 +3,7 @@
  * its own Ed25519 identity and its own connection and session to the tracker. It prints JSON lines on
  * stdout and takes JSON-line commands on stdin:
  *   {"cmd":"report","user":"probe"}  → {"event":"report","user":"probe","seen":[unix ms, …],"missing":n}
+ *   {"cmd":"memory"}                 → {"event":"memory","rssMb":…,"heapMb":…}
  *   {"cmd":"quit"}                   → logs every peer out and exits
  */
 import { createInterface } from 'node:readline'
@@ -22,7 +23,9 @@ const { values } = parseArgs({
     register: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '16' },
     muxer: { type: 'string', default: 'yamux' },
-    listen: { type: 'boolean', default: false }
+    listen: { type: 'boolean', default: false },
+    'keep-list': { type: 'boolean', default: false },
+    watch: { type: 'string', default: '' }
   }
 })
 
@@ -57,8 +60,15 @@ async function startOne(i: number): Promise<void> {
     muxers: [values.muxer as MuxerName]
   })
   await node.start()
-  const client = await TrackerClient.connect(node, trackerAddr, { requestTimeoutMs: 120_000 })
+  // 10,000 sessions each holding a 10,000-entry list would need N² entries in a handful of processes;
+  // real peers are on their own machines. Events are still decoded and versions followed.
+  const client = await TrackerClient.connect(node, trackerAddr, {
+    requestTimeoutMs: 120_000,
+    keepList: values['keep-list']
+  })
   client.addEventListener('joined', evt => {
+    // Only the users being timed: a timestamp per join per session would be N² numbers.
+    if (!evt.detail.user.startsWith(values.watch)) return
     const t = now()
     const list = seen.get(evt.detail.user)
     if (list === undefined) seen.set(evt.detail.user, [t])
@@ -103,6 +113,15 @@ createInterface({ input: process.stdin }).on('line', line => {
   if (cmd.cmd === 'report' && typeof cmd.user === 'string') {
     const times = seen.get(cmd.user) ?? []
     emit({ event: 'report', user: cmd.user, seen: times, missing: sims.length - times.length })
+  } else if (cmd.cmd === 'memory') {
+    const m = process.memoryUsage()
+    emit({
+      event: 'memory',
+      sessions: sims.length,
+      rssMb: m.rss / 2 ** 20,
+      heapMb: m.heapUsed / 2 ** 20,
+      externalMb: (m.external + m.arrayBuffers) / 2 ** 20
+    })
   } else if (cmd.cmd === 'quit') {
     Promise.all(sims.map(s => s.node.stop()))
       .catch(() => {})

@@ -116,7 +116,9 @@ try {
         '--register',
         '--listen',
         '--concurrency',
-        '32'
+        '32',
+        '--watch',
+        'probe'
       ],
       `sim${p}`
     )
