@@ -52,7 +52,7 @@ const sims: Sim[] = []
 /** When each of our peers first saw each user join, by username. */
 const seen = new Map<string, number[]>()
 
-async function startOne(i: number): Promise<void> {
+async function startOne(i: number, retry: boolean): Promise<void> {
   const name = `${values.prefix}${start + i}`
   const node = await createNode({
     privateKey: await generateKeyPair('Ed25519'),
@@ -60,6 +60,15 @@ async function startOne(i: number): Promise<void> {
     muxers: [values.muxer as MuxerName]
   })
   await node.start()
+  try {
+    await session(name, node, retry)
+  } catch (err) {
+    await Promise.resolve(node.stop()).catch(() => {})
+    throw err
+  }
+}
+
+async function session(name: string, node: P2PChatNode, retry: boolean): Promise<void> {
   // 10,000 sessions each holding a 10,000-entry list would need N² entries in a handful of processes;
   // real peers are on their own machines. Events are still decoded and versions followed.
   const client = await TrackerClient.connect(node, trackerAddr, {
@@ -74,7 +83,12 @@ async function startOne(i: number): Promise<void> {
     if (list === undefined) seen.set(evt.detail.user, [t])
     else list.push(t)
   })
-  if (values.register) await client.register(name, values.password)
+  if (values.register) {
+    await client.register(name, values.password).catch(err => {
+      // A retry after a lost reply finds the account already made.
+      if (!(retry && (err as { code?: string }).code === 'USERNAME_TAKEN')) throw err
+    })
+  }
   await client.login(name, values.password, node.getMultiaddrs())
   sims.push({ name, node, client })
 }
@@ -82,25 +96,44 @@ async function startOne(i: number): Promise<void> {
 const began = now()
 let next = 0
 let failed = 0
+let retries = 0
+const errors: Record<string, number> = {}
+/** Like a real client: a failed connect or login is retried with growing, jittered waits. */
+const MAX_ATTEMPTS = 8
 async function worker(): Promise<void> {
   while (next < count) {
     const i = next++
-    try {
-      await startOne(i)
-    } catch (err) {
-      failed++
-      emit({
-        event: 'error',
-        index: i,
-        code: (err as { code?: string }).code,
-        message: (err as Error).message
-      })
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startOne(i, attempt > 1)
+        break
+      } catch (err) {
+        const key = `${(err as { code?: string }).code ?? (err as Error).name}: ${(err as Error).message.slice(0, 80)}`
+        errors[key] = (errors[key] ?? 0) + 1
+        if (attempt >= MAX_ATTEMPTS) {
+          failed++
+          emit({ event: 'error', index: i, message: key })
+          break
+        }
+        retries++
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random()))
+        )
+      }
     }
     if (sims.length % 500 === 0 && sims.length > 0) emit({ event: 'progress', ready: sims.length })
   }
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
-emit({ event: 'ready', count: sims.length, failed, ms: Math.round(now() - began), pid: process.pid })
+emit({
+  event: 'ready',
+  count: sims.length,
+  failed,
+  retries,
+  errors,
+  ms: Math.round(now() - began),
+  pid: process.pid
+})
 
 createInterface({ input: process.stdin }).on('line', line => {
   let cmd: { cmd?: string; user?: string }

@@ -136,7 +136,15 @@ try {
   }, 5_000)
   const readies = await Promise.all(sims.map(s => s.waitLine(l => l.includes('"event":"ready"'), 3_600_000)))
   clearInterval(progress)
-  const failed = readies.map(l => JSON.parse(l).failed as number).reduce((a, b) => a + b, 0)
+  const readyInfo = readies.map(
+    l => JSON.parse(l) as { failed: number; retries: number; errors: Record<string, number> }
+  )
+  const failed = readyInfo.reduce((a, r) => a + r.failed, 0)
+  const loginRetries = readyInfo.reduce((a, r) => a + r.retries, 0)
+  const errorCounts: Record<string, number> = {}
+  for (const r of readyInfo)
+    for (const [k, v] of Object.entries(r.errors)) errorCounts[k] = (errorCounts[k] ?? 0) + v
+  for (const [k, v] of Object.entries(errorCounts)) log(`  ${v} × ${k}`)
   const loginSeconds = (performance.now() - began) / 1000
   log(`${peers - failed} peers logged in in ${round(loginSeconds, 1)} s (${failed} failed)`)
 
@@ -223,6 +231,7 @@ try {
   const result = {
     peers: peers - failed,
     failedLogins: failed,
+    loginRetries,
     procs,
     scryptLogN,
     heartbeatSeconds: heartbeatS,

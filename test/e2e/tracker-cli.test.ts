@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { OnlineUser, TrackerClientEventDetails } from '../../peer/tracker-client.ts'
@@ -79,6 +79,24 @@ describe('p2pchat CLI', () => {
     expect(JSON.parse(readFileSync(join(t.dataDir, 'accounts.json'), 'utf8')).accounts.alice.username).toBe(
       'alice'
     )
+  })
+
+  it('takes options from P2PCHAT_* variables when no flag is given, flags winning', async () => {
+    const dataDir = await tempDir()
+    const proc = spawnScript(CLI, ['tracker', '--heartbeat', '7'], {
+      P2PCHAT_LISTEN: '/ip4/127.0.0.1/tcp/0',
+      P2PCHAT_DATA: dataDir,
+      P2PCHAT_HEARTBEAT: '3',
+      P2PCHAT_SCRYPT_LOG_N: '10'
+    })
+    const line = await proc.waitLine(l => l.startsWith('Data: '))
+    expect(line).toBe(`Data: ${dataDir} (0 accounts); heartbeat 7 s`)
+    expect(proc.lines.some(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l))).toBe(true)
+    // The identity key is private to its owner.
+    expect(statSync(join(dataDir, 'identity.key')).mode & 0o777).toBe(0o600)
+    const bad = spawnScript(CLI, ['tracker'], { P2PCHAT_HEARTBEAT: 'often' })
+    expect((await bad.exited).code).toBe(2)
+    expect(bad.stderr()).toContain('--heartbeat must be a number')
   })
 
   it('refuses a second tracker process on the same data directory', async () => {
