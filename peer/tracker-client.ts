@@ -5,7 +5,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
-import { errorFromCode, SessionClosedError, TimeoutError } from '../src/errors.ts'
+import { errorFromCode, SessionClosedError, TimeoutError, UnknownPeerError } from '../src/errors.ts'
 import type { P2PChatNode } from '../src/node.ts'
 import {
   HEARTBEAT_ACK_EVERY,
@@ -235,6 +235,15 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   async resync(options?: AbortOptions): Promise<void> {
     const reply = await this.request({ snapshot: {} }, options)
     if (reply.snapshot !== undefined) this.#applySnapshot(reply.snapshot)
+  }
+
+  /** Ask the tracker which logged-in user is bound to `peerId`; throws UNKNOWN_PEER if none. */
+  async lookup(peerId: PeerId, options?: AbortOptions): Promise<OnlineUser> {
+    const reply = await this.request({ lookup: { peerId: peerId.toMultihash().bytes } }, options)
+    if (reply.peer === undefined) throw new UnknownPeerError('the tracker sent no entry')
+    const user = decodeOnlinePeer(reply.peer)
+    if (!user.peerId.equals(peerId)) throw new UnknownPeerError('the tracker answered for another PeerId')
+    return user
   }
 
   async logout(options?: AbortOptions): Promise<void> {

@@ -9,6 +9,7 @@ const HELP = `Usage: p2pchat <command> [options]
 
 Commands:
   tracker     run a tracker: accounts, logins, the online list (p2pchat tracker --help)
+  peer        log in and chat directly with other peers    (p2pchat peer --help)
 
 Options:
   -h, --help      show this help
@@ -31,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
     case 'tracker': {
       const { runTracker } = await import('../tracker/cli.ts')
       return runTracker(rest)
+    }
+    case 'peer': {
+      const { runPeer } = await import('../peer/cli.ts')
+      return runPeer(rest)
     }
     default:
       process.stderr.write(`p2pchat: unknown command "${command}"\n\n${HELP}`)

@@ -59,6 +59,18 @@ export class DataLockedError extends withCode('DATA_LOCKED') {}
 export class InvalidOptionError extends withCode('INVALID_OPTION') {}
 /** The tracker closed the session (shutdown, replaced by a newer login, evicted). */
 export class SessionClosedError extends withCode('SESSION_CLOSED') {}
+/** No logged-in account is bound to this PeerId (or to this username). */
+export class UnknownPeerError extends withCode('UNKNOWN_PEER') {}
+/** A chat text over the size limit. */
+export class TextTooLongError extends withCode('TEXT_TOO_LONG') {}
+/** A user who is not known to the tracker, or not online when that is required. */
+export class UnknownUserError extends withCode('UNKNOWN_USER') {}
+/** The peer could not be reached at any of its addresses, or answered with another key. */
+export class UnreachableError extends withCode('UNREACHABLE') {}
+/** A stream from a PeerId that is not a logged-in account. */
+export class NotAuthorizedError extends withCode('NOT_AUTHORIZED') {}
+/** A command that the peer front-end does not know, or with missing or bad arguments. */
+export class InvalidCommandError extends withCode('INVALID_COMMAND') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -80,6 +92,12 @@ export const ERROR_CLASSES = [
   DataLockedError,
   InvalidOptionError,
   SessionClosedError,
+  UnknownPeerError,
+  TextTooLongError,
+  UnknownUserError,
+  UnreachableError,
+  NotAuthorizedError,
+  InvalidCommandError,
   InternalError
 ] as const
 

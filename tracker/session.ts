@@ -39,6 +39,8 @@ export interface SessionHost {
   heartbeat(session: Session): void
   logout(session: Session, reason: LeaveReason): void
   snapshot(): TrackerMessage['snapshot']
+  /** The online entry bound to a PeerId (multihash bytes); throws UnknownPeerError. */
+  lookup(peerId: Uint8Array): OnlinePeer
 }
 
 /**
@@ -200,6 +202,11 @@ export class Session implements PresenceMember {
       this.reply(id, { snapshot: this.#host.snapshot() })
       return
     }
+    if (message.lookup !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before looking peers up')
+      this.reply(id, { peer: this.#host.lookup(message.lookup.peerId) })
+      return
+    }
     if (message.logout !== undefined) {
       if (!this.loggedIn) throw new NotLoggedInError('not logged in')
       this.#host.logout(this, LeaveReason.LOGOUT)
@@ -207,6 +214,8 @@ export class Session implements PresenceMember {
       this.close()
       return
     }
-    throw new InvalidMessageError('message has no known body (register, login, heartbeat, logout, snapshot)')
+    throw new InvalidMessageError(
+      'message has no known body (register, login, heartbeat, snapshot, lookup, logout)'
+    )
   }
 }

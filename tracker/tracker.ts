@@ -1,6 +1,9 @@
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import * as Digest from 'multiformats/hashes/digest'
+import { InvalidMessageError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
 import type { MuxerName, P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
@@ -227,7 +230,18 @@ export class Tracker {
       this.#liveness.touch(session, session.lastSeen)
     },
     logout: (session: Session, reason: LeaveReason) => this.logout(session, reason),
-    snapshot: () => this.presence.snapshot()
+    snapshot: () => this.presence.snapshot(),
+    lookup: (peerIdBytes: Uint8Array) => {
+      let key: string
+      try {
+        key = peerIdFromMultihash(Digest.decode(peerIdBytes)).toString()
+      } catch (err) {
+        throw new InvalidMessageError(`not a PeerId: ${(err as Error).message}`)
+      }
+      const member = this.presence.byPeer(key)
+      if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
+      return member.entry
+    }
   }
 
   async #login(

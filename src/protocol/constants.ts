@@ -67,5 +67,28 @@ export const MAX_TRACKER_STREAMS_PER_CONNECTION = 2
 /** A connection must log in within this long after opening its session stream. */
 export const LOGIN_TIMEOUT_MS = 30_000
 
+/** Longest chat text, in UTF-8 bytes. */
+export const MAX_CHAT_TEXT_BYTES = 64 * 1024
+
+/** Largest chat frame: a maximal text plus id, timestamp and protobuf overhead. */
+export const MAX_CHAT_FRAME_BYTES = MAX_CHAT_TEXT_BYTES + 256
+
+/** Message ids are base64url of 16 random bytes (22 chars); anything up to 64 such chars is accepted. */
+export const MAX_MESSAGE_ID_CHARS = 64
+
+/** How long a sender waits for an ack before it treats the message as undelivered and retries later. */
+export const CHAT_ACK_TIMEOUT_MS = 10_000
+
+/** How long dialing a peer (all its addresses) may take before it counts as unreachable. */
+export const DIAL_TIMEOUT_MS = 10_000
+
+/** Chat streams a single connection may have open at once in each direction. */
+export const MAX_CHAT_STREAMS_PER_CONNECTION = 4
+
+/** Reconnecting to the tracker: first wait, growth factor, longest wait (each ±50 % jitter). */
+export const RECONNECT_BASE_MS = 500
+export const RECONNECT_FACTOR = 2
+export const RECONNECT_MAX_MS = 30_000
+
 /** Default TCP port of a tracker. */
 export const DEFAULT_TRACKER_PORT = 4001

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
+import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 
 const peer = {
@@ -25,7 +26,9 @@ const clientMessages: ClientMessage[] = [
   { id: 5, heartbeat: { ack: false } },
   { id: 5, heartbeat: { ack: true } },
   { id: 6, logout: {} },
-  { id: 0xffff_ffff, snapshot: {} }
+  { id: 0xffff_ffff, snapshot: {} },
+  { id: 8, lookup: { peerId: new Uint8Array() } },
+  { id: 9, lookup: { peerId: new Uint8Array([0, 36, 8, 1, 18, 32]) } }
 ]
 
 const trackerMessages: TrackerMessage[] = [
@@ -70,7 +73,17 @@ const trackerMessages: TrackerMessage[] = [
   { id: 0, notice: { kind: NoticeKind.SHUTDOWN, message: 'bye' } },
   { id: 0, notice: { kind: NoticeKind.REPLACED_BY_NEW_LOGIN, message: '' } },
   { id: 0, notice: { kind: NoticeKind.EVICTED, message: 'late' } },
-  { id: 7, ack: {} }
+  { id: 7, ack: {} },
+  { id: 8, peer },
+  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } }
+]
+
+const chatFrames: ChatFrame[] = [
+  {},
+  { message: { messageId: '', text: '', sentAt: 0 } },
+  { message: { messageId: 'AAAAAAAAAAAAAAAAAAAAAA', text: 'héllo 👋\n', sentAt: 1_700_000_000_000 } },
+  { ack: { messageId: 'AAAAAAAAAAAAAAAAAAAAAA', error: '' } },
+  { ack: { messageId: 'x', error: 'TEXT_TOO_LONG' } }
 ]
 
 describe('tracker protocol messages', () => {
@@ -84,6 +97,12 @@ describe('tracker protocol messages', () => {
     trackerMessages.map(m => [Object.keys(m).join('+'), m] as const)
   )('TrackerMessage %s round-trips', (_, m) => {
     expect(TrackerMessage.decode(TrackerMessage.encode(m))).toEqual(m)
+  })
+
+  it.each(
+    chatFrames.map(m => [Object.keys(m).join('+') || 'empty', m] as const)
+  )('ChatFrame %s round-trips', (_, m) => {
+    expect(ChatFrame.decode(ChatFrame.encode(m))).toEqual(m)
   })
 
   it('refuses truncated bytes', () => {

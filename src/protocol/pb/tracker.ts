@@ -12,6 +12,7 @@ export interface ClientMessage {
   heartbeat?: Heartbeat
   logout?: Logout
   snapshot?: SnapshotRequest
+  lookup?: Lookup
 }
 
 export namespace ClientMessage {
@@ -52,6 +53,11 @@ export namespace ClientMessage {
         if (obj.snapshot != null) {
           w.uint32(50)
           SnapshotRequest.codec().encode(obj.snapshot, w)
+        }
+
+        if (obj.lookup != null) {
+          w.uint32(58)
+          Lookup.codec().encode(obj.lookup, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -99,6 +105,12 @@ export namespace ClientMessage {
             case 6: {
               obj.snapshot = SnapshotRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.snapshot
+              })
+              break
+            }
+            case 7: {
+              obj.lookup = Lookup.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lookup
               })
               break
             }
@@ -159,6 +171,13 @@ export namespace ClientMessage {
 
               break
             }
+            case 7: {
+              yield * Lookup.codec().stream(reader, reader.uint32(), `${prefix}.lookup`, {
+                limits: opts.limits?.lookup
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -207,6 +226,11 @@ export namespace ClientMessage {
     value: boolean
   }
 
+  export interface ClientMessageLookupPeerIdFieldEvent {
+    field: '$.lookup.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -215,7 +239,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -703,6 +727,95 @@ export namespace SnapshotRequest {
   }
 }
 
+export interface Lookup {
+  peerId: Uint8Array<ArrayBuffer>
+}
+
+export namespace Lookup {
+  let _codec: Codec<Lookup>
+
+  export const codec = (): Codec<Lookup> => {
+    if (_codec == null) {
+      _codec = message<Lookup>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LookupPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Lookup>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Lookup.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Lookup>): Lookup {
+    return decodeMessage(buf, Lookup.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Lookup>): Generator<LookupPeerIdFieldEvent> {
+    return streamMessage(buf, Lookup.codec(), opts)
+  }
+}
+
 export interface TrackerMessage {
   id: number
   error?: Error
@@ -712,6 +825,7 @@ export interface TrackerMessage {
   delta?: Delta
   notice?: Notice
   ack?: Ack
+  peer?: OnlinePeer
 }
 
 export namespace TrackerMessage {
@@ -762,6 +876,11 @@ export namespace TrackerMessage {
         if (obj.ack != null) {
           w.uint32(66)
           Ack.codec().encode(obj.ack, w)
+        }
+
+        if (obj.peer != null) {
+          w.uint32(74)
+          OnlinePeer.codec().encode(obj.peer, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -821,6 +940,12 @@ export namespace TrackerMessage {
             case 8: {
               obj.ack = Ack.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.ack
+              })
+              break
+            }
+            case 9: {
+              obj.peer = OnlinePeer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.peer
               })
               break
             }
@@ -891,6 +1016,13 @@ export namespace TrackerMessage {
             case 8: {
               yield * Ack.codec().stream(reader, reader.uint32(), `${prefix}.ack`, {
                 limits: opts.limits?.ack
+              })
+
+              break
+            }
+            case 9: {
+              yield * OnlinePeer.codec().stream(reader, reader.uint32(), `${prefix}.peer`, {
+                limits: opts.limits?.peer
               })
 
               break
@@ -1068,6 +1200,27 @@ export namespace TrackerMessage {
     value: string
   }
 
+  export interface TrackerMessagePeerUsernameFieldEvent {
+    field: '$.peer.username'
+    value: string
+  }
+
+  export interface TrackerMessagePeerPeerIdFieldEvent {
+    field: '$.peer.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessagePeerAddrsFieldEvent {
+    field: '$.peer.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessagePeerSinceFieldEvent {
+    field: '$.peer.since'
+    value: number
+  }
+
   export function encode (obj: Partial<TrackerMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrackerMessage.codec())
   }
@@ -1076,7 +1229,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }

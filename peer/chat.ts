@@ -1,0 +1,348 @@
+import { randomBytes } from 'node:crypto'
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import {
+  NotAuthorizedError,
+  P2PChatError,
+  TextTooLongError,
+  TimeoutError,
+  UnreachableError
+} from '../src/errors.ts'
+import type { P2PChatNode } from '../src/node.ts'
+import {
+  CHAT_ACK_TIMEOUT_MS,
+  CHAT_PROTOCOL,
+  DIAL_TIMEOUT_MS,
+  MAX_CHAT_FRAME_BYTES,
+  MAX_CHAT_STREAMS_PER_CONNECTION,
+  MAX_CHAT_TEXT_BYTES,
+  MAX_MESSAGE_ID_CHARS
+} from '../src/protocol/constants.ts'
+import { lengthPrefixed } from '../src/protocol/frame.ts'
+import { ChatFrame } from '../src/protocol/pb/chat.ts'
+import { usernameKey } from '../src/usernames.ts'
+import type { HistoryStore, StoredMessage } from './history.ts'
+import type { OnlineUser } from './tracker-client.ts'
+
+const MESSAGE_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_MESSAGE_ID_CHARS}}$`)
+
+/** A chat message as front-ends see it. */
+export interface ChatMessageEvent {
+  messageId: string
+  from: string
+  to: string
+  text: string
+  sentAt: number
+}
+
+export interface ChatEvents {
+  message: CustomEvent<ChatMessageEvent>
+  delivered: CustomEvent<{ messageId: string; to: string }>
+  /** A message could not be delivered now; it stays in the outbox and is retried. */
+  undelivered: CustomEvent<{ messageId: string; to: string; code: string; message: string }>
+}
+
+/** What chat needs from the rest of the peer. */
+export interface ChatHost {
+  /** Our username. */
+  self(): string
+  /** The logged-in user bound to this authenticated PeerId; throws NotAuthorizedError. */
+  identify(peerId: PeerId, signal: AbortSignal): Promise<string>
+  /** Where `user` can be reached now, or undefined when not online. */
+  locate(user: string): OnlineUser | undefined
+  log: Logger
+}
+
+/** Check a text before it is stored or sent. */
+export function checkText(text: unknown): string {
+  if (typeof text !== 'string') throw new TextTooLongError('text must be a string')
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_CHAT_TEXT_BYTES) {
+    throw new TextTooLongError(`text is ${bytes} bytes; the limit is ${MAX_CHAT_TEXT_BYTES} bytes (64 KiB)`)
+  }
+  return text
+}
+
+export function newMessageId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** Our outbound chat stream to one peer, reused for every message, reading acks. */
+class ChatLink {
+  readonly stream: Stream
+  readonly #pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>()
+  closed = false
+
+  constructor(stream: Stream, onClose: () => void) {
+    this.stream = stream
+    this.#readAcks().finally(() => {
+      this.closed = true
+      for (const { reject } of this.#pending.values())
+        reject(new UnreachableError('the chat stream closed before the ack'))
+      this.#pending.clear()
+      onClose()
+    })
+  }
+
+  async send(message: StoredMessage): Promise<void> {
+    const acked = new Promise<void>((resolve, reject) =>
+      this.#pending.set(message.messageId, { resolve, reject })
+    )
+    const signal = AbortSignal.timeout(CHAT_ACK_TIMEOUT_MS)
+    const onAbort = (): void => {
+      this.#pending.get(message.messageId)?.reject(new TimeoutError('no ack from the recipient in time'))
+      this.#pending.delete(message.messageId)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      const frame = lengthPrefixed(
+        ChatFrame.encode({
+          message: { messageId: message.messageId, text: message.text, sentAt: message.sentAt }
+        })
+      )
+      if (!this.stream.send(frame)) await this.stream.onDrain({ signal })
+      await acked
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async #readAcks(): Promise<void> {
+    const lp = lpStream(this.stream, { maxDataLength: MAX_CHAT_FRAME_BYTES })
+    try {
+      while (true) {
+        const frame = ChatFrame.decode(await lp.read())
+        const ack = frame.ack
+        if (ack === undefined) continue
+        const waiter = this.#pending.get(ack.messageId)
+        this.#pending.delete(ack.messageId)
+        if (waiter === undefined) continue
+        if (ack.error === '') waiter.resolve()
+        else waiter.reject(new P2PChatError(ack.error, `the recipient refused the message: ${ack.error}`))
+      }
+    } catch {
+      // Closed, reset or garbage: the link is done; unacked messages stay in the outbox.
+    }
+  }
+}
+
+/**
+ * Direct chat on /p2pchat/chat/1.0.0. Sending stores the message first (the outbox), then delivers
+ * each recipient's messages in order over one reused stream, marking them delivered on the ack.
+ * Receiving maps the stream's authenticated PeerId to a user, stores the message, shows it once, and
+ * acks after it is on disk.
+ */
+export class ChatService extends TypedEventEmitter<ChatEvents> {
+  readonly #node: P2PChatNode
+  readonly #history: HistoryStore
+  readonly #host: ChatHost
+  readonly #links = new Map<string, ChatLink | Promise<ChatLink>>()
+  readonly #queues = new Map<string, Promise<void>>()
+  readonly #log: Logger
+  #stopped = false
+
+  constructor(node: P2PChatNode, history: HistoryStore, host: ChatHost) {
+    super()
+    this.#node = node
+    this.#history = history
+    this.#host = host
+    this.#log = host.log
+  }
+
+  async start(): Promise<void> {
+    await this.#node.handle(CHAT_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+      maxInboundStreams: MAX_CHAT_STREAMS_PER_CONNECTION,
+      maxOutboundStreams: MAX_CHAT_STREAMS_PER_CONNECTION
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#node.unhandle(CHAT_PROTOCOL)
+    for (const link of this.#links.values()) {
+      if (link instanceof ChatLink) link.stream.abort(new Error('stopping'))
+    }
+    await Promise.allSettled(this.#queues.values())
+  }
+
+  /**
+   * Store a message for `to` and start delivering it. Resolves once it is on disk (so it survives a
+   * crash) with the stored record; delivery continues in the background.
+   */
+  async send(to: string, text: string): Promise<StoredMessage> {
+    checkText(text)
+    const { stored, durable } = this.#history.add({
+      messageId: newMessageId(),
+      from: this.#host.self(),
+      to,
+      text,
+      sentAt: Date.now(),
+      status: 'queued'
+    })
+    // Deliver while the write is in flight: the network does not wait for the disk.
+    this.deliver(to)
+    await durable
+    return stored
+  }
+
+  /** Deliver `to`'s outbox, in order, if they are online. Safe to call often. */
+  deliver(to: string): Promise<void> {
+    const key = usernameKey(to)
+    const previous = this.#queues.get(key) ?? Promise.resolve()
+    const next = previous.then(() => this.#drain(to)).catch(() => {})
+    this.#queues.set(key, next)
+    next.finally(() => {
+      if (this.#queues.get(key) === next) this.#queues.delete(key)
+    })
+    return next
+  }
+
+  async #drain(to: string): Promise<void> {
+    while (!this.#stopped) {
+      const next = this.#history.outbox(this.#host.self(), to)[0]
+      if (next === undefined) return
+      const target = this.#host.locate(to)
+      if (target === undefined) return // offline: the outbox waits for their join
+      try {
+        const link = await this.#link(target)
+        if (next.status === 'queued') this.#history.setStatus(next, 'sent').catch(() => {})
+        await link.send(next)
+        await this.#history.setStatus(next, 'delivered')
+        this.safeDispatchEvent('delivered', { detail: { messageId: next.messageId, to: next.to } })
+      } catch (err) {
+        const e = err instanceof P2PChatError ? err : new UnreachableError((err as Error).message)
+        this.#log('could not deliver %s to %s: %s', next.messageId, to, e.message)
+        this.safeDispatchEvent('undelivered', {
+          detail: { messageId: next.messageId, to: next.to, code: e.code, message: e.message }
+        })
+        if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE') {
+          // The recipient will never take it: stop retrying it, keep it visible as not delivered.
+          await this.#history.setStatus(next, 'delivered')
+          continue
+        }
+        return
+      }
+    }
+  }
+
+  async #link(target: OnlineUser): Promise<ChatLink> {
+    const key = target.peerId.toString()
+    const existing = this.#links.get(key)
+    if (existing !== undefined) {
+      const link = await existing
+      if (!link.closed) return link
+    }
+    const opening = (async () => {
+      let stream: Stream
+      try {
+        stream = await this.#node.dialProtocol(
+          target.addrs.length > 0 ? target.addrs : target.peerId,
+          CHAT_PROTOCOL,
+          {
+            signal: AbortSignal.timeout(DIAL_TIMEOUT_MS)
+          }
+        )
+      } catch (err) {
+        throw new UnreachableError(`cannot reach ${target.user}: ${(err as Error).message}`, { cause: err })
+      }
+      // Noise already refused any other key; this guards against a connection reused from elsewhere.
+      const remote = this.#node.getConnections(target.peerId)
+      if (remote.length === 0) {
+        stream.abort(new Error('no connection to the expected PeerId'))
+        throw new UnreachableError(`${target.user} did not answer with their key`)
+      }
+      const link = new ChatLink(stream, () => {
+        if (this.#links.get(key) === link) this.#links.delete(key)
+      })
+      this.#links.set(key, link)
+      return link
+    })()
+    this.#links.set(key, opening)
+    try {
+      return await opening
+    } catch (err) {
+      if (this.#links.get(key) === opening) this.#links.delete(key)
+      throw err
+    }
+  }
+
+  async #onStream(stream: Stream, connection: Connection): Promise<void> {
+    let from: string
+    try {
+      from = await this.#host.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
+    } catch (err) {
+      this.#log('refusing chat from %p: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(
+        err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account')
+      )
+      return
+    }
+    const lp = lpStream(stream, { maxDataLength: MAX_CHAT_FRAME_BYTES })
+    const ack = (messageId: string, error = ''): void => {
+      if (stream.writeStatus === 'writable')
+        stream.send(lengthPrefixed(ChatFrame.encode({ ack: { messageId, error } })))
+    }
+    while (true) {
+      let frame: ChatFrame
+      try {
+        frame = ChatFrame.decode(await lp.read())
+      } catch (err) {
+        const name = (err as Error).name
+        if (name === 'InvalidDataLengthError') {
+          this.#log('oversized chat frame from %s', from)
+          ack('', 'TEXT_TOO_LONG')
+          stream.abort(new TextTooLongError('chat frame over the limit'))
+        } else if (
+          name !== 'UnexpectedEOFError' &&
+          name !== 'StreamResetError' &&
+          name !== 'StreamClosedError'
+        ) {
+          this.#log('bad chat frame from %s: %s', from, (err as Error).message)
+          stream.abort(err as Error)
+        }
+        return
+      }
+      const message = frame.message
+      if (message === undefined) continue
+      if (!MESSAGE_ID.test(message.messageId)) {
+        ack(message.messageId.slice(0, MAX_MESSAGE_ID_CHARS), 'INVALID_MESSAGE')
+        continue
+      }
+      try {
+        checkText(message.text)
+      } catch {
+        ack(message.messageId, 'TEXT_TOO_LONG')
+        continue
+      }
+      const existing = this.#history.get(from, message.messageId)
+      if (existing !== undefined) {
+        // A retry of something we already have: ack again, show nothing.
+        ack(message.messageId)
+        continue
+      }
+      const { durable } = this.#history.add({
+        messageId: message.messageId,
+        from,
+        to: this.#host.self(),
+        text: message.text,
+        sentAt: message.sentAt,
+        status: 'delivered'
+      })
+      this.safeDispatchEvent('message', {
+        detail: {
+          messageId: message.messageId,
+          from,
+          to: this.#host.self(),
+          text: message.text,
+          sentAt: message.sentAt
+        }
+      })
+      // Ack once it is on disk: an acked message survives our crash.
+      durable.then(
+        () => ack(message.messageId),
+        err => this.#log.error('could not store message %s: %e', message.messageId, err)
+      )
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
+import type { Proc } from '../fixtures/processes.ts'
+import { CLI, spawnScript } from '../fixtures/processes.ts'
+
+// Replies and events are loosely typed JSON; tests read fields freely.
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON
+type Json = Record<string, any>
+
+interface JsonPeer {
+  proc: Proc
+  send(obj: object): void
+  /** The first JSON line (from the start) passing `match`. */
+  wait(match: (o: Json) => boolean, timeoutMs?: number): Promise<Json>
+}
+
+async function startJsonPeer(trackerAddr: string, user: string, extra: string[] = []): Promise<JsonPeer> {
+  const dir = await tempDir()
+  const passwordFile = join(dir, 'password')
+  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 })
+  const proc = spawnScript(CLI, [
+    'peer',
+    '--tracker',
+    trackerAddr,
+    '--user',
+    user,
+    '--register',
+    '--password-file',
+    passwordFile,
+    '--data',
+    join(dir, 'data'),
+    '--listen',
+    '/ip4/127.0.0.1/tcp/0',
+    '--json',
+    ...extra
+  ])
+  const parse = (l: string): Json => {
+    try {
+      return JSON.parse(l)
+    } catch {
+      throw new Error(`stdout line is not JSON: ${l}`)
+    }
+  }
+  const peer: JsonPeer = {
+    proc,
+    send: obj => proc.child.stdin.write(`${JSON.stringify(obj)}\n`),
+    wait: async (match, timeoutMs = 20_000) => parse(await proc.waitLine(l => match(parse(l)), timeoutMs))
+  }
+  await peer.wait(o => o.event === 'ready')
+  return peer
+}
+
+describe('p2pchat peer --json', () => {
+  it('drives two peer processes end to end: who, msg, delivered, history, errors, quit', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const addr = tracker.getMultiaddrs()[0].toString()
+    const alice = await startJsonPeer(addr, 'alice')
+    const bob = await startJsonPeer(addr, 'bob')
+    await alice.wait(o => o.event === 'joined' && o.user === 'bob')
+
+    alice.send({ id: 'w', cmd: 'who' })
+    const who = await alice.wait(o => o.id === 'w')
+    expect(who.ok).toBe(true)
+    expect(who.users.map((u: { user: string }) => u.user)).toEqual(['alice', 'bob'])
+    expect(who.users[1].addrs[0]).toMatch(/\/p2p\/12D3/)
+
+    alice.send({ id: 'm1', cmd: 'msg', to: 'bob', text: 'hello over json' })
+    const sent = await alice.wait(o => o.id === 'm1')
+    expect(sent).toMatchObject({ ok: true, messageId: expect.any(String) })
+    const got = await bob.wait(o => o.event === 'message')
+    expect(got).toMatchObject({
+      messageId: sent.messageId,
+      from: 'alice',
+      to: 'bob',
+      text: 'hello over json'
+    })
+    await alice.wait(o => o.event === 'delivered' && o.messageId === sent.messageId)
+
+    bob.send({ id: 'h', cmd: 'history', with: 'alice', limit: 10 })
+    const history = await bob.wait(o => o.id === 'h')
+    expect(history.messages).toEqual([
+      {
+        messageId: sent.messageId,
+        from: 'alice',
+        to: 'bob',
+        text: 'hello over json',
+        sentAt: expect.any(Number),
+        status: 'delivered'
+      }
+    ])
+
+    // Bad input: each gets an error reply with a code, and the process carries on.
+    alice.proc.child.stdin.write('this is not json\n')
+    alice.send({ id: 'x', cmd: 'fly' })
+    alice.send({ id: 'y', cmd: 'msg', to: 'bob' })
+    alice.send({ id: 'z', cmd: 'msg', to: 'bob', text: 'x'.repeat(65_537) })
+    alice.send({ id: 'v', cmd: 'history', with: 'bob', limit: -1 })
+    expect((await alice.wait(o => o.ok === false && o.id === undefined)).error.code).toBe('INVALID_COMMAND')
+    expect((await alice.wait(o => o.id === 'x')).error.code).toBe('INVALID_COMMAND')
+    expect((await alice.wait(o => o.id === 'y')).error.code).toBe('INVALID_COMMAND')
+    expect((await alice.wait(o => o.id === 'z')).error.code).toBe('TEXT_TOO_LONG')
+    expect((await alice.wait(o => o.id === 'v')).error.code).toBe('INVALID_COMMAND')
+    alice.send({ id: 'w2', cmd: 'who' })
+    expect((await alice.wait(o => o.id === 'w2')).ok).toBe(true)
+
+    // Only JSON on stdout.
+    for (const line of alice.proc.lines) expect(() => JSON.parse(line)).not.toThrow()
+
+    const left = bob.wait(o => o.event === 'left' && o.user === 'alice')
+    alice.send({ id: 'q', cmd: 'quit' })
+    await alice.wait(o => o.id === 'q')
+    expect((await alice.proc.exited).code).toBe(0)
+    expect((await left).reason).toBe('logout')
+  })
+
+  it('fails to start with a clear error for a wrong password or a missing one', async () => {
+    const tracker = await startTracker()
+    const addr = tracker.getMultiaddrs()[0].toString()
+    await (await startJsonPeer(addr, 'carol')).send({ cmd: 'quit' })
+    const dir = await tempDir()
+    const wrong = join(dir, 'pw')
+    await writeFile(wrong, 'not the password')
+    const bad = spawnScript(CLI, [
+      'peer',
+      '--tracker',
+      addr,
+      '--user',
+      'carol',
+      '--password-file',
+      wrong,
+      '--data',
+      join(dir, 'd'),
+      '--json'
+    ])
+    expect((await bad.exited).code).toBe(1)
+    expect(JSON.parse(bad.lines.at(-1)!)).toMatchObject({ event: 'error', code: 'AUTH_FAILED' })
+    const none = spawnScript(CLI, ['peer', '--tracker', addr, '--user', 'carol', '--json'], {
+      P2PCHAT_PASSWORD: ''
+    })
+    expect((await none.exited).code).toBe(2)
+    expect(none.stderr()).toContain('--password-file')
+  })
+})
+
+describe('p2pchat peer (interactive)', () => {
+  it('shows escape sequences from the network escaped, never raw', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const addr = tracker.getMultiaddrs()[0].toString()
+    const dir = await tempDir()
+    const human = spawnScript(
+      CLI,
+      [
+        'peer',
+        '--tracker',
+        addr,
+        '--user',
+        'dan',
+        '--register',
+        '--data',
+        join(dir, 'd'),
+        '--listen',
+        '/ip4/127.0.0.1/tcp/0'
+      ],
+      { P2PCHAT_PASSWORD: PASSWORD }
+    )
+    await human.waitLine(l => l.includes('Logged in as dan'))
+    const mallory = await startJsonPeer(addr, 'mallory')
+    await mallory.wait(o => o.event === 'joined' && o.user === 'dan')
+    mallory.send({
+      id: '1',
+      cmd: 'msg',
+      to: 'dan',
+      text: '\u001b[2J\u001b[31mred\u001b[0m\nfake: line \u202Eevil'
+    })
+    const line = await human.waitLine(l => l.includes('mallory:'))
+    expect(line).toContain('\\e[2J\\e[31mred\\e[0m\\nfake: line \\u202eevil')
+    expect(human.lines.join('\n')).not.toContain('\u001b[31m')
+    expect(human.lines.join('\n')).not.toContain('\u202E')
+
+    human.child.stdin.write('/who\n')
+    await human.waitLine(l => /^(> )*2 online: dan, mallory$/.test(l))
+    human.child.stdin.write('/quit\n')
+    expect((await human.exited).code).toBe(0)
+  })
+})
