@@ -25,6 +25,12 @@ import { usernameKey } from '../src/usernames.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
+/** Messages written but not yet acked, across all recipients: bounds memory (64 × 64 KiB = 4 MiB). */
+export const MAX_MESSAGES_IN_FLIGHT = 64
+/** Retrying an online recipient that could not be reached: first wait and longest wait. */
+export const RETRY_BASE_MS = 2_000
+export const RETRY_MAX_MS = 60_000
+
 const MESSAGE_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_MESSAGE_ID_CHARS}}$`)
 
 /** A chat message as front-ends see it. */
@@ -139,6 +145,10 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   readonly #host: ChatHost
   readonly #links = new Map<string, ChatLink | Promise<ChatLink>>()
   readonly #queues = new Map<string, Promise<void>>()
+  /** Messages written and waiting for their ack, by id. */
+  readonly #inFlight = new Map<string, Promise<void>>()
+  readonly #retries = new Map<string, number>()
+  readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
   readonly #log: Logger
   #stopped = false
 
@@ -159,6 +169,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
 
   async stop(): Promise<void> {
     this.#stopped = true
+    for (const timer of this.#retryTimers.values()) clearTimeout(timer)
     await this.#node.unhandle(CHAT_PROTOCOL)
     for (const link of this.#links.values()) {
       if (link instanceof ChatLink) link.stream.abort(new Error('stopping'))
@@ -198,32 +209,66 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     return next
   }
 
+  /**
+   * Write every undelivered message for `to` on the link, in order, without waiting for each ack
+   * (the stream keeps them in order; the receiver drops duplicates of retries). Acks mark them
+   * delivered as they come back. A failure leaves the rest in the outbox and schedules a retry.
+   */
   async #drain(to: string): Promise<void> {
-    while (!this.#stopped) {
-      const next = this.#history.outbox(this.#host.self(), to)[0]
-      if (next === undefined) return
-      const target = this.#host.locate(to)
-      if (target === undefined) return // offline: the outbox waits for their join
-      try {
-        const link = await this.#link(target)
-        if (next.status === 'queued') this.#history.setStatus(next, 'sent').catch(() => {})
-        await link.send(next)
-        await this.#history.setStatus(next, 'delivered')
-        this.safeDispatchEvent('delivered', { detail: { messageId: next.messageId, to: next.to } })
-      } catch (err) {
-        const e = err instanceof P2PChatError ? err : new UnreachableError((err as Error).message)
-        this.#log('could not deliver %s to %s: %s', next.messageId, to, e.message)
-        this.safeDispatchEvent('undelivered', {
-          detail: { messageId: next.messageId, to: next.to, code: e.code, message: e.message }
-        })
-        if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE') {
-          // The recipient will never take it: stop retrying it, keep it visible as not delivered.
-          await this.#history.setStatus(next, 'delivered')
-          continue
-        }
-        return
-      }
+    if (this.#stopped) return
+    const key = usernameKey(to)
+    const pending = this.#history.outbox(this.#host.self(), to).filter(m => !this.#inFlight.has(m.messageId))
+    if (pending.length === 0) return
+    const target = this.#host.locate(to)
+    if (target === undefined) return // offline: the outbox waits for their join
+    let link: ChatLink
+    try {
+      link = await this.#link(target)
+    } catch (err) {
+      this.#failed(pending[0], err, key)
+      return
     }
+    for (const message of pending) {
+      while (this.#inFlight.size >= MAX_MESSAGES_IN_FLIGHT) await Promise.race(this.#inFlight.values())
+      if (link.closed || this.#stopped) return
+      if (message.status === 'queued') this.#history.setStatus(message, 'sent').catch(() => {})
+      const acked = link
+        .send(message)
+        .then(async () => {
+          this.#retries.delete(key)
+          await this.#history.setStatus(message, 'delivered')
+          this.safeDispatchEvent('delivered', { detail: { messageId: message.messageId, to: message.to } })
+        })
+        .catch(err => this.#failed(message, err, key))
+        .finally(() => this.#inFlight.delete(message.messageId))
+      this.#inFlight.set(message.messageId, acked)
+    }
+  }
+
+  #failed(message: StoredMessage, err: unknown, key: string): void {
+    const e = err instanceof P2PChatError ? err : new UnreachableError((err as Error).message)
+    this.#log('could not deliver %s to %s: %s', message.messageId, message.to, e.message)
+    this.safeDispatchEvent('undelivered', {
+      detail: { messageId: message.messageId, to: message.to, code: e.code, message: e.message }
+    })
+    if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE') {
+      // The recipient will never take it: stop retrying it.
+      this.#history.setStatus(message, 'delivered').catch(() => {})
+      return
+    }
+    // Still online but not reachable right now: try again later, backing off.
+    if (this.#retryTimers.has(key) || this.#stopped) return
+    const attempt = (this.#retries.get(key) ?? 0) + 1
+    this.#retries.set(key, attempt)
+    const timer = setTimeout(
+      () => {
+        this.#retryTimers.delete(key)
+        this.deliver(message.to)
+      },
+      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1))
+    )
+    timer.unref?.()
+    this.#retryTimers.set(key, timer)
   }
 
   async #link(target: OnlineUser): Promise<ChatLink> {

@@ -24,6 +24,11 @@ export const SERVER_MAX_CONNECTIONS = 50_000
 export const SERVER_INBOUND_CONNECTION_THRESHOLD = 10_000
 /** Handshakes (Noise + muxer negotiation) a server runs at once; more wait in the kernel's backlog. */
 export const SERVER_MAX_PENDING_CONNECTIONS = 512
+/**
+ * A handshake may wait this long on a busy server: during a login storm the event loop is shared with
+ * fan-out, and a slow handshake that succeeds beats a fast failure that makes the client retry.
+ */
+export const SERVER_INBOUND_UPGRADE_TIMEOUT_MS = 30_000
 /** A peer talks to the tracker and to the people it chats with: a few hundred connections is plenty. */
 export const PEER_MAX_CONNECTIONS = 1_000
 
@@ -70,7 +75,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
       ? {
           maxConnections: SERVER_MAX_CONNECTIONS,
           inboundConnectionThreshold: SERVER_INBOUND_CONNECTION_THRESHOLD,
-          maxIncomingPendingConnections: SERVER_MAX_PENDING_CONNECTIONS
+          maxIncomingPendingConnections: SERVER_MAX_PENDING_CONNECTIONS,
+          inboundUpgradeTimeout: SERVER_INBOUND_UPGRADE_TIMEOUT_MS
         }
       : { maxConnections: PEER_MAX_CONNECTIONS },
     // libp2p's monitor opens a ping stream on every connection every 10 s; on a tracker with 10,000

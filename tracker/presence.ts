@@ -5,6 +5,9 @@ import { LeaveReason } from '../src/protocol/pb/tracker.ts'
 
 export { LeaveReason }
 
+/** The next window lasts at least this many times the last flush took (1: fan-out ≤ ~50 % of time). */
+export const FLUSH_DUTY_RATIO = 1
+
 /** A logged-in session as presence sees it. */
 export interface PresenceMember {
   /** Username key (case-folded): one member per account. */
@@ -47,6 +50,7 @@ export class Presence {
   #pending: PresenceEvent[] = []
   #pendingBase = 0
   #timer: ReturnType<typeof setTimeout> | null = null
+  #lastFlushMs = 0
   readonly #stats = { events: 0, deltaFrames: 0, deltaBytes: 0, skippedPushes: 0 }
   /** Called once per event, for metrics. */
   onEvent?: (event: PresenceEvent) => void
@@ -111,6 +115,7 @@ export class Presence {
       this.#timer = null
     }
     if (this.#pending.length === 0) return
+    const began = performance.now()
     const frame = trackerFrame({ delta: { baseVersion: this.#pendingBase, events: this.#pending } })
     this.#pending = []
     for (const member of this.#members.values()) {
@@ -121,6 +126,15 @@ export class Presence {
         this.#stats.skippedPushes++
       }
     }
+    // Pushing to every member is synchronous work (encrypt + write per member). With 10,000 members
+    // it takes a good part of a second; the next window is at least as long, so fan-out uses at most
+    // about half of the tracker's time and logins, heartbeats and handshakes keep being served.
+    this.#lastFlushMs = performance.now() - began
+  }
+
+  /** How long the next coalescing window lasts: the configured one, or longer after a slow flush. */
+  get windowMs(): number {
+    return Math.max(this.#coalesceMs, Math.round(this.#lastFlushMs * FLUSH_DUTY_RATIO))
   }
 
   stats(): PresenceStats {
@@ -144,7 +158,7 @@ export class Presence {
       this.#timer = setTimeout(() => {
         this.#timer = null
         this.flush()
-      }, this.#coalesceMs)
+      }, this.windowMs)
       this.#timer.unref?.()
     }
     return this.#version

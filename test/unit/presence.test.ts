@@ -74,4 +74,25 @@ describe('presence', () => {
     expect(p.byKey('a')).toBe(fresh)
     p.stop()
   })
+
+  it('stretches the next window after a slow fan-out, and shrinks it back after a fast one', () => {
+    const p = new Presence({ coalesceMs: 1 })
+    const slow = member('slow')
+    const push = slow.push
+    slow.push = frame => {
+      const until = performance.now() + 20
+      while (performance.now() < until) {
+        // a member whose push costs 20 ms, as 10,000 real ones together do
+      }
+      return push(frame)
+    }
+    p.join(slow)
+    p.flush()
+    expect(p.windowMs).toBeGreaterThanOrEqual(20)
+    slow.push = push
+    p.join(member('x'))
+    p.flush()
+    expect(p.windowMs).toBeLessThan(20)
+    p.stop()
+  })
 })
