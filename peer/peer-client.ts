@@ -180,7 +180,7 @@ export class PeerClient extends TypedEventEmitter<PeerClientEvents> {
       await tracker.logout({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
     }
     await this.#chat?.stop().catch(() => {})
-    await this.#history?.flush().catch(() => {})
+    await this.#history?.close().catch(() => {})
     await this.node?.stop()
     this.#lock?.release()
     this.#setState('stopped')
