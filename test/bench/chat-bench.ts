@@ -50,6 +50,7 @@ const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url))
 const CLI = here('../../src/cli.js')
 const NODE = here('./chat-node.js')
 const TCP = here('./tcp-baselines.js')
+const L2P = here('./libp2p-echo.js')
 
 const dir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-chat-'))
 const children: Child[] = []
@@ -101,6 +102,13 @@ try {
   )
   const relayed = stats((await json(relayPing, o => 'rtts' in o)).rtts as number[])
   log(`relayed: p50 ${relayed.p50} ms, p99 ${relayed.p99} ms`)
+
+  // The stack's floor: a bare libp2p stream (TCP + Noise + yamux) echoing between two processes.
+  const l2pServer = start(L2P, ['--mode', 'server', '--size', String(size)], 'libp2p-echo')
+  const l2pAddr = (await json(l2pServer, o => 'addr' in o)).addr as string
+  const l2pClient = start(L2P, ['--mode', 'client', '--addr', l2pAddr, '--count', String(count), '--size', String(size)], 'libp2p-ping')
+  const stack = stats((await json(l2pClient, o => 'rtts' in o)).rtts as number[])
+  log(`bare libp2p stream: p50 ${stack.p50} ms, p99 ${stack.p99} ms`)
 
   // p2pchat: a tracker process and two peer processes chatting directly.
   const tracker = start(
@@ -163,6 +171,8 @@ try {
     rawTcpP99Ms: raw.p99,
     relayP50Ms: relayed.p50,
     relayP99Ms: relayed.p99,
+    libp2pStreamP50Ms: stack.p50,
+    libp2pStreamP99Ms: stack.p99,
     p99ToRawTcp: round(chat.p99 / raw.p99, 2),
     msgsPerSec,
     firstMessageMs: round(

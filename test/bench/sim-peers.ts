@@ -99,7 +99,7 @@ let failed = 0
 let retries = 0
 const errors: Record<string, number> = {}
 /** Like a real client: a failed connect or login is retried with growing, jittered waits. */
-const MAX_ATTEMPTS = 8
+const MAX_ATTEMPTS = 30
 async function worker(): Promise<void> {
   while (next < count) {
     const i = next++
@@ -136,7 +136,7 @@ emit({
 })
 
 createInterface({ input: process.stdin }).on('line', line => {
-  let cmd: { cmd?: string; user?: string }
+  let cmd: { cmd?: string; user?: string; nonce?: number }
   try {
     cmd = JSON.parse(line)
   } catch {
@@ -145,7 +145,7 @@ createInterface({ input: process.stdin }).on('line', line => {
   }
   if (cmd.cmd === 'report' && typeof cmd.user === 'string') {
     const times = seen.get(cmd.user) ?? []
-    emit({ event: 'report', user: cmd.user, seen: times, missing: sims.length - times.length })
+    emit({ event: 'report', nonce: cmd.nonce, user: cmd.user, seen: times, missing: sims.length - times.length })
   } else if (cmd.cmd === 'memory') {
     const m = process.memoryUsage()
     emit({

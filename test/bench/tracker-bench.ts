@@ -175,6 +175,7 @@ try {
   })
   await probeNode.start()
   const latencies: number[] = []
+  let reportNonce = 0
   const perEventBytes: number[] = []
   let fullListBytes = 0
   let subscribers = 0
@@ -191,12 +192,9 @@ try {
     const reports = await Promise.all(
       sims.map(async sim => {
         for (let attempt = 0; attempt < 100; attempt++) {
-          const mark = sim.lines.length
-          sim.send({ cmd: 'report', user: name })
-          const line = await sim.waitLine(
-            l => l.includes('"event":"report"') && sim.lines.indexOf(l) >= mark,
-            60_000
-          )
+          const nonce = ++reportNonce
+          sim.send({ cmd: 'report', user: name, nonce })
+          const line = await sim.waitLine(l => l.includes(`"nonce":${nonce},`), 120_000)
           const report = JSON.parse(line) as { seen: number[]; missing: number }
           if (report.missing === 0 || attempt === 99) return report
           await sleep(100)

@@ -106,4 +106,11 @@ describe('direct chat', () => {
     expect(await atBob).toMatchObject({ messageId, from: 'alice', text: 'written while bob was away' })
     await nextEvent<Delivered>(alice, 'delivered', d => d.messageId === messageId)
   })
+
+  it('refuses a second peer process on the same data directory', async () => {
+    const tracker = await startTracker()
+    const dataDir = await tempDir()
+    await startPeerClient(tracker, 'alice', { dataDir })
+    await expect(startPeerClient(tracker, 'alice', { dataDir })).rejects.toMatchObject({ code: 'DATA_LOCKED' })
+  })
 })
