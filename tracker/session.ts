@@ -81,8 +81,13 @@ export class Session implements PresenceMember {
     return true
   }
 
+  /** Replies and notices are always written (the peer's own requests bound them); only pushes are skipped. */
+  #write(frame: Uint8Array): void {
+    if (this.stream.writeStatus === 'writable') this.stream.send(frame)
+  }
+
   reply(id: number, message: Partial<TrackerMessage>): void {
-    this.push(trackerFrame({ ...message, id }))
+    this.#write(trackerFrame({ ...message, id }))
   }
 
   replyError(id: number, err: unknown): void {
@@ -96,7 +101,7 @@ export class Session implements PresenceMember {
 
   /** Tell the peer why, then close the stream. */
   notifyAndClose(kind: NoticeKind, message: string): void {
-    this.push(trackerFrame({ notice: { kind, message } }))
+    this.#write(trackerFrame({ notice: { kind, message } }))
     this.close()
   }
 
