@@ -106,7 +106,11 @@ try {
   // The stack's floor: a bare libp2p stream (TCP + Noise + yamux) echoing between two processes.
   const l2pServer = start(L2P, ['--mode', 'server', '--size', String(size)], 'libp2p-echo')
   const l2pAddr = (await json(l2pServer, o => 'addr' in o)).addr as string
-  const l2pClient = start(L2P, ['--mode', 'client', '--addr', l2pAddr, '--count', String(count), '--size', String(size)], 'libp2p-ping')
+  const l2pClient = start(
+    L2P,
+    ['--mode', 'client', '--addr', l2pAddr, '--count', String(count), '--size', String(size)],
+    'libp2p-ping'
+  )
   const stack = stats((await json(l2pClient, o => 'rtts' in o)).rtts as number[])
   log(`bare libp2p stream: p50 ${stack.p50} ms, p99 ${stack.p99} ms`)
 

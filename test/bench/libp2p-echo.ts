@@ -4,10 +4,11 @@
  *   --mode server            prints {"addr"}
  *   --mode client --addr A --count N --size B   prints {"rtts"}
  */
-import { generateKeyPair } from '@libp2p/crypto/keys'
+
 import { parseArgs } from 'node:util'
-import { Uint8ArrayList } from 'uint8arraylist'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { createNode } from '../../src/node.ts'
 
 const PROTOCOL = '/p2pchat-bench/echo/1.0.0'

@@ -145,7 +145,13 @@ createInterface({ input: process.stdin }).on('line', line => {
   }
   if (cmd.cmd === 'report' && typeof cmd.user === 'string') {
     const times = seen.get(cmd.user) ?? []
-    emit({ event: 'report', nonce: cmd.nonce, user: cmd.user, seen: times, missing: sims.length - times.length })
+    emit({
+      event: 'report',
+      nonce: cmd.nonce,
+      user: cmd.user,
+      seen: times,
+      missing: sims.length - times.length
+    })
   } else if (cmd.cmd === 'memory') {
     const m = process.memoryUsage()
     emit({

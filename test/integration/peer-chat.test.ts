@@ -111,6 +111,8 @@ describe('direct chat', () => {
     const tracker = await startTracker()
     const dataDir = await tempDir()
     await startPeerClient(tracker, 'alice', { dataDir })
-    await expect(startPeerClient(tracker, 'alice', { dataDir })).rejects.toMatchObject({ code: 'DATA_LOCKED' })
+    await expect(startPeerClient(tracker, 'alice', { dataDir })).rejects.toMatchObject({
+      code: 'DATA_LOCKED'
+    })
   })
 })
