@@ -71,6 +71,8 @@ export class UnreachableError extends withCode('UNREACHABLE') {}
 export class NotAuthorizedError extends withCode('NOT_AUTHORIZED') {}
 /** A command that the peer front-end does not know, or with missing or bad arguments. */
 export class InvalidCommandError extends withCode('INVALID_COMMAND') {}
+/** A file name with nothing usable left once path parts and unsafe characters are removed. */
+export class InvalidFileNameError extends withCode('INVALID_FILE_NAME') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -98,6 +100,7 @@ export const ERROR_CLASSES = [
   UnreachableError,
   NotAuthorizedError,
   InvalidCommandError,
+  InvalidFileNameError,
   InternalError
 ] as const
 
