@@ -51,6 +51,7 @@ export class Presence {
   #pendingBase = 0
   #timer: ReturnType<typeof setTimeout> | null = null
   #lastFlushMs = 0
+  #lastFlushEnd = 0
   readonly #stats = { events: 0, deltaFrames: 0, deltaBytes: 0, skippedPushes: 0 }
   /** Called once per event, for metrics. */
   onEvent?: (event: PresenceEvent) => void
@@ -129,12 +130,17 @@ export class Presence {
     // Pushing to every member is synchronous work (encrypt + write per member). With 10,000 members
     // it takes a good part of a second; the next window is at least as long, so fan-out uses at most
     // about half of the tracker's time and logins, heartbeats and handshakes keep being served.
-    this.#lastFlushMs = performance.now() - began
+    this.#lastFlushEnd = performance.now()
+    this.#lastFlushMs = this.#lastFlushEnd - began
   }
 
-  /** How long the next coalescing window lasts: the configured one, or longer after a slow flush. */
+  /**
+   * How long until the next flush: the configured window, or — right after a slow flush — until as much
+   * time has passed since it ended as it took. A single event after a quiet spell waits only the window.
+   */
   get windowMs(): number {
-    return Math.max(this.#coalesceMs, Math.round(this.#lastFlushMs * FLUSH_DUTY_RATIO))
+    const cooldown = this.#lastFlushEnd + this.#lastFlushMs * FLUSH_DUTY_RATIO - performance.now()
+    return Math.max(this.#coalesceMs, Math.round(cooldown))
   }
 
   stats(): PresenceStats {

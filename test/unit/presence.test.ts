@@ -88,7 +88,13 @@ describe('presence', () => {
     }
     p.join(slow)
     p.flush()
-    expect(p.windowMs).toBeGreaterThanOrEqual(20)
+    expect(p.windowMs).toBeGreaterThanOrEqual(15)
+    // Once as long as the flush took has passed, a new event waits only the configured window.
+    const until = performance.now() + 25
+    while (performance.now() < until) {
+      // let the cool-down pass
+    }
+    expect(p.windowMs).toBe(1)
     slow.push = push
     p.join(member('x'))
     p.flush()
