@@ -22,6 +22,7 @@ import {
 import { lengthPrefixed } from '../src/protocol/frame.ts'
 import { ChatFrame } from '../src/protocol/pb/chat.ts'
 import { usernameKey } from '../src/usernames.ts'
+import { dialUser } from './dial.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
@@ -279,24 +280,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
       if (!link.closed) return link
     }
     const opening = (async () => {
-      let stream: Stream
-      try {
-        stream = await this.#node.dialProtocol(
-          target.addrs.length > 0 ? target.addrs : target.peerId,
-          CHAT_PROTOCOL,
-          {
-            signal: AbortSignal.timeout(DIAL_TIMEOUT_MS)
-          }
-        )
-      } catch (err) {
-        throw new UnreachableError(`cannot reach ${target.user}: ${(err as Error).message}`, { cause: err })
-      }
-      // Noise already refused any other key; this guards against a connection reused from elsewhere.
-      const remote = this.#node.getConnections(target.peerId)
-      if (remote.length === 0) {
-        stream.abort(new Error('no connection to the expected PeerId'))
-        throw new UnreachableError(`${target.user} did not answer with their key`)
-      }
+      const stream = await dialUser(this.#node, target, CHAT_PROTOCOL)
       const link = new ChatLink(stream, () => {
         if (this.#links.get(key) === link) this.#links.delete(key)
       })

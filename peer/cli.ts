@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { fromEnv, parseMultiaddrOption } from '../src/cli-options.ts'
+import { fromEnv, parseMultiaddrOption, parseNumberOption, parseSizeOption } from '../src/cli-options.ts'
 import { InvalidOptionError, type P2PChatError } from '../src/errors.ts'
+import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../src/protocol/constants.ts'
 import { normalizeUsername } from '../src/usernames.ts'
 import { createInteractive } from './interactive.ts'
 import { forwardEvents, runJsonLines } from './json-lines.ts'
@@ -20,10 +21,17 @@ Options (each falls back to the environment variable shown):
                          default: ~/.p2pchat/<user>
   --listen MULTIADDR     where other peers reach you; repeat for several  [P2PCHAT_PEER_LISTEN]
                          default: ${DEFAULT_PEER_LISTEN.join(', ')}
+  --downloads DIR        where received files go; /accept may pick a     [P2PCHAT_DOWNLOADS]
+                         directory inside it. default: <data>/downloads
+  --max-file-size SIZE   refuse offers larger than this (500M, 10G, …)    [P2PCHAT_MAX_FILE_SIZE]
+                         default: ${DEFAULT_MAX_FILE_BYTES / 1024 ** 3}G
+  --offer-timeout SECS   unanswered file offers expire after this long   [P2PCHAT_OFFER_TIMEOUT]
+                         default: ${DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000}
   --json                 JSON-lines on stdin/stdout instead of the interactive prompt (docs/api.md)
   -h, --help             show this help
 
-Interactive commands: /who  /msg <user> <text>  /history <user> [n]  /help  /quit
+Interactive commands: /who  /msg <user> <text>  /history <user> [n]
+  /send <user> <path>  /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /help  /quit
 `
 
 async function readPassword(file: string | undefined, json: boolean): Promise<string> {
@@ -111,6 +119,20 @@ export async function runPeer(argv: string[]): Promise<number> {
       .map(s => s.trim())
       .filter(Boolean)
   const json = v.json === true
+  const maxFileBytes = parseSizeOption(
+    '--max-file-size',
+    fromEnv(v['max-file-size'], 'P2PCHAT_MAX_FILE_SIZE'),
+    DEFAULT_MAX_FILE_BYTES
+  )
+  const offerTimeoutS = parseNumberOption(
+    '--offer-timeout',
+    fromEnv(v['offer-timeout'], 'P2PCHAT_OFFER_TIMEOUT'),
+    {
+      min: 1,
+      max: 7 * 24 * 3600,
+      fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
+    }
+  )
   const password = await readPassword(v['password-file'], json)
   const peer = new PeerClient({
     tracker: parseMultiaddrOption('--tracker', tracker),
@@ -118,6 +140,9 @@ export async function runPeer(argv: string[]): Promise<number> {
     password,
     register: v.register === true,
     dataDir: fromEnv(v.data, 'P2PCHAT_DATA'),
+    downloadsDir: fromEnv(v.downloads, 'P2PCHAT_DOWNLOADS'),
+    maxFileBytes,
+    fileOfferTimeoutMs: Math.round(offerTimeoutS * 1000),
     listen: listenRaw?.length ? listenRaw.map(a => parseMultiaddrOption('--listen', a)) : undefined
   })
   if (!json) process.stderr.write(`Connecting to the tracker as ${user}…\n`)
@@ -162,6 +187,9 @@ function parsePeerArgv(argv: string[]) {
       'password-file': { type: 'string' },
       data: { type: 'string' },
       listen: { type: 'string', multiple: true },
+      downloads: { type: 'string' },
+      'max-file-size': { type: 'string' },
+      'offer-timeout': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }

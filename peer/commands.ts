@@ -13,7 +13,18 @@ export const MAX_COMMAND_BYTES = 1024 * 1024
 export const MAX_HISTORY_LIMIT = 10_000
 export const DEFAULT_HISTORY_LIMIT = 50
 
-export const COMMANDS = ['who', 'msg', 'history', 'quit', 'help'] as const
+export const COMMANDS = [
+  'who',
+  'msg',
+  'history',
+  'send-file',
+  'accept-file',
+  'reject-file',
+  'cancel-file',
+  'transfers',
+  'quit',
+  'help'
+] as const
 export type CommandName = (typeof COMMANDS)[number]
 
 export interface Reply {
@@ -30,7 +41,12 @@ export const EVENT_NAMES: Array<keyof PeerClientEvents> = [
   'message',
   'delivered',
   'tracker',
-  'error'
+  'error',
+  'file-offer',
+  'file-accepted',
+  'file-progress',
+  'file-done',
+  'file-failed'
 ]
 
 function field(
@@ -106,6 +122,26 @@ export async function runCommand(
         }))
       }
     }
+    case 'send-file': {
+      const to = field(cmd, 'to', 'string', true) as string
+      const path = field(cmd, 'path', 'string', true) as string
+      const t = await peer.sendFile(to, path)
+      return { transferId: t.transferId, name: t.name, size: t.size }
+    }
+    case 'accept-file': {
+      const transferId = field(cmd, 'transferId', 'string', true) as string
+      const dir = field(cmd, 'dir', 'string', false) as string | undefined
+      const t = await peer.acceptFile(transferId, dir)
+      return { transferId, path: t.path }
+    }
+    case 'reject-file':
+      peer.rejectFile(field(cmd, 'transferId', 'string', true) as string)
+      return {}
+    case 'cancel-file':
+      peer.cancelFile(field(cmd, 'transferId', 'string', true) as string)
+      return {}
+    case 'transfers':
+      return { transfers: peer.transfers() }
     case 'help':
       return { commands: [...COMMANDS], events: EVENT_NAMES }
     case 'quit':

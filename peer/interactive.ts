@@ -1,13 +1,26 @@
-import { clearLine, createInterface, cursorTo } from 'node:readline'
+import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { errorReply, runCommand } from './commands.ts'
+import { formatBytes } from './file-store.ts'
+import type { TransferInfo } from './file-types.ts'
 import type { PeerClient } from './peer-client.ts'
+import { renderProgress } from './progress-bar.ts'
 import { escapeTerminal } from './terminal.ts'
+
+/** Without a terminal, progress lines are printed at most this often per transfer (logs stay short). */
+const PLAIN_PROGRESS_INTERVAL_MS = 2_000
+/** Ids are long; the interactive CLI accepts any unique prefix of at least this many characters. */
+const MIN_ID_PREFIX = 4
 
 export const INTERACTIVE_HELP = `Commands:
   /who                     who is online
   /msg <user> <text>       send a private message (queued if they are offline)
   /history <user> [n]      the last n messages with <user> (default 20)
+  /send <user> <path>      offer a file to an online user
+  /accept <id> [dir]       accept a file offer (dir: inside the download directory)
+  /reject <id>             decline a file offer
+  /cancel <id>             stop a transfer, either direction
+  /transfers               transfers of this session with their state
   /help                    this list
   /quit                    log out and exit`
 
@@ -24,15 +37,82 @@ export function createInteractive(
 ): { run(): Promise<void> } {
   const rl = createInterface({ input, output, prompt: '> ', terminal: output.isTTY === true })
   rl.pause()
-  const show = (line: string): void => {
+  // The last line printed, when it is a progress line that the next update of the same transfer replaces.
+  let progressLine: string | undefined
+  const show = (line: string, progressOf?: string): void => {
     if (output.isTTY) {
       clearLine(output, 0)
       cursorTo(output, 0)
+      if (progressOf !== undefined && progressLine === progressOf) {
+        moveCursor(output, 0, -1)
+        clearLine(output, 0)
+      }
     }
+    progressLine = progressOf
     output.write(`${line}\n`)
     rl.prompt(true)
   }
   const e = escapeTerminal
+  const short = (id: string): string => id.slice(0, 8)
+  const names = new Map<string, string>()
+  const lastPlain = new Map<string, number>()
+  peer.addEventListener('file-offer', ev => {
+    const o = ev.detail
+    names.set(o.transferId, o.name)
+    if (o.resumeFrom !== undefined) {
+      show(
+        `* ${e(o.from)} is sending ${e(o.name)} again: resuming from ${formatBytes(o.resumeFrom)} [${short(o.transferId)}]`
+      )
+    } else {
+      show(
+        `* ${e(o.from)} offers ${e(o.name)} (${formatBytes(o.size)}). /accept ${short(o.transferId)} [dir]  or  /reject ${short(o.transferId)}`
+      )
+    }
+  })
+  peer.addEventListener('file-accepted', ev => {
+    const d = ev.detail
+    if (d.direction === 'send') {
+      const from = d.offset > 0 ? `, resuming from ${formatBytes(d.offset)}` : ''
+      show(`* ${e(d.peer)} accepted ${e(names.get(d.transferId) ?? '')}${from}`)
+    }
+  })
+  peer.addEventListener('file-progress', ev => {
+    const p = ev.detail
+    const now = Date.now()
+    if (!output.isTTY && now - (lastPlain.get(p.transferId) ?? 0) < PLAIN_PROGRESS_INTERVAL_MS) return
+    lastPlain.set(p.transferId, now)
+    const verb = p.phase === 'hashing' ? 'hashing' : p.direction === 'send' ? 'sending' : 'receiving'
+    show(
+      `  ${verb} ${e(names.get(p.transferId) ?? short(p.transferId))} ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
+      p.transferId
+    )
+  })
+  peer.addEventListener('file-done', ev => {
+    const d = ev.detail
+    const resumed = d.resumedFrom > 0 ? ` (resumed: ${formatBytes(d.bytesTransferred)} sent this time)` : ''
+    show(
+      d.direction === 'send'
+        ? `* ${e(d.name)} delivered to ${e(d.peer)}, SHA-256 verified${resumed}`
+        : `* received ${e(d.name)} from ${e(d.peer)} → ${e(d.path)} (SHA-256 verified)${resumed}`
+    )
+  })
+  peer.addEventListener('file-failed', ev => {
+    const d = ev.detail
+    show(`! ${d.code}: ${e(names.get(d.transferId) ?? short(d.transferId))}: ${e(d.message)}`)
+  })
+  /** The full id of the transfer whose id starts with `prefix`, if exactly one does. */
+  const resolveId = (prefix: string): string => {
+    const all = peer.transfers().map(t => t.transferId)
+    if (all.includes(prefix)) return prefix
+    const matches = prefix.length >= MIN_ID_PREFIX ? all.filter(id => id.startsWith(prefix)) : []
+    return matches.length === 1 ? matches[0] : prefix
+  }
+  const describe = (t: TransferInfo): string => {
+    const arrow = t.direction === 'send' ? `→ ${e(t.peer)}` : `← ${e(t.peer)}`
+    const pct = t.size === 0 ? 100 : Math.floor((t.bytes / t.size) * 100)
+    const why = t.error ? ` ${t.error.code}` : ''
+    return `  ${short(t.transferId)}  ${arrow}  ${e(t.name)}  ${formatBytes(t.size)}  ${t.state}${why}  ${pct}%`
+  }
   peer.addEventListener('message', ev =>
     show(`[${time(ev.detail.sentAt)}] ${e(ev.detail.from)}: ${e(ev.detail.text)}`)
   )
@@ -90,6 +170,55 @@ export function createInteractive(
           }
           if (messages.length === 0) show(`no messages with ${e(rest[0])}`)
           for (const m of messages) show(`[${time(m.sentAt)}] ${e(m.from)}: ${e(m.text)}  (${m.status})`)
+          return false
+        }
+        case 'send': {
+          const m = /^\/send\s+(\S+)\s+(.+)$/.exec(trimmed)
+          if (m === null) {
+            show('usage: /send <user> <path>')
+            return false
+          }
+          const r = (await runCommand(peer, { cmd: 'send-file', to: m[1], path: m[2].trim() })) as {
+            transferId: string
+            name: string
+            size: number
+          }
+          names.set(r.transferId, r.name)
+          show(
+            `  offering ${e(r.name)} (${formatBytes(r.size)}) to ${e(m[1])} [${short(r.transferId)}]; /cancel ${short(r.transferId)} to stop`
+          )
+          return false
+        }
+        case 'accept': {
+          if (rest[0] === undefined) {
+            show('usage: /accept <id> [dir]')
+            return false
+          }
+          const dir = trimmed.replace(/^\/accept\s+\S+\s*/, '')
+          const r = (await runCommand(peer, {
+            cmd: 'accept-file',
+            transferId: resolveId(rest[0]),
+            ...(dir === '' ? {} : { dir })
+          })) as { path: string }
+          show(`  accepted: writing ${e(r.path)}`)
+          return false
+        }
+        case 'reject':
+        case 'cancel': {
+          if (rest[0] === undefined) {
+            show(`usage: /${word} <id>`)
+            return false
+          }
+          await runCommand(peer, {
+            cmd: word === 'reject' ? 'reject-file' : 'cancel-file',
+            transferId: resolveId(rest[0])
+          })
+          return false
+        }
+        case 'transfers': {
+          const all = peer.transfers()
+          if (all.length === 0) show('no transfers yet')
+          for (const t of all) show(describe(t))
           return false
         }
         case 'help':

@@ -15,6 +15,8 @@ import { lockDataDir } from '../src/storage/dir-lock.ts'
 import { normalizeUsername, usernameKey } from '../src/usernames.ts'
 import type { ChatMessageEvent } from './chat.ts'
 import { ChatService } from './chat.ts'
+import { FileService } from './file-service.ts'
+import type { FileEventName, FileEvents, TransferInfo } from './file-types.ts'
 import type { StoredMessage } from './history.ts'
 import { HistoryStore } from './history.ts'
 import type { LeaveReasonName, OnlineUser } from './tracker-client.ts'
@@ -49,6 +51,21 @@ export interface PeerClientInit {
   listen?: string[]
   /** @default ['yamux', 'mplex'] */
   muxers?: MuxerName[]
+  /**
+   * Where received files go; `accept-file` may choose a directory inside it, never outside.
+   * @default <dataDir>/downloads
+   */
+  downloadsDir?: string
+  /**
+   * Offers of larger files are refused before anyone is asked.
+   * @default 64 GiB
+   */
+  maxFileBytes?: number
+  /**
+   * A file offer not accepted or rejected within this long expires.
+   * @default 300000 (5 min)
+   */
+  fileOfferTimeoutMs?: number
 }
 
 export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'replaced' | 'stopped'
@@ -59,7 +76,7 @@ export interface UserInfo {
   addrs: string[]
 }
 
-export interface PeerClientEvents {
+export interface PeerClientEvents extends FileEvents {
   ready: CustomEvent<UserInfo>
   joined: CustomEvent<UserInfo>
   left: CustomEvent<{ user: string; reason: LeaveReasonName }>
@@ -69,6 +86,14 @@ export interface PeerClientEvents {
   /** Something went wrong that no command is waiting for; `messageId`/`to` when about a message. */
   error: CustomEvent<{ code: string; message: string; messageId?: string; to?: string }>
 }
+
+const FILE_EVENT_NAMES: FileEventName[] = [
+  'file-offer',
+  'file-accepted',
+  'file-progress',
+  'file-done',
+  'file-failed'
+]
 
 function info(u: OnlineUser): UserInfo {
   return { user: u.user, peerId: u.peerId.toString(), addrs: u.addrs.map(a => a.toString()) }
@@ -89,6 +114,7 @@ export class PeerClient extends TypedEventEmitter<PeerClientEvents> {
   #lock?: DirLock
   #history?: HistoryStore
   #chat?: ChatService
+  #files?: FileService
   #tracker?: TrackerClient
   #state: TrackerState = 'connecting'
   /** Who is online, as last heard from the tracker; kept while the tracker is away. */
@@ -157,6 +183,25 @@ export class PeerClient extends TypedEventEmitter<PeerClientEvents> {
         })
       })
       await this.#chat.start()
+      this.#files = new FileService(
+        this.node,
+        this.dataDir,
+        {
+          self: () => this.#username,
+          identify: (peerId, signal) => this.#identify(peerId, signal),
+          locate: user => this.#online.get(usernameKey(user)),
+          log: this.log.newScope('file')
+        },
+        {
+          downloadsDir: this.#init.downloadsDir ?? join(this.dataDir, 'downloads'),
+          maxFileBytes: this.#init.maxFileBytes,
+          offerTimeoutMs: this.#init.fileOfferTimeoutMs
+        }
+      )
+      for (const name of FILE_EVENT_NAMES) {
+        this.#files.addEventListener(name, e => this.safeDispatchEvent(name, { detail: e.detail } as never))
+      }
+      await this.#files.start()
       await this.#connect(true)
     } catch (err) {
       await this.stop()
@@ -179,6 +224,7 @@ export class PeerClient extends TypedEventEmitter<PeerClientEvents> {
     if (tracker !== undefined && !tracker.closed) {
       await tracker.logout({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
     }
+    await this.#files?.stop().catch(() => {})
     await this.#chat?.stop().catch(() => {})
     await this.#history?.close().catch(() => {})
     await this.node?.stop()
@@ -199,6 +245,35 @@ export class PeerClient extends TypedEventEmitter<PeerClientEvents> {
     }
     const known = this.#online.get(usernameKey(user))
     return this.#chat!.send(known?.user ?? user, text)
+  }
+
+  /** Offer the file at `path` to `to`, who must be online; progress and outcome arrive as events. */
+  async sendFile(to: string, path: string): Promise<TransferInfo> {
+    const user = normalizeUsername(to)
+    return this.#files!.send(this.#online.get(usernameKey(user))?.user ?? user, path)
+  }
+
+  /** Accept an offer, into the download directory or `dir` inside it. */
+  acceptFile(transferId: string, dir?: string): Promise<TransferInfo> {
+    return this.#files!.accept(transferId, dir)
+  }
+
+  rejectFile(transferId: string): void {
+    this.#files!.reject(transferId)
+  }
+
+  cancelFile(transferId: string): void {
+    this.#files!.cancel(transferId)
+  }
+
+  /** Transfers of this session (running, waiting and finished), oldest first. */
+  transfers(): TransferInfo[] {
+    return this.#files?.transfers() ?? []
+  }
+
+  /** Where received files go. */
+  get downloadsDir(): string {
+    return this.#init.downloadsDir ?? join(this.dataDir, 'downloads')
   }
 
   /** The conversation with `user`, oldest first, newest `limit`. */

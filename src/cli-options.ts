@@ -42,3 +42,16 @@ export function parseHostPort(name: string, value: string): { host: string; port
   }
   return { host: m[1] ?? (m[2] === '' ? '0.0.0.0' : m[2]), port }
 }
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }
+
+/** Parse a byte size: `1048576`, `512K`, `100M`, `10G`, `1T` (binary units; an optional `B`/`iB`). */
+export function parseSizeOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(value)
+  const n = m === null ? Number.NaN : Math.floor(Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()])
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new InvalidOptionError(`${name} must be a size like 500M, 10G or 1048576, got "${value}"`)
+  }
+  return n
+}

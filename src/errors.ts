@@ -73,6 +73,28 @@ export class NotAuthorizedError extends withCode('NOT_AUTHORIZED') {}
 export class InvalidCommandError extends withCode('INVALID_COMMAND') {}
 /** A file name with nothing usable left once path parts and unsafe characters are removed. */
 export class InvalidFileNameError extends withCode('INVALID_FILE_NAME') {}
+/** A file to send that does not exist, is not a regular file, cannot be read, or changed while sent. */
+export class FileUnreadableError extends withCode('FILE_UNREADABLE') {}
+/** The receiver declined the file offer. */
+export class RejectedError extends withCode('REJECTED') {}
+/** Nobody answered the file offer in time. */
+export class ExpiredError extends withCode('EXPIRED') {}
+/** One side cancelled the transfer; its partial file is removed. */
+export class CancelledError extends withCode('CANCELLED') {}
+/** The offer is over the receiver's size limit. */
+export class FileTooLargeError extends withCode('FILE_TOO_LARGE') {}
+/** Not enough free space in the download directory for the rest of the file. */
+export class NoSpaceError extends withCode('NO_SPACE') {}
+/** A download directory outside the configured one (directly or through a symlink). */
+export class UnsafePathError extends withCode('UNSAFE_PATH') {}
+/** The received bytes do not have the SHA-256 that was offered; nothing is kept. */
+export class ChecksumMismatchError extends withCode('CHECKSUM_MISMATCH') {}
+/** The sender sent fewer or more bytes than it offered; nothing is kept. */
+export class SizeMismatchError extends withCode('SIZE_MISMATCH') {}
+/** The connection broke mid-transfer; the partial file is kept and sending again resumes it. */
+export class InterruptedError extends withCode('INTERRUPTED') {}
+/** No transfer with this id (or not in a state where that command applies). */
+export class UnknownTransferError extends withCode('UNKNOWN_TRANSFER') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -101,6 +123,17 @@ export const ERROR_CLASSES = [
   NotAuthorizedError,
   InvalidCommandError,
   InvalidFileNameError,
+  FileUnreadableError,
+  RejectedError,
+  ExpiredError,
+  CancelledError,
+  FileTooLargeError,
+  NoSpaceError,
+  UnsafePathError,
+  ChecksumMismatchError,
+  SizeMismatchError,
+  InterruptedError,
+  UnknownTransferError,
   InternalError
 ] as const
 

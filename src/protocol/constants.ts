@@ -92,3 +92,46 @@ export const RECONNECT_MAX_MS = 30_000
 
 /** Default TCP port of a tracker. */
 export const DEFAULT_TRACKER_PORT = 4001
+
+/** File transfer streams one connection may have open at once in each direction. */
+export const MAX_FILE_STREAMS_PER_CONNECTION = 16
+
+/** Offers waiting for an answer, from everyone together: more are refused as BUSY (offer floods). */
+export const MAX_PENDING_FILE_OFFERS = 64
+
+/** Largest control frame on the file protocol: an offer with a 255-byte name is ~350 bytes. */
+export const MAX_FILE_CONTROL_FRAME_BYTES = 4 * 1024
+
+/**
+ * Bytes of file content per data frame. Large enough that per-frame costs (a header, an event, a
+ * write) vanish next to the bytes, small enough that a cancel or result is never stuck behind much.
+ */
+export const FILE_CHUNK_BYTES = 256 * 1024
+
+/** Largest data frame accepted: a chunk of up to 1 MiB (other implementations may pick larger). */
+export const MAX_FILE_DATA_FRAME_BYTES = 1024 * 1024 + 16
+
+/** How long an offer waits for accept/reject before it expires. */
+export const DEFAULT_FILE_OFFER_TIMEOUT_MS = 5 * 60_000
+
+/** The sender waits this much longer than its own offer timeout, so the receiver's expiry wins. */
+export const FILE_OFFER_GRACE_MS = 30_000
+
+/** Largest file a peer accepts unless configured otherwise: 64 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3
+
+/** `file-progress` events: at most one per transfer per this many ms (a few per second). */
+export const FILE_PROGRESS_INTERVAL_MS = 250
+
+/**
+ * Receiver: content received but not yet written to disk. Above the high mark the stream is paused
+ * (yamux stops granting window, so the sender stops); below the low mark it resumes.
+ */
+export const FILE_WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024
+export const FILE_WRITE_LOW_WATER_BYTES = 2 * 1024 * 1024
+
+/**
+ * What a paused file stream may still buffer: whatever the sender had window for when we paused
+ * (yamux's window grows to 16 MiB) on top of the high-water mark.
+ */
+export const FILE_STREAM_MAX_READ_BUFFER_BYTES = 32 * 1024 * 1024

@@ -1,0 +1,341 @@
+import type { Hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import type { FileHandle } from 'node:fs/promises'
+import { unlink } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import {
+  CancelledError,
+  ChecksumMismatchError,
+  ExpiredError,
+  InterruptedError,
+  InvalidMessageError,
+  NoSpaceError,
+  P2PChatError,
+  RejectedError,
+  SizeMismatchError
+} from '../src/errors.ts'
+import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../src/protocol/constants.ts'
+import type { FileFrame } from '../src/protocol/pb/file.ts'
+import { controlFrame } from './file-frames.ts'
+import type { PartialRecord, PartialStore } from './file-store.ts'
+import { createPart, publishPart } from './file-store.ts'
+import type { TransferHost, TransferInfo } from './file-types.ts'
+import { failTransfer, ProgressReporter } from './file-types.ts'
+
+/** A `.part` being written: its handle, its hash so far, and how much of it is valid. */
+export interface OpenPart {
+  handle: FileHandle
+  partPath: string
+  hash: Hash
+  length: number
+}
+
+/**
+ * Receiving one file after its offer was read: wait for the user (or expiry), then write data frames to
+ * `<name>.part` in order while hashing them, pausing the stream while disk writes lag; verify size and
+ * SHA-256, and only then give it its final name. A broken connection keeps the `.part` for a resume;
+ * anything else that goes wrong deletes it.
+ */
+export class IncomingTransfer {
+  readonly info: TransferInfo
+  readonly stream: Stream
+  readonly #host: TransferHost
+  readonly #partials: PartialStore
+  readonly #sha256: Buffer
+  readonly #recordKey: string
+  #part?: OpenPart
+  #expiry?: ReturnType<typeof setTimeout>
+  #started = false
+  #received = 0
+  #writing: Promise<void> = Promise.resolve()
+  #pendingWrite = 0
+  #overrun = false
+  #progress: ProgressReporter
+  readonly #finished = Promise.withResolvers<void>()
+
+  constructor(
+    host: TransferHost,
+    partials: PartialStore,
+    stream: Stream,
+    info: TransferInfo,
+    sha256: Buffer,
+    recordKey: string
+  ) {
+    this.#host = host
+    this.#partials = partials
+    this.stream = stream
+    this.info = info
+    this.#sha256 = sha256
+    this.#recordKey = recordKey
+    this.#progress = new ProgressReporter(host, info)
+  }
+
+  /** Resolves when the transfer is done or failed. */
+  get finished(): Promise<void> {
+    return this.#finished.promise
+  }
+
+  get waiting(): boolean {
+    return this.info.state === 'waiting'
+  }
+
+  /** Wait for accept/reject until `expiresAt`. */
+  await(expiresAt: number): void {
+    this.info.state = 'waiting'
+    this.#expiry = setTimeout(
+      () => {
+        const err = new ExpiredError('the offer was not answered in time')
+        this.#answerNo(err)
+        this.#fail(err, false)
+      },
+      Math.max(0, expiresAt - Date.now())
+    )
+    this.#expiry.unref?.()
+  }
+
+  /** Accept into an open part (new, or resumed with its verified length and hash). */
+  async accept(part: OpenPart, record: PartialRecord): Promise<void> {
+    clearTimeout(this.#expiry)
+    this.#part = part
+    this.info.path = part.partPath
+    this.info.state = 'transferring'
+    await this.#partials.put(record)
+    this.stream.send(
+      controlFrame({
+        answer: {
+          accept: true,
+          offset: part.length,
+          prefixSha256: part.length > 0 ? part.hash.copy().digest() : new Uint8Array(0),
+          error: '',
+          message: ''
+        }
+      })
+    )
+  }
+
+  /** Create the `.part` for a fresh accept in `dir`. */
+  static async newPart(dir: string, name: string): Promise<OpenPart> {
+    const { handle, partPath } = await createPart(dir, name)
+    return { handle, partPath, hash: createHash('sha256'), length: 0 }
+  }
+
+  reject(): void {
+    const err = new RejectedError('the receiver declined the file')
+    this.#answerNo(err)
+    this.#fail(err, false)
+  }
+
+  /** Cancel from this side: the sender stops, the `.part` is removed. */
+  cancel(message = 'the receiver cancelled'): void {
+    if (this.waiting) {
+      this.#answerNo(new CancelledError(message))
+    } else if (this.stream.writeStatus === 'writable') {
+      this.stream.send(controlFrame({ cancel: { message } }))
+    }
+    this.stream.close().catch(() => {})
+    this.#fail(new CancelledError(message), true)
+  }
+
+  /** A control frame after the offer. */
+  onControl(frame: FileFrame): void {
+    if (frame.cancel !== undefined) {
+      const why = frame.cancel.message ? `: ${frame.cancel.message}` : ''
+      this.#fail(new CancelledError(`${this.info.peer} cancelled${why}`), true)
+      this.stream.close().catch(() => {})
+      return
+    }
+    if (frame.start !== undefined && this.info.state === 'transferring' && !this.#started) {
+      this.#start(frame.start.offset)
+      return
+    }
+    throw new InvalidMessageError('unexpected file frame')
+  }
+
+  onData(data: Uint8ArrayList): void {
+    if (this.info.state === 'verifying') {
+      // More than offered after the last byte: refused below unless the file is already published.
+      this.#overrun = true
+      return
+    }
+    if (this.info.state === 'failed') return
+    const part = this.#part
+    if (part === undefined || !this.#started || this.info.state !== 'transferring') {
+      throw new InvalidMessageError('file data before start')
+    }
+    const remaining = this.info.size - part.length - this.#received
+    if (data.byteLength > remaining) {
+      this.#finish(new SizeMismatchError(`the sender sent more than the ${this.info.size} bytes it offered`))
+      return
+    }
+    const buffers = [...data]
+    for (const b of buffers) part.hash.update(b)
+    const position = part.length + this.#received
+    this.#received += data.byteLength
+    this.#pendingWrite += data.byteLength
+    if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES && this.stream.readStatus === 'readable') {
+      this.stream.pause()
+    }
+    this.#writing = this.#writing.then(async () => {
+      if (this.info.state === 'failed') return
+      await part.handle.writev(buffers, position)
+      this.#pendingWrite -= data.byteLength
+      if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.stream.readStatus === 'paused') {
+        this.stream.resume()
+      }
+    })
+    this.#writing.catch(err => {
+      const e =
+        (err as NodeJS.ErrnoException).code === 'ENOSPC'
+          ? new NoSpaceError('the disk is full')
+          : new P2PChatError('INTERNAL', `cannot write ${part.partPath}: ${(err as Error).message}`)
+      this.#finish(e)
+    })
+    this.info.bytes = position + data.byteLength
+    this.#progress.report(this.info.bytes)
+    if (data.byteLength === remaining) this.#finish()
+  }
+
+  /** The stream ended: cleanly (the sender closed early) or broken. */
+  onEnd(error?: Error): void {
+    if (this.info.state === 'done' || this.info.state === 'failed' || this.info.state === 'verifying') return
+    if (this.waiting) {
+      this.#fail(new CancelledError(`${this.info.peer} withdrew the offer`), false)
+    } else if (error === undefined && this.#started) {
+      this.#finish(
+        new SizeMismatchError(`the sender stopped after ${this.info.bytes} of ${this.info.size} bytes`)
+      )
+    } else {
+      const why = error === undefined ? '' : ` (${error.message})`
+      this.#fail(
+        new InterruptedError(
+          `the connection broke after ${this.info.bytes} of ${this.info.size} bytes${why}; the partial file is kept and the same file sent again resumes`
+        ),
+        false
+      )
+    }
+  }
+
+  /** Release the part without deciding anything (peer stopping): it stays for a resume. */
+  async close(): Promise<void> {
+    clearTimeout(this.#expiry)
+    this.stream.abort(new InterruptedError('stopping'))
+    await this.#writing.catch(() => {})
+    await this.#part?.handle.close().catch(() => {})
+  }
+
+  #start(offset: number): void {
+    const part = this.#part!
+    if (offset !== 0 && offset !== part.length)
+      throw new InvalidMessageError('start at an offset we did not offer')
+    if (offset === 0 && part.length > 0) {
+      // The sender's file does not begin with our part: start over.
+      part.length = 0
+      part.hash = createHash('sha256')
+      this.#writing = this.#writing.then(() => part.handle.truncate(0))
+    }
+    this.#started = true
+    this.info.resumedFrom = offset
+    this.info.bytes = offset
+    this.#host.emit('file-accepted', {
+      transferId: this.info.transferId,
+      direction: 'receive',
+      peer: this.info.peer,
+      offset
+    })
+    this.#progress.phase('transferring', offset)
+    if (this.info.size === offset) this.#finish()
+  }
+
+  /** All bytes are in (or something is wrong): verify, publish, answer. */
+  #finish(problem?: P2PChatError): void {
+    if (this.info.state !== 'transferring') return
+    this.info.state = 'verifying'
+    const part = this.#part!
+    const done = async (): Promise<string> => {
+      if (problem !== undefined) throw problem
+      await this.#writing
+      await part.handle.sync()
+      await part.handle.close()
+      const digest = part.hash.digest()
+      if (!digest.equals(this.#sha256)) {
+        throw new ChecksumMismatchError(
+          `the received file's SHA-256 is ${digest.toString('hex')}, not the ${this.info.sha256} offered`
+        )
+      }
+      if (this.#overrun)
+        throw new SizeMismatchError(`the sender sent more than the ${this.info.size} bytes it offered`)
+      const path = await publishPart(part.partPath, basename(part.partPath).slice(0, -'.part'.length))
+      await this.#partials.remove(this.#recordKey)
+      return path
+    }
+    done().then(
+      path => {
+        this.#progress.report(this.info.size, true)
+        this.info.state = 'done'
+        this.info.path = path
+        this.#answer('', '')
+        this.#host.emit('file-done', {
+          transferId: this.info.transferId,
+          direction: 'receive',
+          peer: this.info.peer,
+          name: basename(path),
+          path,
+          size: this.info.size,
+          sha256: this.info.sha256,
+          bytesTransferred: this.#received,
+          resumedFrom: this.info.resumedFrom ?? 0
+        })
+        this.#finished.resolve()
+      },
+      err => {
+        const e = err instanceof P2PChatError ? err : new P2PChatError('INTERNAL', (err as Error).message)
+        this.#answer(e.code, e.message)
+        this.#fail(e, true)
+      }
+    )
+  }
+
+  #answer(error: string, message: string): void {
+    if (this.stream.writeStatus === 'writable') {
+      this.stream.send(controlFrame({ result: { error, message } }))
+      this.stream.close().catch(() => {})
+    }
+  }
+
+  #answerNo(err: P2PChatError): void {
+    clearTimeout(this.#expiry)
+    if (this.stream.writeStatus === 'writable') {
+      this.stream.send(
+        controlFrame({
+          answer: {
+            accept: false,
+            offset: 0,
+            prefixSha256: new Uint8Array(0),
+            error: err.code,
+            message: err.message
+          }
+        })
+      )
+      this.stream.close().catch(() => {})
+    }
+  }
+
+  /** Fail once; `discard` removes the `.part` and its record (else it stays for a resume). */
+  #fail(err: P2PChatError, discard: boolean): void {
+    if (this.info.state === 'done' || this.info.state === 'failed') return
+    clearTimeout(this.#expiry)
+    failTransfer(this.#host, this.info, err)
+    const part = this.#part
+    const cleanup = async (): Promise<void> => {
+      await this.#writing.catch(() => {})
+      await part?.handle.close().catch(() => {})
+      if (part !== undefined && discard) {
+        await unlink(part.partPath).catch(() => {})
+        await this.#partials.remove(this.#recordKey).catch(() => {})
+      }
+    }
+    cleanup().finally(() => this.#finished.resolve())
+  }
+}

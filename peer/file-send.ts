@@ -1,0 +1,273 @@
+import { createHash } from 'node:crypto'
+import type { FileHandle } from 'node:fs/promises'
+import type { Stream } from '@libp2p/interface'
+import {
+  CancelledError,
+  ExpiredError,
+  errorFromCode,
+  FileUnreadableError,
+  InterruptedError,
+  InvalidMessageError,
+  P2PChatError,
+  UnknownUserError
+} from '../src/errors.ts'
+import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../src/protocol/constants.ts'
+import type { FileAnswer, FileResult } from '../src/protocol/pb/file.ts'
+import { dialUser } from './dial.ts'
+import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
+import type { TransferHost, TransferInfo } from './file-types.ts'
+import { failTransfer, ProgressReporter } from './file-types.ts'
+
+/** Reading a file to hash it, this much at a time. */
+const HASH_READ_BYTES = 1024 * 1024
+
+/** SHA-256 of `length` bytes of `handle` from the start, reporting progress; stops when `signal` aborts. */
+export async function hashFile(
+  handle: FileHandle,
+  length: number,
+  signal: AbortSignal,
+  onProgress: (bytes: number) => void = () => {}
+): Promise<Buffer> {
+  const hash = createHash('sha256')
+  const buf = Buffer.allocUnsafe(HASH_READ_BYTES)
+  let pos = 0
+  while (pos < length) {
+    signal.throwIfAborted()
+    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.byteLength, length - pos), pos)
+    if (bytesRead === 0) throw new FileUnreadableError('the file shrank while it was being read')
+    hash.update(buf.subarray(0, bytesRead))
+    pos += bytesRead
+    onProgress(pos)
+  }
+  return hash.digest()
+}
+
+export interface OutgoingInit {
+  info: TransferInfo
+  handle: FileHandle
+  /** The file's SHA-256 when already known (same file, unchanged), else hashed first. */
+  knownSha256?: Buffer
+  onHashed(sha256: Buffer): void
+  offerTimeoutMs: number
+}
+
+/**
+ * Sending one file: hash, offer, wait for the answer, check the receiver's prefix when it resumes,
+ * then stream data frames with backpressure (`send()` false → `onDrain()`), so at most about one
+ * chunk plus the muxer's window is in memory whatever the file size or the receiver's speed.
+ */
+export class OutgoingTransfer {
+  readonly info: TransferInfo
+  readonly #host: TransferHost
+  readonly #init: OutgoingInit
+  readonly #abort = new AbortController()
+  readonly #answer = Promise.withResolvers<FileAnswer>()
+  readonly #result = Promise.withResolvers<FileResult>()
+  #stream?: Stream
+
+  constructor(host: TransferHost, init: OutgoingInit) {
+    this.#host = host
+    this.#init = init
+    this.info = init.info
+    // Never left unhandled: whichever of these ends the transfer is awaited; the other may not be.
+    this.#answer.promise.catch(() => {})
+    this.#result.promise.catch(() => {})
+  }
+
+  /** Run to the end; never rejects (failures become `file-failed`). */
+  async run(): Promise<void> {
+    try {
+      await this.#run()
+    } catch (err) {
+      const e = this.#abort.signal.aborted
+        ? (this.#abort.signal.reason as P2PChatError)
+        : err instanceof P2PChatError
+          ? err
+          : new InterruptedError(`transfer broke off: ${(err as Error).message}`)
+      failTransfer(this.#host, this.info, e)
+      this.#stream?.abort(e)
+    } finally {
+      await this.#init.handle.close().catch(() => {})
+    }
+  }
+
+  /** Cancel from this side: the receiver is told, and removes its partial file. */
+  cancel(message = 'the sender cancelled'): void {
+    const stream = this.#stream
+    if (stream?.writeStatus === 'writable') {
+      stream.send(controlFrame({ cancel: { message } }))
+      stream.close().catch(() => {})
+    }
+    const err = new CancelledError(message)
+    this.#abort.abort(err)
+    this.#answer.reject(err)
+    this.#result.reject(err)
+  }
+
+  /** The peer is stopping: break off without cancelling, so the receiver keeps its part for a resume. */
+  interrupt(): void {
+    const err = new InterruptedError('the sender stopped; send the file again to resume')
+    this.#abort.abort(err)
+    this.#answer.reject(err)
+    this.#result.reject(err)
+    this.#stream?.abort(err)
+  }
+
+  async #run(): Promise<void> {
+    const { info, handle } = this.#init
+    const signal = this.#abort.signal
+    const progress = new ProgressReporter(this.#host, info)
+    let sha256 = this.#init.knownSha256
+    if (sha256 === undefined) {
+      sha256 = await hashFile(handle, info.size, signal, bytes => progress.report(bytes))
+      progress.report(info.size, true)
+      this.#init.onHashed(sha256)
+    }
+    info.sha256 = sha256.toString('hex')
+
+    const target = this.#host.locate(info.peer)
+    if (target === undefined) throw new UnknownUserError(`${info.peer} is not online any more`)
+    const stream = await dialUser(this.#host.node, target, FILE_PROTOCOL)
+    this.#stream = stream
+    signal.throwIfAborted()
+    readFrames(stream, {
+      onFrame: frame => {
+        if (frame.kind === 'data') throw new InvalidMessageError('the receiver sent file data')
+        const { answer, result, cancel } = frame.frame
+        if (answer !== undefined) this.#answer.resolve(answer)
+        else if (result !== undefined) this.#result.resolve(result)
+        else if (cancel !== undefined) {
+          const err = new CancelledError(
+            `${info.peer} cancelled${cancel.message ? `: ${cancel.message}` : ''}`
+          )
+          this.#abort.abort(err)
+          this.#answer.reject(err)
+          this.#result.reject(err)
+        }
+      },
+      onEnd: error => {
+        const err = new InterruptedError(
+          `the connection to ${info.peer} closed mid-transfer${error ? ` (${error.message})` : ''}; send the file again to resume`
+        )
+        this.#answer.reject(err)
+        this.#result.reject(err)
+      }
+    })
+    stream.send(
+      controlFrame({
+        offer: {
+          transferId: info.transferId,
+          name: info.name,
+          size: info.size,
+          sha256: new Uint8Array(sha256)
+        }
+      })
+    )
+    info.state = 'offered'
+
+    const waitMs = this.#init.offerTimeoutMs + FILE_OFFER_GRACE_MS
+    const expiry = setTimeout(() => {
+      this.#answer.reject(
+        new ExpiredError(`${info.peer} did not answer within ${Math.round(waitMs / 1000)} s`)
+      )
+    }, waitMs)
+    let answer: FileAnswer
+    try {
+      answer = await this.#answer.promise
+    } finally {
+      clearTimeout(expiry)
+    }
+    if (!answer.accept) {
+      const code = answer.error === '' ? 'REJECTED' : answer.error
+      throw errorFromCode(code, answer.message || `${info.peer} did not accept the file (${code})`)
+    }
+
+    let offset = 0
+    if (answer.offset > 0 && answer.offset <= info.size && answer.prefixSha256.byteLength === 32) {
+      // The receiver has a part from before: continue only if it is really the start of this file.
+      const prefix = await hashFile(handle, answer.offset, signal)
+      if (prefix.equals(answer.prefixSha256)) offset = answer.offset
+      else this.#host.log('%s: receiver part does not match our file; starting over', info.transferId)
+    }
+    stream.send(controlFrame({ start: { offset } }))
+    info.state = 'transferring'
+    info.resumedFrom = offset
+    this.#host.emit('file-accepted', {
+      transferId: info.transferId,
+      direction: 'send',
+      peer: info.peer,
+      offset
+    })
+    progress.phase('transferring', offset)
+    await this.#sendData(stream, offset, progress)
+
+    const result = await this.#result.promise
+    if (result.error !== '') throw errorFromCode(result.error, result.message || result.error)
+    info.state = 'done'
+    info.bytes = info.size
+    await stream.close().catch(() => {})
+    this.#host.emit('file-done', {
+      transferId: info.transferId,
+      direction: 'send',
+      peer: info.peer,
+      name: info.name,
+      path: info.path ?? '',
+      size: info.size,
+      sha256: info.sha256,
+      bytesTransferred: info.size - offset,
+      resumedFrom: offset
+    })
+  }
+
+  /** Read and send from `offset` to the end, reading the next chunk while the last one drains. */
+  async #sendData(stream: Stream, offset: number, progress: ProgressReporter): Promise<void> {
+    const { info, handle } = this.#init
+    const signal = this.#abort.signal
+    const read = async (pos: number): Promise<Buffer> => {
+      const want = Math.min(FILE_CHUNK_BYTES, info.size - pos)
+      const buf = Buffer.allocUnsafe(want)
+      let got = 0
+      while (got < want) {
+        const { bytesRead } = await handle.read(buf, got, want - got, pos + got)
+        if (bytesRead === 0) throw new FileUnreadableError(`${info.path} shrank while it was being sent`)
+        got += bytesRead
+      }
+      return buf
+    }
+    let pos = offset
+    let next = pos < info.size ? read(pos) : undefined
+    // A rejected read-ahead is awaited below; until then it must not count as unhandled.
+    next?.catch(() => {})
+    // The receiver may answer early (a failure, a cancel): then there is no point sending more.
+    let ended = false
+    const settled = this.#result.promise.then(
+      () => {
+        ended = true
+      },
+      () => {
+        ended = true
+      }
+    )
+    while (next !== undefined) {
+      let chunk: Buffer
+      try {
+        chunk = await next
+      } catch (err) {
+        if (stream.writeStatus === 'writable')
+          stream.send(controlFrame({ cancel: { message: (err as Error).message } }))
+        throw err
+      }
+      signal.throwIfAborted()
+      if (ended) break
+      pos += chunk.byteLength
+      next = pos < info.size ? read(pos) : undefined
+      next?.catch(() => {})
+      if (stream.writeStatus !== 'writable') break
+      const more = stream.send(dataFrame(chunk))
+      info.bytes = pos
+      progress.report(pos)
+      if (!more) await Promise.race([stream.onDrain({ signal }), settled])
+    }
+    progress.report(info.bytes, true)
+  }
+}

@@ -1,0 +1,424 @@
+import { randomBytes } from 'node:crypto'
+import type { FileHandle } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import {
+  BusyError,
+  FileTooLargeError,
+  FileUnreadableError,
+  InvalidMessageError,
+  NotAuthorizedError,
+  type P2PChatError,
+  UnknownTransferError,
+  UnknownUserError
+} from '../src/errors.ts'
+import type { P2PChatNode } from '../src/node.ts'
+import {
+  DEFAULT_FILE_OFFER_TIMEOUT_MS,
+  DEFAULT_MAX_FILE_BYTES,
+  DIAL_TIMEOUT_MS,
+  FILE_PROTOCOL,
+  FILE_STREAM_MAX_READ_BUFFER_BYTES,
+  MAX_FILE_STREAMS_PER_CONNECTION,
+  MAX_PENDING_FILE_OFFERS
+} from '../src/protocol/constants.ts'
+import type { FileOffer } from '../src/protocol/pb/file.ts'
+import { usernameKey } from '../src/usernames.ts'
+import { controlFrame, type IncomingFrame, readFrames } from './file-frames.ts'
+import { sanitizeFileName } from './file-names.ts'
+import { IncomingTransfer } from './file-receive.ts'
+import { OutgoingTransfer } from './file-send.ts'
+import {
+  checkFreeSpace,
+  formatBytes,
+  hashPrefix,
+  PartialStore,
+  partialKey,
+  reopenPart,
+  resolveDownloadDir
+} from './file-store.ts'
+import type { FileEventName, FileEvents, TransferHost, TransferInfo } from './file-types.ts'
+import type { OnlineUser } from './tracker-client.ts'
+
+/** Finished transfers kept for `transfers`, newest last. */
+const MAX_FINISHED_KEPT = 200
+/** SHA-256s of files sent, by (device, inode, size, mtime), so sending again does not re-read them. */
+const MAX_HASH_CACHE = 64
+const TRANSFER_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+export interface FileServiceInit {
+  /**
+   * Where accepted files go (`accept-file` may pick a directory inside it).
+   * @default <data dir>/downloads
+   */
+  downloadsDir: string
+  /**
+   * Offers larger than this are refused before anyone is asked.
+   * @default 64 GiB
+   */
+  maxFileBytes?: number
+  /**
+   * An offer not accepted or rejected within this long expires.
+   * @default 300000 (5 min)
+   */
+  offerTimeoutMs?: number
+}
+
+/** What file transfer needs from the rest of the peer. */
+export interface FileHost {
+  self(): string
+  identify(peerId: PeerId, signal: AbortSignal): Promise<string>
+  locate(user: string): OnlineUser | undefined
+  log: Logger
+}
+
+type Entry =
+  | { kind: 'send'; transfer: OutgoingTransfer }
+  | { kind: 'receive'; transfer: IncomingTransfer; key: string }
+
+/**
+ * Direct file transfer on /p2pchat/file/1.0.0, one stream per transfer, any number at once in both
+ * directions. See file-send.ts and file-receive.ts for each side.
+ */
+export class FileService extends TypedEventEmitter<FileEvents> {
+  readonly #node: P2PChatNode
+  readonly #host: FileHost
+  readonly #partials: PartialStore
+  readonly #downloads: string
+  readonly #maxFileBytes: number
+  readonly #offerTimeoutMs: number
+  readonly #entries = new Map<string, Entry>()
+  readonly #running = new Set<Promise<void>>()
+  readonly #hashes = new Map<string, Buffer>()
+  readonly #th: TransferHost
+
+  constructor(node: P2PChatNode, dataDir: string, host: FileHost, init: FileServiceInit) {
+    super()
+    this.#node = node
+    this.#host = host
+    this.#partials = new PartialStore(dataDir)
+    this.#downloads = resolve(init.downloadsDir)
+    this.#maxFileBytes = init.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+    this.#offerTimeoutMs = init.offerTimeoutMs ?? DEFAULT_FILE_OFFER_TIMEOUT_MS
+    this.#th = {
+      node,
+      log: host.log,
+      locate: user => host.locate(user),
+      emit: <K extends FileEventName>(name: K, detail: FileEvents[K]['detail']) => {
+        this.safeDispatchEvent(name, { detail } as never)
+        if (name === 'file-done' || name === 'file-failed') this.#forgetOld()
+      }
+    }
+  }
+
+  get downloadsDir(): string {
+    return this.#downloads
+  }
+
+  async start(): Promise<void> {
+    await this.#partials.open()
+    await mkdir(this.#downloads, { recursive: true })
+    await this.#node.handle(FILE_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+      maxInboundStreams: MAX_FILE_STREAMS_PER_CONNECTION,
+      maxOutboundStreams: MAX_FILE_STREAMS_PER_CONNECTION
+    })
+  }
+
+  /** Stop every transfer; received `.part` files stay, so sending again after a restart resumes. */
+  async stop(): Promise<void> {
+    await this.#node.unhandle(FILE_PROTOCOL).catch(() => {})
+    for (const entry of this.#entries.values()) {
+      if (entry.kind === 'send') entry.transfer.interrupt()
+      else await entry.transfer.close()
+    }
+    await Promise.allSettled(this.#running)
+  }
+
+  /** Every transfer this session, oldest first. */
+  transfers(): TransferInfo[] {
+    return [...this.#entries.values()].map(e => ({ ...e.transfer.info }))
+  }
+
+  /** Offer `path` to `to` (online); resolves with the transfer once it is under way. */
+  async send(to: string, path: string): Promise<TransferInfo> {
+    const target = this.#host.locate(to)
+    if (usernameKey(to) === usernameKey(this.#host.self())) {
+      throw new UnknownUserError('you cannot send a file to yourself')
+    }
+    if (target === undefined) throw new UnknownUserError(`${to} is not online; files go to online users`)
+    let handle: FileHandle
+    try {
+      handle = await open(path, 'r')
+    } catch (err) {
+      throw new FileUnreadableError(`cannot open ${path}: ${(err as Error).message}`)
+    }
+    const st = await handle.stat()
+    if (!st.isFile()) {
+      await handle.close()
+      throw new FileUnreadableError(`${path} is not a regular file`)
+    }
+    let name: string
+    try {
+      name = sanitizeFileName(basename(path))
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
+    const info: TransferInfo = {
+      transferId: randomBytes(16).toString('base64url'),
+      direction: 'send',
+      peer: target.user,
+      name,
+      size: st.size,
+      sha256: '',
+      state: 'hashing',
+      bytes: 0,
+      path: resolve(path),
+      startedAt: Date.now()
+    }
+    const cacheKey = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`
+    const transfer = new OutgoingTransfer(this.#th, {
+      info,
+      handle,
+      knownSha256: this.#hashes.get(cacheKey),
+      offerTimeoutMs: this.#offerTimeoutMs,
+      onHashed: sha256 => {
+        this.#hashes.set(cacheKey, sha256)
+        if (this.#hashes.size > MAX_HASH_CACHE) this.#hashes.delete(this.#hashes.keys().next().value!)
+      }
+    })
+    this.#entries.set(info.transferId, { kind: 'send', transfer })
+    this.#track(transfer.run())
+    return { ...info }
+  }
+
+  /** Accept an offer into the download directory or `dir` inside it. */
+  async accept(transferId: string, dir?: string): Promise<TransferInfo> {
+    const entry = this.#waiting(transferId)
+    const target = await resolveDownloadDir(this.#downloads, dir)
+    const t = entry.transfer
+    await checkFreeSpace(target, t.info.size)
+    if (!t.waiting)
+      throw new UnknownTransferError(`transfer ${transferId} is no longer waiting for an answer`)
+    const part = await IncomingTransfer.newPart(target, t.info.name)
+    await t.accept(part, {
+      key: entry.key,
+      from: t.info.peer,
+      name: t.info.name,
+      size: t.info.size,
+      sha256: t.info.sha256,
+      partPath: part.partPath,
+      updatedAt: Date.now()
+    })
+    return { ...t.info }
+  }
+
+  reject(transferId: string): void {
+    this.#waiting(transferId).transfer.reject()
+  }
+
+  cancel(transferId: string): void {
+    const entry = this.#entries.get(transferId)
+    const state = entry?.transfer.info.state
+    if (entry === undefined || state === 'done' || state === 'failed') {
+      throw new UnknownTransferError(`no transfer ${transferId} in progress`)
+    }
+    entry.transfer.cancel()
+  }
+
+  #waiting(transferId: string): Entry & { kind: 'receive' } {
+    const entry = this.#entries.get(transferId)
+    if (entry?.kind !== 'receive' || !entry.transfer.waiting) {
+      throw new UnknownTransferError(`no offer ${transferId} waiting for an answer`)
+    }
+    return entry
+  }
+
+  #track(p: Promise<void>): void {
+    this.#running.add(p)
+    p.finally(() => this.#running.delete(p))
+  }
+
+  #forgetOld(): void {
+    const finished = [...this.#entries].filter(([, e]) => ['done', 'failed'].includes(e.transfer.info.state))
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_KEPT))) {
+      this.#entries.delete(id)
+    }
+  }
+
+  async #onStream(stream: Stream, connection: Connection): Promise<void> {
+    let from: string
+    try {
+      from = await this.#host.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
+    } catch (err) {
+      this.#host.log('refusing a file stream from %p: %s', connection.remotePeer, (err as Error).message)
+      stream.abort(
+        err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account')
+      )
+      return
+    }
+    // A paused stream still receives what the sender had window for; allow that much to queue.
+    ;(stream as { maxReadBufferLength?: number }).maxReadBufferLength = FILE_STREAM_MAX_READ_BUFFER_BYTES
+    let transfer: IncomingTransfer | undefined
+    let offered = false
+    const early: IncomingFrame[] = []
+    let endedEarly: { error?: Error } | undefined
+    const offerTimer = setTimeout(
+      () => stream.abort(new InvalidMessageError('no offer in time')),
+      DIAL_TIMEOUT_MS
+    )
+    readFrames(stream, {
+      onFrame: frame => {
+        if (transfer !== undefined) {
+          if (frame.kind === 'data') transfer.onData(frame.data)
+          else transfer.onControl(frame.frame)
+        } else if (!offered) {
+          const offer = frame.kind === 'control' ? frame.frame.offer : undefined
+          if (offer === undefined) throw new InvalidMessageError('a file stream starts with an offer')
+          offered = true
+          clearTimeout(offerTimer)
+          this.#onOffer(stream, from, offer).then(
+            t => {
+              if (t === undefined) return
+              transfer = t
+              for (const f of early.splice(0)) {
+                if (f.kind === 'data') t.onData(f.data)
+                else t.onControl(f.frame)
+              }
+              if (endedEarly !== undefined) t.onEnd(endedEarly.error)
+            },
+            err => this.#host.log.error('offer from %s failed: %e', from, err)
+          )
+        } else {
+          early.push(frame)
+        }
+      },
+      onEnd: error => {
+        clearTimeout(offerTimer)
+        if (transfer !== undefined) transfer.onEnd(error)
+        else endedEarly = { error }
+      }
+    })
+  }
+
+  /** Check an offer; refuse it, resume an earlier accepted transfer, or ask the user. */
+  async #onOffer(stream: Stream, from: string, offer: FileOffer): Promise<IncomingTransfer | undefined> {
+    const refuse = (err: P2PChatError, info?: TransferInfo): undefined => {
+      stream.send(
+        controlFrame({
+          answer: {
+            accept: false,
+            offset: 0,
+            prefixSha256: new Uint8Array(0),
+            error: err.code,
+            message: err.message
+          }
+        })
+      )
+      stream.close().catch(() => {})
+      if (info !== undefined) {
+        info.state = 'failed'
+        info.error = { code: err.code, message: err.message }
+        this.#th.emit('file-failed', {
+          transferId: info.transferId,
+          direction: 'receive',
+          peer: from,
+          code: err.code,
+          message: err.message
+        })
+      }
+      return undefined
+    }
+    if (
+      !TRANSFER_ID.test(offer.transferId) ||
+      offer.sha256.byteLength !== 32 ||
+      !Number.isSafeInteger(offer.size)
+    ) {
+      return refuse(new InvalidMessageError('malformed offer'))
+    }
+    if (this.#entries.has(offer.transferId))
+      return refuse(new InvalidMessageError('transfer id already in use'))
+    const sha256 = Buffer.from(offer.sha256)
+    const info: TransferInfo = {
+      transferId: offer.transferId,
+      direction: 'receive',
+      peer: from,
+      name: offer.name.slice(0, 1024),
+      size: offer.size,
+      sha256: sha256.toString('hex'),
+      state: 'waiting',
+      bytes: 0,
+      startedAt: Date.now()
+    }
+    try {
+      info.name = sanitizeFileName(offer.name)
+    } catch (err) {
+      return refuse(err as P2PChatError, info)
+    }
+    const key = partialKey(usernameKey(from), info.sha256, info.size)
+    const busy = [...this.#entries.values()].some(
+      e => e.kind === 'receive' && e.key === key && !['done', 'failed'].includes(e.transfer.info.state)
+    )
+    if (busy) return refuse(new BusyError(`already receiving ${info.name} from ${from}`), info)
+    const waitingCount = [...this.#entries.values()].filter(
+      e => e.kind === 'receive' && e.transfer.waiting
+    ).length
+    if (waitingCount >= MAX_PENDING_FILE_OFFERS)
+      return refuse(new BusyError('too many offers waiting for an answer'), info)
+    if (info.size > this.#maxFileBytes) {
+      return refuse(
+        new FileTooLargeError(
+          `${info.name} is ${formatBytes(info.size)}; the limit is ${formatBytes(this.#maxFileBytes)}`
+        ),
+        info
+      )
+    }
+
+    const transfer = new IncomingTransfer(this.#th, this.#partials, stream, info, sha256, key)
+    const entry: Entry = { kind: 'receive', transfer, key }
+    const expiresAt = Date.now() + this.#offerTimeoutMs
+    const record = this.#partials.find(key)
+    const handle = record === undefined ? undefined : await reopenPart(record.partPath)
+    if (record !== undefined && handle !== undefined) {
+      // The same file from the same user, accepted before: continue after checking what we have.
+      const length = Math.min((await handle.stat()).size, info.size)
+      const hash = await hashPrefix(handle, length)
+      this.#entries.set(info.transferId, entry)
+      this.#th.emit('file-offer', {
+        transferId: info.transferId,
+        from,
+        name: info.name,
+        size: info.size,
+        sha256: info.sha256,
+        expiresAt,
+        resumeFrom: length
+      })
+      await transfer.accept(
+        { handle, partPath: record.partPath, hash, length },
+        { ...record, updatedAt: Date.now() }
+      )
+      this.#track(transfer.finished)
+      return transfer
+    }
+    if (record !== undefined) await this.#partials.remove(key)
+    try {
+      await checkFreeSpace(this.#downloads, info.size)
+    } catch (err) {
+      return refuse(err as P2PChatError, info)
+    }
+    this.#entries.set(info.transferId, entry)
+    transfer.await(expiresAt)
+    this.#th.emit('file-offer', {
+      transferId: info.transferId,
+      from,
+      name: info.name,
+      size: info.size,
+      sha256: info.sha256,
+      expiresAt
+    })
+    this.#track(transfer.finished)
+    return transfer
+  }
+}

@@ -1,0 +1,160 @@
+import type { Logger } from '@libp2p/interface'
+import type { P2PChatError } from '../src/errors.ts'
+import type { P2PChatNode } from '../src/node.ts'
+import { FILE_PROGRESS_INTERVAL_MS } from '../src/protocol/constants.ts'
+import type { OnlineUser } from './tracker-client.ts'
+
+export type TransferDirection = 'send' | 'receive'
+
+/**
+ * `hashing` (sender reads the file once for its SHA-256) → `offered` (sender) / `waiting` (receiver:
+ * for accept or reject) → `transferring` → `verifying` (receiver) → `done` or `failed`.
+ */
+export type TransferState =
+  | 'hashing'
+  | 'offered'
+  | 'waiting'
+  | 'transferring'
+  | 'verifying'
+  | 'done'
+  | 'failed'
+
+/** One transfer as `transfers` lists it. */
+export interface TransferInfo {
+  transferId: string
+  direction: TransferDirection
+  /** The other user. */
+  peer: string
+  name: string
+  size: number
+  /** Hex; empty while the sender is still hashing. */
+  sha256: string
+  state: TransferState
+  /** Content bytes transferred so far, counting from 0 (a resumed transfer starts at its offset). */
+  bytes: number
+  /** Sender: the file sent. Receiver: the `.part` while receiving, then the final file. */
+  path?: string
+  /** Where a resumed transfer started. */
+  resumedFrom?: number
+  error?: { code: string; message: string }
+  startedAt: number
+}
+
+export interface FileOfferEvent {
+  transferId: string
+  from: string
+  name: string
+  size: number
+  sha256: string
+  /** Unix ms after which the offer expires. */
+  expiresAt: number
+  /** Set when this continues a transfer accepted before: it is accepted automatically from here. */
+  resumeFrom?: number
+}
+
+export interface FileEvents {
+  'file-offer': CustomEvent<FileOfferEvent>
+  'file-accepted': CustomEvent<{
+    transferId: string
+    direction: TransferDirection
+    peer: string
+    offset: number
+  }>
+  'file-progress': CustomEvent<{
+    transferId: string
+    direction: TransferDirection
+    phase: 'hashing' | 'transferring'
+    bytes: number
+    size: number
+    bytesPerSec: number
+  }>
+  'file-done': CustomEvent<{
+    transferId: string
+    direction: TransferDirection
+    peer: string
+    name: string
+    path: string
+    size: number
+    sha256: string
+    /** Content bytes that crossed the network in this transfer (less than size when resumed). */
+    bytesTransferred: number
+    resumedFrom: number
+  }>
+  'file-failed': CustomEvent<{
+    transferId: string
+    direction: TransferDirection
+    peer: string
+    code: string
+    message: string
+  }>
+}
+
+export type FileEventName = keyof FileEvents
+
+/** What a transfer needs from the service that owns it. */
+export interface TransferHost {
+  node: P2PChatNode
+  log: Logger
+  emit<K extends FileEventName>(name: K, detail: FileEvents[K]['detail']): void
+  /** Where `user` is online now, or undefined. */
+  locate(user: string): OnlineUser | undefined
+}
+
+/** Emits `file-progress` at most every 250 ms, and always for the last byte. */
+export class ProgressReporter {
+  readonly #host: TransferHost
+  readonly #info: TransferInfo
+  #phase: 'hashing' | 'transferring' = 'hashing'
+  #last = 0
+  #phaseStart = Date.now()
+  #phaseStartBytes = 0
+
+  constructor(host: TransferHost, info: TransferInfo) {
+    this.#host = host
+    this.#info = info
+  }
+
+  phase(phase: 'hashing' | 'transferring', startBytes = 0): void {
+    this.#phase = phase
+    this.#phaseStart = Date.now()
+    this.#phaseStartBytes = startBytes
+    this.#last = 0
+  }
+
+  report(bytes: number, force = false): void {
+    const now = Date.now()
+    if (!force && now - this.#last < FILE_PROGRESS_INTERVAL_MS) return
+    this.#last = now
+    const elapsed = (now - this.#phaseStart) / 1000
+    this.#host.emit('file-progress', {
+      transferId: this.#info.transferId,
+      direction: this.#info.direction,
+      phase: this.#phase,
+      bytes,
+      size: this.#info.size,
+      bytesPerSec: elapsed > 0 ? Math.round((bytes - this.#phaseStartBytes) / elapsed) : 0
+    })
+  }
+}
+
+/** Record a failure on the transfer and tell front-ends, once. */
+export function failTransfer(host: TransferHost, info: TransferInfo, err: P2PChatError): void {
+  if (info.state === 'done' || info.state === 'failed') return
+  info.state = 'failed'
+  info.error = { code: err.code, message: err.message }
+  host.log(
+    'transfer %s (%s %s) failed: %s %s',
+    info.transferId,
+    info.direction,
+    info.peer,
+    err.code,
+    err.message
+  )
+  host.emit('file-failed', {
+    transferId: info.transferId,
+    direction: info.direction,
+    peer: info.peer,
+    code: err.code,
+    message: err.message
+  })
+}
