@@ -224,6 +224,7 @@ describe('file transfer', () => {
     for (const name of names) {
       const sender = await rawSender(mallory.node, bob, { name, content: Buffer.from(name) })
       const offer = await nextEvent<Offer>(bob, 'file-offer', o => o.transferId === sender.transferId)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none are left is the point
       expect(offer.name).not.toMatch(/[/\\\u0000-\u001f\u202e]/)
       const done = nextEvent<Done>(bob, 'file-done', d => d.transferId === sender.transferId)
       await bob.acceptFile(offer.transferId)
