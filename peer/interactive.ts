@@ -79,8 +79,12 @@ export function createInteractive(
   peer.addEventListener('file-progress', ev => {
     const p = ev.detail
     const now = Date.now()
-    if (!output.isTTY && now - (lastPlain.get(p.transferId) ?? 0) < PLAIN_PROGRESS_INTERVAL_MS) return
-    lastPlain.set(p.transferId, now)
+    const key = `${p.transferId}:${p.phase}`
+    const last = lastPlain.get(key)
+    // Without a terminal: the first and last line of each phase, and one every 2 s between.
+    if (!output.isTTY && last !== undefined && p.bytes < p.size && now - last < PLAIN_PROGRESS_INTERVAL_MS)
+      return
+    lastPlain.set(key, now)
     const verb = p.phase === 'hashing' ? 'hashing' : p.direction === 'send' ? 'sending' : 'receiving'
     show(
       `  ${verb} ${e(names.get(p.transferId) ?? short(p.transferId))} ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
@@ -89,6 +93,8 @@ export function createInteractive(
   })
   peer.addEventListener('file-done', ev => {
     const d = ev.detail
+    lastPlain.delete(`${d.transferId}:hashing`)
+    lastPlain.delete(`${d.transferId}:transferring`)
     const resumed = d.resumedFrom > 0 ? ` (resumed: ${formatBytes(d.bytesTransferred)} sent this time)` : ''
     show(
       d.direction === 'send'
@@ -98,6 +104,8 @@ export function createInteractive(
   })
   peer.addEventListener('file-failed', ev => {
     const d = ev.detail
+    lastPlain.delete(`${d.transferId}:hashing`)
+    lastPlain.delete(`${d.transferId}:transferring`)
     show(`! ${d.code}: ${e(names.get(d.transferId) ?? short(d.transferId))}: ${e(d.message)}`)
   })
   /** The full id of the transfer whose id starts with `prefix`, if exactly one does. */

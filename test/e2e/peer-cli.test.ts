@@ -1,56 +1,9 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { startJsonPeer } from '../fixtures/json-peer.ts'
 import { PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
-import type { Proc } from '../fixtures/processes.ts'
 import { CLI, spawnScript } from '../fixtures/processes.ts'
-
-// Replies and events are loosely typed JSON; tests read fields freely.
-// biome-ignore lint/suspicious/noExplicitAny: parsed JSON
-type Json = Record<string, any>
-
-interface JsonPeer {
-  proc: Proc
-  send(obj: object): void
-  /** The first JSON line (from the start) passing `match`. */
-  wait(match: (o: Json) => boolean, timeoutMs?: number): Promise<Json>
-}
-
-async function startJsonPeer(trackerAddr: string, user: string, extra: string[] = []): Promise<JsonPeer> {
-  const dir = await tempDir()
-  const passwordFile = join(dir, 'password')
-  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 })
-  const proc = spawnScript(CLI, [
-    'peer',
-    '--tracker',
-    trackerAddr,
-    '--user',
-    user,
-    '--register',
-    '--password-file',
-    passwordFile,
-    '--data',
-    join(dir, 'data'),
-    '--listen',
-    '/ip4/127.0.0.1/tcp/0',
-    '--json',
-    ...extra
-  ])
-  const parse = (l: string): Json => {
-    try {
-      return JSON.parse(l)
-    } catch {
-      throw new Error(`stdout line is not JSON: ${l}`)
-    }
-  }
-  const peer: JsonPeer = {
-    proc,
-    send: obj => proc.child.stdin.write(`${JSON.stringify(obj)}\n`),
-    wait: async (match, timeoutMs = 20_000) => parse(await proc.waitLine(l => match(parse(l)), timeoutMs))
-  }
-  await peer.wait(o => o.event === 'ready')
-  return peer
-}
 
 describe('p2pchat peer --json', () => {
   it('drives two peer processes end to end: who, msg, delivered, history, errors, quit', async () => {
