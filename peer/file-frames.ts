@@ -56,7 +56,10 @@ function readVarint(buf: Uint8ArrayList, limitBytes: number): { value: number; b
 export interface FrameReaderHandlers {
   /** Each complete frame, in order. Throwing aborts the stream with that error. */
   onFrame(frame: IncomingFrame): void
-  /** The remote closed its write side (`error` undefined) or the stream ended with an error. */
+  /**
+   * The remote closed its write side (`error` undefined), or the stream ended otherwise: reset,
+   * aborted, or its connection closed (`error` set).
+   */
   onEnd(error?: Error): void
 }
 
@@ -100,8 +103,9 @@ export function readFrames(stream: Stream, handlers: FrameReaderHandlers): () =>
     else end()
   }
   const onClose = (evt: Event): void => {
-    const error = (evt as Event & { error?: Error }).error
-    end(error ?? (buffer.byteLength > 0 ? new InvalidMessageError('stream ended inside a frame') : undefined))
+    // Without the remote closing its write side first, the connection went away under the stream
+    // (the other process died, the network broke): that is an error, not a clean end.
+    end((evt as Event & { error?: Error }).error ?? new Error('the connection closed'))
   }
   const detach = (): void => {
     stream.removeEventListener('message', onMessage)
@@ -131,4 +135,30 @@ function parse(body: Uint8ArrayList): IncomingFrame {
   }
   if (frame.data !== undefined) return { kind: 'data', data: new Uint8ArrayList(frame.data) }
   return { kind: 'control', frame }
+}
+
+/**
+ * Wait until `stream` can take more data after `send()` returned false. js-libp2p 3's `onDrain()` keeps
+ * its first resolved promise and so returns at once on every later call while the stream still needs
+ * draining, which turns a sender's loop into an unbounded buffer; this listens for the `drain` event
+ * itself. Rejects when the stream closes or `signal` aborts.
+ */
+export function drained(stream: Stream, signal?: AbortSignal): Promise<void> {
+  if ((stream as { writableNeedsDrain?: boolean }).writableNeedsDrain !== true) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const done = (err?: unknown): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+      signal?.removeEventListener('abort', onAbort)
+      if (err === undefined) resolve()
+      else reject(err)
+    }
+    const onDrain = (): void => done()
+    const onClose = (evt: Event): void =>
+      done((evt as Event & { error?: Error }).error ?? new Error('stream closed'))
+    const onAbort = (): void => done(signal?.reason)
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+    signal?.addEventListener('abort', onAbort)
+  })
 }

@@ -24,6 +24,22 @@ import { createPart, publishPart } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
 import { failTransfer, ProgressReporter } from './file-types.ts'
 
+/** Buffers per writev call (IOV_MAX is 1024 on Linux). */
+const MAX_WRITEV_BUFFERS = 1024
+
+/** The buffers of `batch` after its first `skip` bytes (after a short write). */
+function remainder(batch: Uint8Array[], skip: number): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (const b of batch) {
+    if (skip >= b.byteLength) skip -= b.byteLength
+    else {
+      out.push(skip > 0 ? b.subarray(skip) : b)
+      skip = 0
+    }
+  }
+  return out
+}
+
 /** A `.part` being written: its handle, its hash so far, and how much of it is valid. */
 export interface OpenPart {
   handle: FileHandle
@@ -52,6 +68,9 @@ export class IncomingTransfer {
   #writing: Promise<void> = Promise.resolve()
   #pendingWrite = 0
   #overrun = false
+  /** Received buffers not yet handed to a write. */
+  readonly #queued: Uint8Array[] = []
+  #flushing = false
   #progress: ProgressReporter
   readonly #finished = Promise.withResolvers<void>()
 
@@ -177,24 +196,49 @@ export class IncomingTransfer {
     if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES && this.stream.readStatus === 'readable') {
       this.stream.pause()
     }
-    this.#writing = this.#writing.then(async () => {
-      if (this.info.state === 'failed') return
-      await part.handle.writev(buffers, position)
-      this.#pendingWrite -= data.byteLength
-      if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.stream.readStatus === 'paused') {
-        this.stream.resume()
-      }
-    })
-    this.#writing.catch(err => {
-      const e =
-        (err as NodeJS.ErrnoException).code === 'ENOSPC'
-          ? new NoSpaceError('the disk is full')
-          : new P2PChatError('INTERNAL', `cannot write ${part.partPath}: ${(err as Error).message}`)
-      this.#finish(e)
-    })
+    this.#queued.push(...buffers)
+    if (!this.#flushing) {
+      this.#flushing = true
+      this.#writing = this.#writing.then(() => this.#flush(part, position))
+      this.#writing.catch(err => {
+        const e =
+          (err as NodeJS.ErrnoException).code === 'ENOSPC'
+            ? new NoSpaceError('the disk is full')
+            : new P2PChatError('INTERNAL', `cannot write ${part.partPath}: ${(err as Error).message}`)
+        this.#finish(e)
+      })
+    }
     this.info.bytes = position + data.byteLength
     this.#progress.report(this.info.bytes)
     if (data.byteLength === remaining) this.#finish()
+  }
+
+  /**
+   * Write what has arrived, as one writev per round: while a write is in flight the next frames
+   * queue up and go together, so a fast stream costs few system calls and thread-pool trips.
+   */
+  async #flush(part: OpenPart, position: number): Promise<void> {
+    let pos = position
+    while (this.#queued.length > 0 && this.info.state !== 'failed') {
+      const batch = this.#queued.splice(0, MAX_WRITEV_BUFFERS)
+      let bytes = 0
+      for (const b of batch) bytes += b.byteLength
+      let written = 0
+      while (written < bytes) {
+        const { bytesWritten } = await part.handle.writev(
+          written === 0 ? batch : remainder(batch, written),
+          pos
+        )
+        written += bytesWritten
+        pos += bytesWritten
+      }
+      this.#pendingWrite -= bytes
+      if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.stream.readStatus === 'paused') {
+        this.stream.resume()
+      }
+    }
+    this.#queued.length = 0
+    this.#flushing = false
   }
 
   /** The stream ended: cleanly (the sender closed early) or broken. */

@@ -14,7 +14,7 @@ import {
 import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../src/protocol/constants.ts'
 import type { FileAnswer, FileResult } from '../src/protocol/pb/file.ts'
 import { dialUser } from './dial.ts'
-import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
+import { controlFrame, dataFrame, drained, readFrames } from './file-frames.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
 import { failTransfer, ProgressReporter } from './file-types.ts'
 
@@ -266,7 +266,7 @@ export class OutgoingTransfer {
       const more = stream.send(dataFrame(chunk))
       info.bytes = pos
       progress.report(pos)
-      if (!more) await Promise.race([stream.onDrain({ signal }), settled])
+      if (!more) await Promise.race([drained(stream, signal), settled])
     }
     progress.report(info.bytes, true)
   }

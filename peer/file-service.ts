@@ -21,11 +21,13 @@ import {
   DIAL_TIMEOUT_MS,
   FILE_PROTOCOL,
   FILE_STREAM_MAX_READ_BUFFER_BYTES,
+  FILE_STREAM_WINDOW_BYTES,
   MAX_FILE_STREAMS_PER_CONNECTION,
   MAX_PENDING_FILE_OFFERS
 } from '../src/protocol/constants.ts'
 import type { FileOffer } from '../src/protocol/pb/file.ts'
 import { usernameKey } from '../src/usernames.ts'
+import { raiseReceiveWindow } from '../src/yamux-window.ts'
 import { controlFrame, type IncomingFrame, readFrames } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
@@ -261,6 +263,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     }
     // A paused stream still receives what the sender had window for; allow that much to queue.
     ;(stream as { maxReadBufferLength?: number }).maxReadBufferLength = FILE_STREAM_MAX_READ_BUFFER_BYTES
+    raiseReceiveWindow(stream, FILE_STREAM_WINDOW_BYTES)
     let transfer: IncomingTransfer | undefined
     let offered = false
     const early: IncomingFrame[] = []

@@ -26,3 +26,24 @@ export function installYamuxWindowUpdateThreshold(): void {
     original.call(this)
   }
 }
+
+interface GrowableStream {
+  recvWindow?: number
+  maxStreamWindowSize?: number
+  sendWindowUpdate?: () => void
+}
+
+/**
+ * Grant the remote `bytes` of receive window on a yamux stream at once, with an ordinary window
+ * update (any yamux sender understands it). js yamux only grows a window beyond 256 KiB when it has
+ * measured the connection's RTT with a ping, and p2pchat disables those pings; a bulk stream then
+ * moves 256 KiB per round trip of two event loops. No-op on muxers without windows (mplex).
+ */
+export function raiseReceiveWindow(stream: unknown, bytes: number): void {
+  const s = stream as GrowableStream
+  if (typeof s.recvWindow !== 'number' || typeof s.sendWindowUpdate !== 'function') return
+  if (s.recvWindow >= bytes) return
+  s.recvWindow = bytes
+  s.maxStreamWindowSize = Math.max(s.maxStreamWindowSize ?? 0, bytes)
+  s.sendWindowUpdate()
+}

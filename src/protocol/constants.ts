@@ -135,3 +135,9 @@ export const FILE_WRITE_LOW_WATER_BYTES = 2 * 1024 * 1024
  * (yamux's window grows to 16 MiB) on top of the high-water mark.
  */
 export const FILE_STREAM_MAX_READ_BUFFER_BYTES = 32 * 1024 * 1024
+
+/**
+ * Receive window a file receiver grants its sender (yamux): enough to cover the bandwidth-delay
+ * product of a fast LAN or loopback several times over, small next to what a paused stream may buffer.
+ */
+export const FILE_STREAM_WINDOW_BYTES = 16 * 1024 * 1024

@@ -16,9 +16,10 @@ export function spawnChild(
   script: string,
   args: string[],
   label: string,
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = ['--max-old-space-size=8192']
 ): Child {
-  const proc = spawn(process.execPath, ['--max-old-space-size=8192', script, ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })

@@ -14,7 +14,8 @@ const MB = 1024 * 1024
 async function randomFile(dir: string, name: string, mb: number): Promise<string> {
   const path = join(dir, name)
   const out = createWriteStream(path)
-  for (let i = 0; i < mb; i++) if (!out.write(randomBytes(MB))) await new Promise(r => out.once('drain', r))
+  for (let i = 0; i < mb; i++)
+    if (!out.write(randomBytes(MB))) await new Promise<void>(r => out.once('drain', () => r()))
   await new Promise<void>((resolve, reject) =>
     out.end((err?: Error | null) => (err ? reject(err) : resolve()))
   )

@@ -1,0 +1,288 @@
+/**
+ * bench:file — two `p2pchat peer --json` processes send a file over /p2pchat/file/1.0.0, and in the
+ * same run: raw TCP between two Node processes (the wire's limit) and ChaCha20-Poly1305 over 64 KiB
+ * chunks on one core (Noise's limit). Then the same file again to a receiver that is stopped and
+ * continued (SIGSTOP/SIGCONT) so it runs a quarter of the time, watching the sender's memory; then a
+ * sender killed half-way and started again, to measure how much of the file the resume saves.
+ *
+ *   npm run bench:file -- [--size MB] [--json]
+ */
+import { randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { Child } from './bench-utils.ts'
+import { round, rssMb, sleep, spawnChild } from './bench-utils.ts'
+
+const HELP = `Usage: npm run bench:file -- [options]
+  --size MB       file size in MiB (default 1024)
+  --skip-slow     leave out the slow-receiver run
+  --skip-resume   leave out the resume run
+  --json          print one JSON object
+Rates are MB/s (10^6 bytes per second).
+`
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1024' },
+    'skip-slow': { type: 'boolean', default: false },
+    'skip-resume': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false }
+  }
+})
+if (values.help) {
+  process.stdout.write(HELP)
+  process.exit(0)
+}
+const sizeMiB = Number(values.size)
+if (!(Number.isInteger(sizeMiB) && sizeMiB >= 1 && sizeMiB <= 64 * 1024)) {
+  process.stderr.write(`bench:file: --size must be a whole number of MiB from 1 to 65536\n${HELP}`)
+  process.exit(2)
+}
+const size = sizeMiB * 1024 * 1024
+const log = (m: string): void => {
+  process.stderr.write(`[bench:file] ${m}\n`)
+}
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url))
+const CLI = here('../../src/cli.js')
+const BASE = here('./throughput-baselines.js')
+const mbps = (bytes: number, ms: number): number => round(bytes / 1e6 / (ms / 1000), 1)
+
+const dir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-file-'))
+const children: Child[] = []
+type Json = Record<string, unknown>
+const json = async (c: Child, match: (o: Json) => boolean, ms = 600_000): Promise<Json> =>
+  JSON.parse(
+    await c.waitLine(l => {
+      try {
+        return match(JSON.parse(l))
+      } catch {
+        return false
+      }
+    }, ms)
+  ) as Json
+const start = (script: string, args: string[], label: string, env: NodeJS.ProcessEnv = {}): Child => {
+  // Peers run as users run them: Node's default heap settings.
+  const c = spawnChild(
+    script,
+    args,
+    label,
+    env,
+    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  )
+  children.push(c)
+  return c
+}
+
+async function writeRandomFile(path: string, bytes: number): Promise<void> {
+  const out = createWriteStream(path)
+  const block = randomBytes(1024 * 1024)
+  for (let done = 0; done < bytes; done += block.byteLength) {
+    block.writeUInt32LE(done / block.byteLength, 0) // every MiB differs, so a misplaced block is caught
+    if (!out.write(Buffer.from(block.subarray(0, Math.min(block.byteLength, bytes - done)))))
+      await new Promise<void>(r => out.once('drain', () => r()))
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve()))
+  )
+}
+
+try {
+  // The limits, measured now on this machine.
+  const sink = start(BASE, ['--mode', 'sink'], 'tcp-sink')
+  const port = (await json(sink, o => 'port' in o)).port as number
+  start(BASE, ['--mode', 'source', '--port', String(port), '--bytes', String(size)], 'tcp-source')
+  const tcp = await json(sink, o => 'ms' in o)
+  const rawTcpMbPerSec = mbps(tcp.bytes as number, tcp.ms as number)
+  log(`raw TCP between two processes: ${rawTcpMbPerSec} MB/s`)
+  const chachaRun = await json(
+    start(BASE, ['--mode', 'chacha', '--bytes', String(size)], 'chacha'),
+    o => 'ms' in o
+  )
+  const chachaMbPerSec = mbps(chachaRun.bytes as number, chachaRun.ms as number)
+  log(`ChaCha20-Poly1305, 64 KiB chunks, one core: ${chachaMbPerSec} MB/s`)
+
+  const file = join(dir, 'payload.bin')
+  await writeRandomFile(file, size)
+  log(`wrote a ${sizeMiB} MiB file`)
+
+  const tracker = start(
+    CLI,
+    [
+      'tracker',
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--data',
+      join(dir, 'tracker'),
+      '--scrypt-log-n',
+      '10',
+      '--coalesce',
+      '10'
+    ],
+    'tracker'
+  )
+  const addr = (
+    await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)
+  ).trim()
+  const peer = (user: string): Child =>
+    start(
+      CLI,
+      [
+        'peer',
+        '--tracker',
+        addr,
+        '--user',
+        user,
+        '--register',
+        '--data',
+        join(dir, user),
+        '--listen',
+        '/ip4/127.0.0.1/tcp/0',
+        '--json'
+      ],
+      user,
+      { P2PCHAT_PASSWORD: 'bench-password' }
+    )
+  const ready = async (c: Child, others: string[]): Promise<void> => {
+    await json(c, o => o.event === 'ready')
+    for (const u of others) await json(c, o => o.event === 'joined' && o.user === u)
+  }
+  const bob = peer('bob')
+  await ready(bob, [])
+  // Bob accepts every offer.
+  let offers = 0
+  const acceptOffers = setInterval(() => {
+    const all = bob.lines.filter(l => l.includes('"event":"file-offer"')).map(l => JSON.parse(l) as Json)
+    for (const o of all.slice(offers)) {
+      if (o.resumeFrom === undefined) bob.send({ cmd: 'accept-file', transferId: o.transferId })
+    }
+    offers = all.length
+  }, 20)
+
+  /** Send the file from `sender` to bob; returns timing and bytes from the sender's events. */
+  const send = async (sender: Child, tag: string) => {
+    sender.send({ id: tag, cmd: 'send-file', to: 'bob', path: file })
+    const reply = await json(sender, o => o.id === tag)
+    if (reply.ok !== true) throw new Error(`send-file failed: ${JSON.stringify(reply)}`)
+    const id = reply.transferId as string
+    const t0 = performance.now()
+    await json(sender, o => o.event === 'file-accepted' && o.transferId === id)
+    const accepted = performance.now()
+    return { id, t0, accepted }
+  }
+  const finished = async (sender: Child, id: string): Promise<Json> => {
+    const end = await json(
+      sender,
+      o => (o.event === 'file-done' || o.event === 'file-failed') && o.transferId === id
+    )
+    if (end.event !== 'file-done') throw new Error(`transfer failed: ${JSON.stringify(end)}`)
+    return end
+  }
+
+  // 1. Full speed.
+  const alice = peer('alice')
+  await ready(alice, ['bob'])
+  const fast = await send(alice, 'fast')
+  const fastDone = await finished(alice, fast.id)
+  const fastMs = performance.now() - fast.accepted
+  const mbPerSec = mbps(size, fastMs)
+  const hashMs = fast.accepted - fast.t0
+  const senderPeakRssMb = round(rssMb(alice.proc.pid!).peak, 0)
+  const receiverPeakRssMb = round(rssMb(bob.proc.pid!).peak, 0)
+  const limit = Math.min(rawTcpMbPerSec, chachaMbPerSec)
+  log(
+    `p2pchat: ${mbPerSec} MB/s (${round(mbPerSec / limit, 2)} of the limit), hash + offer ${round(hashMs, 0)} ms, ` +
+      `sha256 ${String(fastDone.sha256).slice(0, 16)}…, sender peak RSS ${senderPeakRssMb} MB, receiver ${receiverPeakRssMb} MB`
+  )
+  alice.send({ cmd: 'quit' })
+
+  // 2. A slow receiver: bob runs 50 ms out of every 200 ms.
+  let slow: Json | undefined
+  if (!values['skip-slow']) {
+    const carol = peer('carol')
+    await ready(carol, ['bob'])
+    const s = await send(carol, 'slow')
+    let peak = 0
+    const watch = setInterval(() => {
+      peak = Math.max(peak, rssMb(carol.proc.pid!).rss)
+    }, 100)
+    // Ticks of 50 ms: running for one, stopped for three.
+    let tick = 0
+    const throttle = setInterval(() => {
+      tick = (tick + 1) % 4
+      bob.proc.kill(tick === 0 ? 'SIGCONT' : 'SIGSTOP')
+    }, 50)
+    try {
+      await finished(carol, s.id)
+    } finally {
+      clearInterval(throttle)
+      clearInterval(watch)
+      bob.proc.kill('SIGCONT')
+    }
+    const ms = performance.now() - s.accepted
+    slow = {
+      mbPerSec: mbps(size, ms),
+      senderPeakRssMb: round(Math.max(peak, rssMb(carol.proc.pid!).peak), 0)
+    }
+    log(`slow receiver: ${slow.mbPerSec} MB/s, sender peak RSS ${slow.senderPeakRssMb} MB`)
+    carol.send({ cmd: 'quit' })
+  }
+
+  // 3. Resume: dave is killed half-way, started again, and sends the same file.
+  let resumeSavedPct: number | undefined
+  if (!values['skip-resume']) {
+    const dave = peer('dave')
+    await ready(dave, ['bob'])
+    const r = await send(dave, 'resume1')
+    await json(
+      bob,
+      o => o.event === 'file-progress' && o.transferId === r.id && (o.bytes as number) >= size / 2
+    )
+    dave.kill()
+    const broke = await json(bob, o => o.event === 'file-failed' && o.transferId === r.id)
+    if (broke.code !== 'INTERRUPTED')
+      throw new Error(`a killed sender should be INTERRUPTED: ${JSON.stringify(broke)}`)
+    const dave2 = peer('dave')
+    await ready(dave2, ['bob'])
+    const r2 = await send(dave2, 'resume2')
+    const done = await finished(dave2, r2.id)
+    resumeSavedPct = round((1 - (done.bytesTransferred as number) / size) * 100, 1)
+    log(`resume: ${done.bytesTransferred} of ${size} bytes sent again (${resumeSavedPct} % saved)`)
+    dave2.send({ cmd: 'quit' })
+  }
+  clearInterval(acceptOffers)
+  bob.send({ cmd: 'quit' })
+  await Promise.race([new Promise(r => bob.proc.once('exit', r)), sleep(5_000)])
+
+  const result = {
+    sizeMb: round(size / 1e6, 1),
+    mbPerSec,
+    rawTcpMbPerSec,
+    chachaMbPerSec,
+    ratioToLimit: round(mbPerSec / limit, 3),
+    senderPeakRssMb: Math.max(senderPeakRssMb, (slow?.senderPeakRssMb as number | undefined) ?? 0),
+    receiverPeakRssMb,
+    resumeSavedPct: resumeSavedPct ?? null,
+    fastSenderPeakRssMb: senderPeakRssMb,
+    slowReceiverMbPerSec: slow?.mbPerSec ?? null,
+    slowReceiverSenderPeakRssMb: slow?.senderPeakRssMb ?? null,
+    hashAndOfferMs: round(hashMs, 0)
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`)
+  else
+    process.stdout.write(
+      `bench:file\n${Object.entries(result)
+        .map(([k, v]) => `  ${k.padEnd(28)} ${v}`)
+        .join('\n')}\n`
+    )
+} finally {
+  for (const c of children) {
+    c.proc.kill('SIGCONT')
+    c.kill()
+  }
+  await rm(dir, { recursive: true, force: true })
+}
+process.exit(0)
