@@ -23,6 +23,23 @@ export function controlFrame(frame: Omit<FileFrame, 'data'>): Uint8Array {
   return lengthPrefixed(FileFrame.encode(frame))
 }
 
+/** Refuse an offer with `err`'s code and message, and close our side (if still writable). */
+export function refuseOffer(stream: Stream, err: { code: string; message: string }): void {
+  if (stream.writeStatus !== 'writable') return
+  stream.send(
+    controlFrame({
+      answer: {
+        accept: false,
+        offset: 0,
+        prefixSha256: new Uint8Array(0),
+        error: err.code,
+        message: err.message
+      }
+    })
+  )
+  stream.close().catch(() => {})
+}
+
 /**
  * A data frame around `chunk` without copying it: `[frame length][0x2a][chunk length]` then the chunk,
  * which is byte for byte the FileFrame `{ data: chunk }`.

@@ -18,7 +18,7 @@ import {
 } from '../src/errors.ts'
 import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../src/protocol/constants.ts'
 import type { FileFrame } from '../src/protocol/pb/file.ts'
-import { controlFrame } from './file-frames.ts'
+import { controlFrame, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -350,20 +350,7 @@ export class IncomingTransfer {
 
   #answerNo(err: P2PChatError): void {
     clearTimeout(this.#expiry)
-    if (this.stream.writeStatus === 'writable') {
-      this.stream.send(
-        controlFrame({
-          answer: {
-            accept: false,
-            offset: 0,
-            prefixSha256: new Uint8Array(0),
-            error: err.code,
-            message: err.message
-          }
-        })
-      )
-      this.stream.close().catch(() => {})
-    }
+    refuseOffer(this.stream, err)
   }
 
   /** Fail once; `discard` removes the `.part` and its record (else it stays for a resume). */

@@ -28,7 +28,7 @@ import {
 import type { FileOffer } from '../src/protocol/pb/file.ts'
 import { usernameKey } from '../src/usernames.ts'
 import { raiseReceiveWindow } from '../src/yamux-window.ts'
-import { controlFrame, type IncomingFrame, readFrames } from './file-frames.ts'
+import { type IncomingFrame, readFrames, refuseOffer } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
 import { OutgoingTransfer } from './file-send.ts'
@@ -309,18 +309,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
   /** Check an offer; refuse it, resume an earlier accepted transfer, or ask the user. */
   async #onOffer(stream: Stream, from: string, offer: FileOffer): Promise<IncomingTransfer | undefined> {
     const refuse = (err: P2PChatError, info?: TransferInfo): undefined => {
-      stream.send(
-        controlFrame({
-          answer: {
-            accept: false,
-            offset: 0,
-            prefixSha256: new Uint8Array(0),
-            error: err.code,
-            message: err.message
-          }
-        })
-      )
-      stream.close().catch(() => {})
+      refuseOffer(stream, err)
       if (info !== undefined) {
         info.state = 'failed'
         info.error = { code: err.code, message: err.message }
