@@ -2,21 +2,11 @@ import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidMessageError, MessageTooLargeError } from '../src/errors.ts'
 import { MAX_FILE_CONTROL_FRAME_BYTES, MAX_FILE_DATA_FRAME_BYTES } from '../src/protocol/constants.ts'
-import { lengthPrefixed } from '../src/protocol/frame.ts'
+import { lengthPrefixed, varintLength, writeVarint } from '../src/protocol/frame.ts'
 import { FileFrame } from '../src/protocol/pb/file.ts'
 
 /** Protobuf tag of FileFrame.data (field 5, length-delimited). */
 const DATA_TAG = 0x2a
-
-function varint(value: number): Uint8Array {
-  const out: number[] = []
-  while (value >= 0x80) {
-    out.push((value % 0x80) | 0x80)
-    value = Math.floor(value / 0x80)
-  }
-  out.push(value)
-  return Uint8Array.from(out)
-}
 
 /** A control frame (offer, answer, start, result, cancel), length-prefixed. */
 export function controlFrame(frame: Omit<FileFrame, 'data'>): Uint8Array {
@@ -45,12 +35,12 @@ export function refuseOffer(stream: Stream, err: { code: string; message: string
  * which is byte for byte the FileFrame `{ data: chunk }`.
  */
 export function dataFrame(chunk: Uint8Array): Uint8ArrayList {
-  const inner = varint(chunk.byteLength)
-  const outer = varint(1 + inner.byteLength + chunk.byteLength)
-  const header = new Uint8Array(outer.byteLength + 1 + inner.byteLength)
-  header.set(outer, 0)
-  header[outer.byteLength] = DATA_TAG
-  header.set(inner, outer.byteLength + 1)
+  const inner = varintLength(chunk.byteLength)
+  const frameLength = 1 + inner + chunk.byteLength
+  const header = new Uint8Array(varintLength(frameLength) + 1 + inner)
+  const at = writeVarint(frameLength, header, 0)
+  header[at] = DATA_TAG
+  writeVarint(chunk.byteLength, header, at + 1)
   return new Uint8ArrayList(header, chunk)
 }
 
@@ -152,30 +142,4 @@ function parse(body: Uint8ArrayList): IncomingFrame {
   }
   if (frame.data !== undefined) return { kind: 'data', data: new Uint8ArrayList(frame.data) }
   return { kind: 'control', frame }
-}
-
-/**
- * Wait until `stream` can take more data after `send()` returned false. js-libp2p 3's `onDrain()` keeps
- * its first resolved promise and so returns at once on every later call while the stream still needs
- * draining, which turns a sender's loop into an unbounded buffer; this listens for the `drain` event
- * itself. Rejects when the stream closes or `signal` aborts.
- */
-export function drained(stream: Stream, signal?: AbortSignal): Promise<void> {
-  if ((stream as { writableNeedsDrain?: boolean }).writableNeedsDrain !== true) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const done = (err?: unknown): void => {
-      stream.removeEventListener('drain', onDrain)
-      stream.removeEventListener('close', onClose)
-      signal?.removeEventListener('abort', onAbort)
-      if (err === undefined) resolve()
-      else reject(err)
-    }
-    const onDrain = (): void => done()
-    const onClose = (evt: Event): void =>
-      done((evt as Event & { error?: Error }).error ?? new Error('stream closed'))
-    const onAbort = (): void => done(signal?.reason)
-    stream.addEventListener('drain', onDrain)
-    stream.addEventListener('close', onClose)
-    signal?.addEventListener('abort', onAbort)
-  })
 }

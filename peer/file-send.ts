@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import type { Stream } from '@libp2p/interface'
+import { drained } from '../src/drain.ts'
 import {
   CancelledError,
   ExpiredError,
@@ -14,31 +14,20 @@ import {
 import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../src/protocol/constants.ts'
 import type { FileAnswer, FileResult } from '../src/protocol/pb/file.ts'
 import { dialUser } from './dial.ts'
-import { controlFrame, dataFrame, drained, readFrames } from './file-frames.ts'
+import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
+import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
 import { failTransfer, ProgressReporter } from './file-types.ts'
 
-/** Reading a file to hash it, this much at a time. */
-const HASH_READ_BYTES = 1024 * 1024
-
-/** SHA-256 of `length` bytes of `handle` from the start, reporting progress; stops when `signal` aborts. */
+/** SHA-256 of the first `length` bytes of `handle`, reporting progress; stops when `signal` aborts. */
 export async function hashFile(
   handle: FileHandle,
   length: number,
   signal: AbortSignal,
-  onProgress: (bytes: number) => void = () => {}
+  onProgress?: (bytes: number) => void
 ): Promise<Buffer> {
-  const hash = createHash('sha256')
-  const buf = Buffer.allocUnsafe(HASH_READ_BYTES)
-  let pos = 0
-  while (pos < length) {
-    signal.throwIfAborted()
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.byteLength, length - pos), pos)
-    if (bytesRead === 0) throw new FileUnreadableError('the file shrank while it was being read')
-    hash.update(buf.subarray(0, bytesRead))
-    pos += bytesRead
-    onProgress(pos)
-  }
+  const { hash, bytes } = await hashRange(handle, length, { signal, onProgress })
+  if (bytes < length) throw new FileUnreadableError('the file shrank while it was being read')
   return hash.digest()
 }
 
@@ -53,7 +42,7 @@ export interface OutgoingInit {
 
 /**
  * Sending one file: hash, offer, wait for the answer, check the receiver's prefix when it resumes,
- * then stream data frames with backpressure (`send()` false → `onDrain()`), so at most about one
+ * then stream data frames with backpressure (`send()` false → wait for `drain`), so at most about one
  * chunk plus the muxer's window is in memory whatever the file size or the receiver's speed.
  */
 export class OutgoingTransfer {

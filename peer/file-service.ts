@@ -35,7 +35,7 @@ import { OutgoingTransfer } from './file-send.ts'
 import {
   checkFreeSpace,
   formatBytes,
-  hashPrefix,
+  hashRange,
   PartialStore,
   partialKey,
   reopenPart,
@@ -370,23 +370,22 @@ export class FileService extends TypedEventEmitter<FileEvents> {
 
     const transfer = new IncomingTransfer(this.#th, this.#partials, stream, info, sha256, key)
     const entry: Entry = { kind: 'receive', transfer, key }
-    const expiresAt = Date.now() + this.#offerTimeoutMs
+    const offered = {
+      transferId: info.transferId,
+      from,
+      name: info.name,
+      size: info.size,
+      sha256: info.sha256,
+      expiresAt: Date.now() + this.#offerTimeoutMs
+    }
     const record = this.#partials.find(key)
     const handle = record === undefined ? undefined : await reopenPart(record.partPath)
     if (record !== undefined && handle !== undefined) {
       // The same file from the same user, accepted before: continue after checking what we have.
       const length = Math.min((await handle.stat()).size, info.size)
-      const hash = await hashPrefix(handle, length)
+      const { hash } = await hashRange(handle, length)
       this.#entries.set(info.transferId, entry)
-      this.#th.emit('file-offer', {
-        transferId: info.transferId,
-        from,
-        name: info.name,
-        size: info.size,
-        sha256: info.sha256,
-        expiresAt,
-        resumeFrom: length
-      })
+      this.#th.emit('file-offer', { ...offered, resumeFrom: length })
       await transfer.accept(
         { handle, partPath: record.partPath, hash, length },
         { ...record, updatedAt: Date.now() }
@@ -401,15 +400,8 @@ export class FileService extends TypedEventEmitter<FileEvents> {
       return refuse(err as P2PChatError, info)
     }
     this.#entries.set(info.transferId, entry)
-    transfer.await(expiresAt)
-    this.#th.emit('file-offer', {
-      transferId: info.transferId,
-      from,
-      name: info.name,
-      size: info.size,
-      sha256: info.sha256,
-      expiresAt
-    })
+    transfer.await(offered.expiresAt)
+    this.#th.emit('file-offer', offered)
     this.#track(transfer.finished)
     return transfer
   }

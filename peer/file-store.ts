@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
@@ -13,7 +14,7 @@ export const PARTIALS_FILE_NAME = 'transfers.json'
 const SCHEMA_VERSION = 1
 /** Numbered alternatives tried before giving up on finding a free name. */
 const MAX_NAME_ATTEMPTS = 10_000
-/** Reading a `.part` back to hash it, this much at a time. */
+/** Reading a file to hash it, this much at a time. */
 const HASH_READ_BYTES = 1024 * 1024
 
 /** An accepted incoming file whose `.part` is (or was) being written. */
@@ -173,18 +174,27 @@ export async function reopenPart(partPath: string): Promise<FileHandle | undefin
   }
 }
 
-/** SHA-256 state of the first `length` bytes of an open file (the part already received). */
-export async function hashPrefix(handle: FileHandle, length: number): Promise<ReturnType<typeof createHash>> {
+/**
+ * SHA-256 state of the first `length` bytes of an open file, and how many bytes it covers (fewer when
+ * the file ends sooner). Reports progress; stops with `signal`.
+ */
+export async function hashRange(
+  handle: FileHandle,
+  length: number,
+  opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}
+): Promise<{ hash: Hash; bytes: number }> {
   const hash = createHash('sha256')
   const buf = Buffer.allocUnsafe(Math.min(HASH_READ_BYTES, Math.max(1, length)))
   let pos = 0
   while (pos < length) {
+    opts.signal?.throwIfAborted()
     const { bytesRead } = await handle.read(buf, 0, Math.min(buf.byteLength, length - pos), pos)
     if (bytesRead === 0) break
     hash.update(buf.subarray(0, bytesRead))
     pos += bytesRead
+    opts.onProgress?.(pos)
   }
-  return hash
+  return { hash, bytes: pos }
 }
 
 /**

@@ -94,3 +94,8 @@ export function percentile(sorted: number[], p: number): number {
 export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The tracker's 127.0.0.1 address as a `p2pchat tracker` process prints it at start-up. */
+export async function trackerAddress(tracker: Child): Promise<string> {
+  return (await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)).trim()
+}

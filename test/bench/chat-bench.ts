@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Child } from './bench-utils.ts'
-import { percentile, round, spawnChild } from './bench-utils.ts'
+import { percentile, round, spawnChild, trackerAddress } from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:chat -- [options]
   --count N    round trips per method (default 2000)
@@ -130,9 +130,7 @@ try {
     ],
     'tracker'
   )
-  const addr = (
-    await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)
-  ).trim()
+  const addr = await trackerAddress(tracker)
   const peer = (user: string, echoes: boolean): Child =>
     start(
       NODE,

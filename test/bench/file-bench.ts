@@ -7,15 +7,14 @@
  *
  *   npm run bench:file -- [--size MB] [--json]
  */
-import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { writeRandomFile } from '../fixtures/files.ts'
 import type { Child } from './bench-utils.ts'
-import { round, rssMb, sleep, spawnChild } from './bench-utils.ts'
+import { round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:file -- [options]
   --size MB       file size in MiB (default 1024)
@@ -77,19 +76,6 @@ const start = (script: string, args: string[], label: string, env: NodeJS.Proces
   return c
 }
 
-async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path)
-  const block = randomBytes(1024 * 1024)
-  for (let done = 0; done < bytes; done += block.byteLength) {
-    block.writeUInt32LE(done / block.byteLength, 0) // every MiB differs, so a misplaced block is caught
-    if (!out.write(Buffer.from(block.subarray(0, Math.min(block.byteLength, bytes - done)))))
-      await new Promise<void>(r => out.once('drain', () => r()))
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve()))
-  )
-}
-
 try {
   // The limits, measured now on this machine.
   const sink = start(BASE, ['--mode', 'sink'], 'tcp-sink')
@@ -124,9 +110,7 @@ try {
     ],
     'tracker'
   )
-  const addr = (
-    await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)
-  ).trim()
+  const addr = await trackerAddress(tracker)
   const peer = (user: string): Child =>
     start(
       CLI,

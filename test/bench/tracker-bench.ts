@@ -15,7 +15,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { TrackerClient } from '../../peer/tracker-client.ts'
 import { createNode } from '../../src/node.ts'
 import type { Child } from './bench-utils.ts'
-import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild } from './bench-utils.ts'
+import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:tracker -- [options]
   --peers N          simulated peers to log in (default 1000)
@@ -86,9 +86,7 @@ try {
     'tracker'
   )
   children.push(tracker)
-  const addr = (
-    await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)
-  ).trim()
+  const addr = await trackerAddress(tracker)
   const statsUrl = (await tracker.waitLine(l => l.startsWith('Stats: '), 10_000)).split(/\s+/)[1]
   const stats = async (): Promise<Record<string, number>> =>
     (await (await fetch(statsUrl)).json()) as Record<string, number>

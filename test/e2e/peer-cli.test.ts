@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startJsonPeer } from '../fixtures/json-peer.ts'
-import { PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
+import { startInteractivePeer, startJsonPeer } from '../fixtures/json-peer.ts'
+import { startTracker, tempDir } from '../fixtures/nodes.ts'
 import { CLI, spawnScript } from '../fixtures/processes.ts'
 
 describe('p2pchat peer --json', () => {
@@ -102,23 +102,7 @@ describe('p2pchat peer (interactive)', () => {
     const tracker = await startTracker({ coalesceMs: 10 })
     const addr = tracker.getMultiaddrs()[0].toString()
     const dir = await tempDir()
-    const human = spawnScript(
-      CLI,
-      [
-        'peer',
-        '--tracker',
-        addr,
-        '--user',
-        'dan',
-        '--register',
-        '--data',
-        join(dir, 'd'),
-        '--listen',
-        '/ip4/127.0.0.1/tcp/0'
-      ],
-      { P2PCHAT_PASSWORD: PASSWORD }
-    )
-    await human.waitLine(l => l.includes('Logged in as dan'))
+    const human = await startInteractivePeer(addr, 'dan', dir)
     const mallory = await startJsonPeer(addr, 'mallory')
     await mallory.wait(o => o.event === 'joined' && o.user === 'dan')
     mallory.send({

@@ -1,31 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { rssMb } from '../bench/bench-utils.ts'
-import { startJsonPeer } from '../fixtures/json-peer.ts'
-import { PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
-import { CLI, spawnScript } from '../fixtures/processes.ts'
+import { sha256File, writeRandomFile } from '../fixtures/files.ts'
+import { startInteractivePeer, startJsonPeer } from '../fixtures/json-peer.ts'
+import { startTracker, tempDir } from '../fixtures/nodes.ts'
 
 const MB = 1024 * 1024
 
 /** A file of `mb` MiB of random data. */
 async function randomFile(dir: string, name: string, mb: number): Promise<string> {
   const path = join(dir, name)
-  const out = createWriteStream(path)
-  for (let i = 0; i < mb; i++)
-    if (!out.write(randomBytes(MB))) await new Promise<void>(r => out.once('drain', () => r()))
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve()))
-  )
+  await writeRandomFile(path, mb * MB)
   return path
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk)
-  return hash.digest('hex')
 }
 
 const sleep = (ms: number): Promise<void> => new Promise(r => setTimeout(r, ms))
@@ -117,23 +104,7 @@ describe('file transfer between peer processes', () => {
     const tracker = await startTracker({ coalesceMs: 10 })
     const addr = tracker.getMultiaddrs()[0].toString()
     const dir = await tempDir()
-    const human = spawnScript(
-      CLI,
-      [
-        'peer',
-        '--tracker',
-        addr,
-        '--user',
-        'dan',
-        '--register',
-        '--data',
-        join(dir, 'd'),
-        '--listen',
-        '/ip4/127.0.0.1/tcp/0'
-      ],
-      { P2PCHAT_PASSWORD: PASSWORD }
-    )
-    await human.waitLine(l => l.includes('Logged in as dan'))
+    const human = await startInteractivePeer(addr, 'dan', dir)
     const bob = await startJsonPeer(addr, 'bob')
     await bob.wait(o => o.event === 'joined' && o.user === 'dan')
     await human.waitLine(l => l.includes('bob is online'))

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PeerClient, UserInfo } from '../../peer/peer-client.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
+import { sha256File } from '../fixtures/files.ts'
 import { connectPeer, nextEvent, startPeerClient, startTracker, tempDir } from '../fixtures/nodes.ts'
 import { rawSender } from '../fixtures/raw-file-sender.ts'
 
@@ -35,12 +35,6 @@ async function pair(
   const bob = await startPeerClient(tracker, 'bob', opts.bob)
   await joined
   return { alice, bob, tracker }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk)
-  return hash.digest('hex')
 }
 
 /** Send `path` from alice to bob, bob accepting; resolves with both sides' file-done. */
