@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
+import { drained } from '../src/drain.ts'
 import {
   NotAuthorizedError,
   P2PChatError,
@@ -108,7 +109,7 @@ class ChatLink {
           message: { messageId: message.messageId, text: message.text, sentAt: message.sentAt }
         })
       )
-      if (!this.stream.send(frame)) await this.stream.onDrain({ signal })
+      if (!this.stream.send(frame)) await drained(this.stream, signal)
       await acked
     } finally {
       signal.removeEventListener('abort', onAbort)
