@@ -4,9 +4,9 @@ import { fromEnv, parseMultiaddrOption, parseNumberOption, parseSizeOption } fro
 import { InvalidOptionError, type P2PChatError } from '../src/errors.ts'
 import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../src/protocol/constants.ts'
 import { normalizeUsername } from '../src/usernames.ts'
-import { createInteractive } from './interactive.ts'
-import { forwardEvents, runJsonLines } from './json-lines.ts'
-import { DEFAULT_PEER_LISTEN, PeerClient } from './peer-client.ts'
+import { forwardEvents, runJsonLines } from './api/json-lines.ts'
+import { DEFAULT_PEER_LISTEN, PeerClient } from './core/peer-client.ts'
+import { createInteractive } from './ui/interactive.ts'
 
 export const PEER_HELP = `Usage: p2pchat peer --tracker MULTIADDR --user NAME [options]
 

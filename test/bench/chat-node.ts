@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { PeerClient } from '../../peer/peer-client.ts'
+import { PeerClient } from '../../peer/core/peer-client.ts'
 
 const { values } = parseArgs({
   options: {

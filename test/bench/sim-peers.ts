@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { TrackerClient } from '../../peer/tracker-client.ts'
+import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import type { MuxerName, P2PChatNode } from '../../src/node.ts'
 import { createNode } from '../../src/node.ts'
 

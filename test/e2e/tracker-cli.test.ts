@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { OnlineUser, TrackerClientEventDetails } from '../../peer/tracker-client.ts'
+import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { DEFAULT_HEARTBEAT_MS } from '../../src/protocol/constants.ts'
 import { DEFAULT_SCRYPT_LOG_N } from '../../tracker/password-hash.ts'
 import type { Tracker } from '../../tracker/tracker.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { OnlineUser, TrackerClientEventDetails } from '../../peer/tracker-client.ts'
+import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { connectPeer, nextEvent, startTracker } from '../fixtures/nodes.ts'
 
 type Left = TrackerClientEventDetails['left']

@@ -1,7 +1,7 @@
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { TrackerClient } from '../../peer/tracker-client.ts'
+import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { MAX_CLIENT_MESSAGE_BYTES, TRACKER_PROTOCOL } from '../../src/protocol/constants.ts'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ClientMessage, TrackerMessage } from '../../src/protocol/pb/tracker.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorReply, parseCommand } from '../../peer/commands.ts'
+import { errorReply, parseCommand } from '../../peer/api/commands.ts'
 import { TextTooLongError } from '../../src/errors.ts'
 
 describe('command schema', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_FILE_NAME_BYTES, numberedName, sanitizeFileName } from '../../peer/file-names.ts'
+import { MAX_FILE_NAME_BYTES, numberedName, sanitizeFileName } from '../../peer/files/file-names.ts'
 
 describe('sanitizeFileName', () => {
   it.each([

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { HISTORY_FILE_NAME, HistoryStore, JOURNAL_FILE_NAME } from '../../peer/history.ts'
+import { HISTORY_FILE_NAME, HistoryStore, JOURNAL_FILE_NAME } from '../../peer/chat/history.ts'
 
 let dir: string
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, renderProgress } from '../../peer/progress-bar.ts'
+import { formatDuration, renderProgress } from '../../peer/ui/progress-bar.ts'
 
 describe('progress bar', () => {
   it('shows the fraction, sizes, rate and ETA', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeTerminal } from '../../peer/terminal.ts'
+import { escapeTerminal } from '../../peer/ui/terminal.ts'
 
 describe('escapeTerminal', () => {
   it('makes every control, bidi and separator character visible', () => {

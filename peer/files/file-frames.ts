@@ -1,9 +1,9 @@
 import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { InvalidMessageError, MessageTooLargeError } from '../src/errors.ts'
-import { MAX_FILE_CONTROL_FRAME_BYTES, MAX_FILE_DATA_FRAME_BYTES } from '../src/protocol/constants.ts'
-import { lengthPrefixed, varintLength, writeVarint } from '../src/protocol/frame.ts'
-import { FileFrame } from '../src/protocol/pb/file.ts'
+import { InvalidMessageError, MessageTooLargeError } from '../../src/errors.ts'
+import { MAX_FILE_CONTROL_FRAME_BYTES, MAX_FILE_DATA_FRAME_BYTES } from '../../src/protocol/constants.ts'
+import { lengthPrefixed, varintLength, writeVarint } from '../../src/protocol/frame.ts'
+import { FileFrame } from '../../src/protocol/pb/file.ts'
 
 /** Protobuf tag of FileFrame.data (field 5, length-delimited). */
 const DATA_TAG = 0x2a

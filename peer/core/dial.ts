@@ -1,7 +1,7 @@
 import type { Stream } from '@libp2p/interface'
-import { UnreachableError } from '../src/errors.ts'
-import type { P2PChatNode } from '../src/node.ts'
-import { DIAL_TIMEOUT_MS } from '../src/protocol/constants.ts'
+import { UnreachableError } from '../../src/errors.ts'
+import type { P2PChatNode } from '../../src/node.ts'
+import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
 /**

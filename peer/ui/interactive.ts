@@ -1,9 +1,9 @@
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { errorReply, runCommand } from './commands.ts'
-import { formatBytes } from './file-store.ts'
-import type { TransferInfo } from './file-types.ts'
-import type { PeerClient } from './peer-client.ts'
+import { errorReply, runCommand } from '../api/commands.ts'
+import type { PeerClient } from '../core/peer-client.ts'
+import { formatBytes } from '../files/file-store.ts'
+import type { TransferInfo } from '../files/file-types.ts'
 import { renderProgress } from './progress-bar.ts'
 import { escapeTerminal } from './terminal.ts'
 

@@ -1,4 +1,4 @@
-import { formatBytes } from './file-store.ts'
+import { formatBytes } from '../files/file-store.ts'
 
 /** `1:05`, `1:02:03`; `--:--` when unknown. */
 export function formatDuration(seconds: number): string {

@@ -5,8 +5,8 @@ import type { FileHandle } from 'node:fs/promises'
 import { link, lstat, mkdir, open, realpath, statfs, unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Low } from 'lowdb'
-import { NoSpaceError, UnsafePathError } from '../src/errors.ts'
-import { DurableJSONFile } from '../src/storage/durable-json-file.ts'
+import { NoSpaceError, UnsafePathError } from '../../src/errors.ts'
+import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
 import { numberedName } from './file-names.ts'
 
 /** File in a peer's data directory remembering accepted transfers that have not finished (for resume). */

@@ -15,9 +15,9 @@ import {
   P2PChatError,
   RejectedError,
   SizeMismatchError
-} from '../src/errors.ts'
-import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../src/protocol/constants.ts'
-import type { FileFrame } from '../src/protocol/pb/file.ts'
+} from '../../src/errors.ts'
+import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../src/protocol/constants.ts'
+import type { FileFrame } from '../../src/protocol/pb/file.ts'
 import { controlFrame, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'

@@ -5,16 +5,16 @@ import { lpStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
-import { errorFromCode, SessionClosedError, TimeoutError, UnknownPeerError } from '../src/errors.ts'
-import type { P2PChatNode } from '../src/node.ts'
+import { errorFromCode, SessionClosedError, TimeoutError, UnknownPeerError } from '../../src/errors.ts'
+import type { P2PChatNode } from '../../src/node.ts'
 import {
   HEARTBEAT_ACK_EVERY,
   MAX_TRACKER_MESSAGE_BYTES,
   TRACKER_PROTOCOL
-} from '../src/protocol/constants.ts'
-import { lengthPrefixed } from '../src/protocol/frame.ts'
-import type { Delta, OnlinePeer, Snapshot } from '../src/protocol/pb/tracker.ts'
-import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+} from '../../src/protocol/constants.ts'
+import { lengthPrefixed } from '../../src/protocol/frame.ts'
+import type { Delta, OnlinePeer, Snapshot } from '../../src/protocol/pb/tracker.ts'
+import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 
 /** How long a request to the tracker may take before it fails with TIMEOUT. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000

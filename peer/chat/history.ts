@@ -2,9 +2,9 @@ import type { FileHandle } from 'node:fs/promises'
 import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Low } from 'lowdb'
-import { DataCorruptError } from '../src/errors.ts'
-import { DurableJSONFile } from '../src/storage/durable-json-file.ts'
-import { usernameKey } from '../src/usernames.ts'
+import { DataCorruptError } from '../../src/errors.ts'
+import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import { usernameKey } from '../../src/usernames.ts'
 
 /** File in a peer's data directory holding its chat history and outbox. */
 export const HISTORY_FILE_NAME = 'history.json'

@@ -1,5 +1,5 @@
-import { InvalidCommandError, P2PChatError } from '../src/errors.ts'
-import type { PeerClient, PeerClientEvents } from './peer-client.ts'
+import { InvalidCommandError, P2PChatError } from '../../src/errors.ts'
+import type { PeerClient, PeerClientEvents } from '../core/peer-client.ts'
 
 /**
  * The one command/event schema every front-end speaks: JSON-lines on stdin/stdout, the interactive

@@ -1,4 +1,4 @@
-import { InvalidFileNameError } from '../src/errors.ts'
+import { InvalidFileNameError } from '../../src/errors.ts'
 
 /** Longest file name kept, in UTF-8 bytes: the limit of ext4, APFS and NTFS (255). */
 export const MAX_FILE_NAME_BYTES = 255

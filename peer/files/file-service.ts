@@ -13,8 +13,8 @@ import {
   type P2PChatError,
   UnknownTransferError,
   UnknownUserError
-} from '../src/errors.ts'
-import type { P2PChatNode } from '../src/node.ts'
+} from '../../src/errors.ts'
+import type { P2PChatNode } from '../../src/node.ts'
 import {
   DEFAULT_FILE_OFFER_TIMEOUT_MS,
   DEFAULT_MAX_FILE_BYTES,
@@ -24,10 +24,11 @@ import {
   FILE_STREAM_WINDOW_BYTES,
   MAX_FILE_STREAMS_PER_CONNECTION,
   MAX_PENDING_FILE_OFFERS
-} from '../src/protocol/constants.ts'
-import type { FileOffer } from '../src/protocol/pb/file.ts'
-import { usernameKey } from '../src/usernames.ts'
-import { raiseReceiveWindow } from '../src/yamux-window.ts'
+} from '../../src/protocol/constants.ts'
+import type { FileOffer } from '../../src/protocol/pb/file.ts'
+import { usernameKey } from '../../src/usernames.ts'
+import { raiseReceiveWindow } from '../../src/yamux-window.ts'
+import type { OnlineUser } from '../core/tracker-client.ts'
 import { type IncomingFrame, readFrames, refuseOffer } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
@@ -42,7 +43,6 @@ import {
   resolveDownloadDir
 } from './file-store.ts'
 import type { FileEventName, FileEvents, TransferHost, TransferInfo } from './file-types.ts'
-import type { OnlineUser } from './tracker-client.ts'
 
 /** Finished transfers kept for `transfers`, newest last. */
 const MAX_FINISHED_KEPT = 200

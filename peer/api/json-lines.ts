@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream'
-import { InvalidCommandError } from '../src/errors.ts'
+import { InvalidCommandError } from '../../src/errors.ts'
+import type { PeerClient } from '../core/peer-client.ts'
 import { EVENT_NAMES, errorReply, MAX_COMMAND_BYTES, parseCommand, runCommand } from './commands.ts'
-import type { PeerClient } from './peer-client.ts'
 
 /** Write every PeerClient event as a JSON line. Attach before `start()` so nothing is missed. */
 export function forwardEvents(peer: PeerClient, output: Writable): void {

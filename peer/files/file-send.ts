@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { Stream } from '@libp2p/interface'
-import { drained } from '../src/drain.ts'
+import { drained } from '../../src/drain.ts'
 import {
   CancelledError,
   ExpiredError,
@@ -10,10 +10,10 @@ import {
   InvalidMessageError,
   P2PChatError,
   UnknownUserError
-} from '../src/errors.ts'
-import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../src/protocol/constants.ts'
-import type { FileAnswer, FileResult } from '../src/protocol/pb/file.ts'
-import { dialUser } from './dial.ts'
+} from '../../src/errors.ts'
+import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../../src/protocol/constants.ts'
+import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
+import { dialUser } from '../core/dial.ts'
 import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
 import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'

@@ -1,8 +1,8 @@
 import type { Logger } from '@libp2p/interface'
-import type { P2PChatError } from '../src/errors.ts'
-import type { P2PChatNode } from '../src/node.ts'
-import { FILE_PROGRESS_INTERVAL_MS } from '../src/protocol/constants.ts'
-import type { OnlineUser } from './tracker-client.ts'
+import type { P2PChatError } from '../../src/errors.ts'
+import type { P2PChatNode } from '../../src/node.ts'
+import { FILE_PROGRESS_INTERVAL_MS } from '../../src/protocol/constants.ts'
+import type { OnlineUser } from '../core/tracker-client.ts'
 
 export type TransferDirection = 'send' | 'receive'
 

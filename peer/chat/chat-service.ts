@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto'
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { drained } from '../src/drain.ts'
+import { drained } from '../../src/drain.ts'
 import {
   NotAuthorizedError,
   P2PChatError,
   TextTooLongError,
   TimeoutError,
   UnreachableError
-} from '../src/errors.ts'
-import type { P2PChatNode } from '../src/node.ts'
+} from '../../src/errors.ts'
+import type { P2PChatNode } from '../../src/node.ts'
 import {
   CHAT_ACK_TIMEOUT_MS,
   CHAT_PROTOCOL,
@@ -19,13 +19,13 @@ import {
   MAX_CHAT_STREAMS_PER_CONNECTION,
   MAX_CHAT_TEXT_BYTES,
   MAX_MESSAGE_ID_CHARS
-} from '../src/protocol/constants.ts'
-import { lengthPrefixed } from '../src/protocol/frame.ts'
-import { ChatFrame } from '../src/protocol/pb/chat.ts'
-import { usernameKey } from '../src/usernames.ts'
-import { dialUser } from './dial.ts'
+} from '../../src/protocol/constants.ts'
+import { lengthPrefixed } from '../../src/protocol/frame.ts'
+import { ChatFrame } from '../../src/protocol/pb/chat.ts'
+import { usernameKey } from '../../src/usernames.ts'
+import { dialUser } from '../core/dial.ts'
+import type { OnlineUser } from '../core/tracker-client.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
-import type { OnlineUser } from './tracker-client.ts'
 
 /** Messages written but not yet acked, across all recipients: bounds memory (64 × 64 KiB = 4 MiB). */
 export const MAX_MESSAGES_IN_FLIGHT = 64
