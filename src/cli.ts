@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
  * The `p2pchat` command: one binary, one subcommand per role.
+ *
+ * Static imports run before this module's body, and so before the Node version check below: keep them to
+ * modules that load on any Node (no libp2p); the subcommands are imported only once the check passed.
  */
 import { P2PChatError } from './errors.ts'
-import { VERSION } from './version.ts'
+import { unsupportedNodeMessage, VERSION } from './version.ts'
 
 const HELP = `Usage: p2pchat <command> [options]
 
@@ -43,16 +46,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  code => process.exit(code),
-  err => {
-    if (err instanceof P2PChatError && err.code === 'INVALID_OPTION') {
-      process.stderr.write(`p2pchat: ${err.message}\nRun with --help to see the options.\n`)
-      process.exit(2)
+const tooOld = unsupportedNodeMessage()
+if (tooOld !== undefined) {
+  // Before any subcommand is loaded: on an old Node libp2p would fail later with a bare TypeError.
+  process.stderr.write(`${tooOld}\n`)
+  process.exitCode = 1
+} else {
+  main(process.argv.slice(2)).then(
+    code => process.exit(code),
+    err => {
+      // One format for every error that ends the program, as docs/errors.md shows: p2pchat: CODE: message
+      const code = err instanceof P2PChatError ? err.code : 'INTERNAL'
+      process.stderr.write(`p2pchat: ${code}: ${err?.message ?? err}\n`)
+      if (code === 'INVALID_OPTION') {
+        process.stderr.write('Run with --help to see the options.\n')
+        process.exit(2)
+      }
+      process.exit(1)
     }
-    process.stderr.write(
-      `p2pchat: ${err instanceof P2PChatError ? `${err.code}: ` : ''}${err?.message ?? err}\n`
-    )
-    process.exit(1)
-  }
-)
+  )
+}
