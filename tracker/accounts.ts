@@ -67,7 +67,7 @@ export class AccountStore {
     const adapter = new DurableJSONFile<AccountsFile>(join(init.dataDir, ACCOUNTS_FILE_NAME), {
       validate: validateAccountsFile
     })
-    this.#db = new Low(adapter, { version: SCHEMA_VERSION, accounts: {} })
+    this.#db = new Low(adapter, { version: SCHEMA_VERSION, accounts: Object.create(null) })
     this.#hasher = init.hasher
     this.#log = init.log
   }
@@ -75,6 +75,9 @@ export class AccountStore {
   /** Read the file; throws `DataCorruptError` for a file that exists but is damaged. */
   async open(): Promise<void> {
     await this.#db.read()
+    // Keyed by username, so without a prototype: "constructor" or "__proto__" must be free names, not
+    // Object.prototype's members (taken by nobody, yet refused as USERNAME_TAKEN).
+    this.#db.data.accounts = Object.assign(Object.create(null), this.#db.data.accounts)
   }
 
   get size(): number {
@@ -85,7 +88,7 @@ export class AccountStore {
     const username = normalizeUsername(usernameInput)
     checkPassword(password)
     const key = usernameKey(username)
-    if (this.#db.data.accounts[key] !== undefined || this.#registering.has(key)) {
+    if (this.#get(key) !== undefined || this.#registering.has(key)) {
       throw new UsernameTakenError(`username "${username}" is taken`)
     }
     this.#registering.add(key)
@@ -123,7 +126,7 @@ export class AccountStore {
         }
       )
     }
-    const account = key === '' ? undefined : this.#db.data.accounts[key]
+    const account = key === '' ? undefined : this.#get(key)
     const ok = await this.#hasher.verify(password, account?.password)
     if (!ok || account === undefined) {
       const backoff = this.#throttle.fail(key)
@@ -137,6 +140,19 @@ export class AccountStore {
     }
     this.#throttle.succeed(key)
     return account
+  }
+
+  /**
+   * The account a username names, compared case-insensitively, or undefined when there is none. Throws
+   * `InvalidUsernameError` for a name that breaks the rules (no account can have it).
+   */
+  find(usernameInput: string): Account | undefined {
+    return this.#get(usernameKey(normalizeUsername(usernameInput)))
+  }
+
+  #get(key: string): Account | undefined {
+    const accounts = this.#db.data.accounts
+    return Object.hasOwn(accounts, key) ? accounts[key] : undefined
   }
 
   /** Wait for pending writes to reach the disk. */

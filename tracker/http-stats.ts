@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import { VERSION } from '../src/version.ts'
-import type { Tracker } from './tracker.ts'
+import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
 export const EVENT_RATE_WINDOW_SECONDS = 10
@@ -60,7 +60,7 @@ export class StatsServer {
   readonly #rate = new RateMeter()
   readonly #registry = new Registry()
   readonly #server: Server
-  readonly #onPresence: (e: { kind: string; reason?: unknown }) => void
+  readonly #onPresence: (e: CustomEvent<PresenceEventDetail>) => void
 
   constructor(tracker: Tracker) {
     this.#tracker = tracker
@@ -72,9 +72,9 @@ export class StatsServer {
     })
     this.#onPresence = e => {
       this.#rate.mark()
-      events.inc({ kind: e.kind })
+      events.inc({ kind: e.detail.kind })
     }
-    tracker.presenceListeners.add(this.#onPresence)
+    tracker.addEventListener('presence', this.#onPresence)
     const gauge = (name: string, help: string, read: (s: TrackerStats) => number): void => {
       new Gauge({
         name,
@@ -130,7 +130,7 @@ export class StatsServer {
   }
 
   async close(): Promise<void> {
-    this.#tracker.presenceListeners.delete(this.#onPresence)
+    this.#tracker.removeEventListener('presence', this.#onPresence)
     this.#server.closeAllConnections()
     await new Promise<void>(resolve => this.#server.close(() => resolve()))
   }

@@ -12,14 +12,17 @@ import {
 } from '../src/errors.ts'
 import {
   LOGIN_TIMEOUT_MS,
+  LOOKUP_BURST,
+  LOOKUP_REFILL_PER_SECOND,
   MAX_CLIENT_MESSAGE_BYTES,
   MAX_SUBSCRIBER_BACKLOG_BYTES
 } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
-import type { OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
 import type { PresenceMember } from './presence.ts'
 import { LeaveReason } from './presence.ts'
+import { TokenBucket } from './token-bucket.ts'
 
 /** One snapshot request per session per this long; each costs an encode of the whole list. */
 export const SNAPSHOT_REQUEST_INTERVAL_MS = 1_000
@@ -41,6 +44,8 @@ export interface SessionHost {
   snapshot(): TrackerMessage['snapshot']
   /** The online entry bound to a PeerId (multihash bytes); throws UnknownPeerError. */
   lookup(peerId: Uint8Array): OnlinePeer
+  /** Whether an account has this name, and its canonical spelling; throws InvalidUsernameError. */
+  account(username: string): AccountInfo
 }
 
 /**
@@ -60,6 +65,8 @@ export class Session implements PresenceMember {
   readonly #host: SessionHost
   readonly #log: Logger
   #lastSnapshotRequest = 0
+  /** Shared by `lookup` and `account`: each is cheap, but a loop of them could enumerate the tracker. */
+  readonly #queries = new TokenBucket({ capacity: LOOKUP_BURST, refillPerSecond: LOOKUP_REFILL_PER_SECOND })
 
   constructor(host: SessionHost, stream: Stream, connection: Connection) {
     this.#host = host
@@ -178,6 +185,18 @@ export class Session implements PresenceMember {
     this.close()
   }
 
+  /** Bad queries cost a token too, so garbage cannot be sent faster than good questions. */
+  #takeQueryToken(): void {
+    const wait = this.#queries.take()
+    if (wait > 0) {
+      this.#log('lookup/account queries over %d/s: refused for %d ms', LOOKUP_REFILL_PER_SECOND, wait)
+      throw new RateLimitedError(
+        `at most ${LOOKUP_REFILL_PER_SECOND} lookups per second (bursts of ${LOOKUP_BURST})`,
+        { retryAfterMs: wait }
+      )
+    }
+  }
+
   async #dispatch(message: ClientMessage): Promise<void> {
     const { id } = message
     if (message.heartbeat !== undefined) {
@@ -209,7 +228,14 @@ export class Session implements PresenceMember {
     }
     if (message.lookup !== undefined) {
       if (!this.loggedIn) throw new NotLoggedInError('log in before looking peers up')
+      this.#takeQueryToken()
       this.reply(id, { peer: this.#host.lookup(message.lookup.peerId) })
+      return
+    }
+    if (message.account !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before asking about accounts')
+      this.#takeQueryToken()
+      this.reply(id, { account: this.#host.account(message.account.username) })
       return
     }
     if (message.logout !== undefined) {
@@ -220,7 +246,7 @@ export class Session implements PresenceMember {
       return
     }
     throw new InvalidMessageError(
-      'message has no known body (register, login, heartbeat, snapshot, lookup, logout)'
+      'message has no known body (register, login, heartbeat, snapshot, lookup, account, logout)'
     )
   }
 }

@@ -1,4 +1,5 @@
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -15,8 +16,10 @@ import {
   MAX_TRACKER_STREAMS_PER_CONNECTION,
   TRACKER_PROTOCOL
 } from '../src/protocol/constants.ts'
-import type { TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { NoticeKind } from '../src/protocol/pb/tracker.ts'
+import type { LeaveReasonName } from '../src/protocol/presence-names.ts'
+import { leaveReasonName } from '../src/protocol/presence-names.ts'
 import type { DirLock } from '../src/storage/dir-lock.ts'
 import { lockDataDir } from '../src/storage/dir-lock.ts'
 import { usernameKey } from '../src/usernames.ts'
@@ -71,20 +74,17 @@ export interface TrackerCounters {
   evictions: number
 }
 
+/** A join or a leave, as the tracker's own listeners (metrics, stats) see it. */
+export interface PresenceEventDetail {
+  kind: 'joined' | 'left'
+  username: string
+  /** Set for a leave. */
+  reason?: LeaveReasonName
+}
+
 export interface TrackerEvents {
   /** A presence event happened (join or leave), for metrics. */
-  presence: { kind: 'joined' | 'left'; username: string; reason?: LeaveReason }
-}
-
-const REASON_NAMES: Record<LeaveReason, string> = {
-  [LeaveReason.LOGOUT]: 'logout',
-  [LeaveReason.TIMEOUT]: 'timeout',
-  [LeaveReason.DISCONNECT]: 'disconnect',
-  [LeaveReason.REPLACED]: 'replaced'
-}
-
-export function leaveReasonName(reason: LeaveReason): string {
-  return REASON_NAMES[reason] ?? 'unknown'
+  presence: CustomEvent<PresenceEventDetail>
 }
 
 /**
@@ -92,7 +92,7 @@ export function leaveReasonName(reason: LeaveReason): string {
  * `start()` opens the data directory (locked, identity, accounts) and listens; `stop()` tells every
  * peer it is going away, flushes storage and releases the directory.
  */
-export class Tracker {
+export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly log: Logger
   readonly dataDir: string
   readonly heartbeatMs: number
@@ -107,20 +107,21 @@ export class Tracker {
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
   readonly #counters: TrackerCounters = { logins: 0, failedLogins: 0, registrations: 0, evictions: 0 }
-  /** Listeners for presence events (metrics, stats). */
-  readonly presenceListeners = new Set<(event: TrackerEvents['presence']) => void>()
 
   constructor(init: TrackerInit = {}) {
+    super()
     this.#init = init
     this.dataDir = init.dataDir ?? DEFAULT_DATA_DIR
     this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
     this.log = logger('p2pchat:tracker')
     this.presence = new Presence({ coalesceMs: init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS })
     this.presence.onEvent = event => {
-      const detail = event.joined
-        ? { kind: 'joined' as const, username: event.joined.username }
-        : { kind: 'left' as const, username: event.left ?? '', reason: event.reason }
-      for (const listener of this.presenceListeners) listener(detail)
+      // Thousands of logins a second: build no event nobody listens to.
+      if (this.listenerCount('presence') === 0) return
+      const detail: PresenceEventDetail = event.joined
+        ? { kind: 'joined', username: event.joined.username }
+        : { kind: 'left', username: event.left ?? '', reason: leaveReasonName(event.reason) }
+      this.safeDispatchEvent('presence', { detail })
     }
   }
 
@@ -241,6 +242,12 @@ export class Tracker {
       const member = this.presence.byPeer(key)
       if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
       return member.entry
+    },
+    account: (username: string): AccountInfo => {
+      const account = this.#accounts!.find(username)
+      return account === undefined
+        ? { username: '', exists: false }
+        : { username: account.username, exists: true }
     }
   }
 

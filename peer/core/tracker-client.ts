@@ -5,38 +5,47 @@ import { lpStream } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
-import { errorFromCode, SessionClosedError, TimeoutError, UnknownPeerError } from '../../src/errors.ts'
+import { Backoff } from '../../src/backoff.ts'
+import {
+  errorFromCode,
+  InvalidMessageError,
+  type P2PChatError,
+  SessionClosedError,
+  TimeoutError,
+  UnknownPeerError
+} from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import {
   HEARTBEAT_ACK_EVERY,
+  LOOKUP_REFILL_PER_SECOND,
   MAX_TRACKER_MESSAGE_BYTES,
   TRACKER_PROTOCOL
 } from '../../src/protocol/constants.ts'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
-import type { Delta, OnlinePeer, Snapshot } from '../../src/protocol/pb/tracker.ts'
-import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+import type { AccountInfo, Delta, OnlinePeer, Snapshot } from '../../src/protocol/pb/tracker.ts'
+import { ClientMessage, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+import type { LeaveReasonName, NoticeName } from '../../src/protocol/presence-names.ts'
+import { leaveReasonName, noticeName } from '../../src/protocol/presence-names.ts'
+import { usernameKey } from '../../src/usernames.ts'
+
+export type { LeaveReasonName, NoticeName }
 
 /** How long a request to the tracker may take before it fails with TIMEOUT. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000
 /** Bytes buffered from the tracker before a frame completes: one maximal snapshot. */
 const READ_BUFFER_BYTES = MAX_TRACKER_MESSAGE_BYTES + 16
 
-export type LeaveReasonName = 'logout' | 'timeout' | 'disconnect' | 'replaced'
-
-const REASONS: Record<LeaveReason, LeaveReasonName> = {
-  [LeaveReason.LOGOUT]: 'logout',
-  [LeaveReason.TIMEOUT]: 'timeout',
-  [LeaveReason.DISCONNECT]: 'disconnect',
-  [LeaveReason.REPLACED]: 'replaced'
-}
-
-export type NoticeName = 'shutdown' | 'replaced' | 'evicted'
-
-const NOTICES: Record<NoticeKind, NoticeName> = {
-  [NoticeKind.SHUTDOWN]: 'shutdown',
-  [NoticeKind.REPLACED_BY_NEW_LOGIN]: 'replaced',
-  [NoticeKind.EVICTED]: 'evicted'
-}
+/** A failed resync is retried after this long, growing (±50 % jitter) — never sooner than the tracker asks. */
+export const RESYNC_RETRY_BASE_MS = 500
+/** Longest wait between resync attempts: the tracker allows one snapshot a second, so 4 s is patient. */
+export const RESYNC_RETRY_MAX_MS = 4_000
+/** Resync retries before giving up; the next delta with a gap starts over, so nothing is stuck. */
+export const RESYNC_MAX_RETRIES = 5
+/**
+ * A lookup or account query refused with RATE_LIMITED is asked again this many times, after the wait the
+ * tracker names: a burst of unknown senders is answered a little later rather than refused.
+ */
+export const QUERY_RATE_LIMIT_RETRIES = 3
 
 /** Someone online, as the tracker lists them. */
 export interface OnlineUser {
@@ -151,6 +160,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   #nextId = 1
   #heartbeatTimer?: ReturnType<typeof setInterval>
   #resyncing = false
+  readonly #resyncBackoff = new Backoff({ baseMs: RESYNC_RETRY_BASE_MS, maxMs: RESYNC_RETRY_MAX_MS })
+  #resyncTimer?: ReturnType<typeof setTimeout>
+  /** Lookups and account queries on the wire, by what they ask: asking twice at once costs one request. */
+  readonly #queries = new Map<string, Promise<unknown>>()
   #closed = false
 
   private constructor(stream: Stream, init: TrackerClientInit) {
@@ -237,13 +250,48 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     if (reply.snapshot !== undefined) this.#applySnapshot(reply.snapshot)
   }
 
-  /** Ask the tracker which logged-in user is bound to `peerId`; throws UNKNOWN_PEER if none. */
+  /**
+   * Ask the tracker which logged-in user is bound to `peerId`; throws UNKNOWN_PEER if none. Concurrent
+   * lookups of one PeerId share a request.
+   */
   async lookup(peerId: PeerId, options?: AbortOptions): Promise<OnlineUser> {
-    const reply = await this.request({ lookup: { peerId: peerId.toMultihash().bytes } }, options)
-    if (reply.peer === undefined) throw new UnknownPeerError('the tracker sent no entry')
-    const user = decodeOnlinePeer(reply.peer)
+    const entry = await this.#query(
+      `peer:${peerId.toString()}`,
+      async () => {
+        const reply = await this.request({ lookup: { peerId: peerId.toMultihash().bytes } })
+        if (reply.peer === undefined) throw new UnknownPeerError('the tracker sent no entry')
+        return reply.peer
+      },
+      options
+    )
+    const user = decodeOnlinePeer(entry)
     if (!user.peerId.equals(peerId)) throw new UnknownPeerError('the tracker answered for another PeerId')
     return user
+  }
+
+  /**
+   * Whether `username` has an account on the tracker, online or not: its canonical spelling (as the
+   * tracker stores it, e.g. `Bob` for `bob`), or undefined when there is no such account. A name that
+   * cannot be an account throws INVALID_USERNAME. Someone on the online list is answered without asking.
+   */
+  async accountExists(username: string, options?: AbortOptions): Promise<string | undefined> {
+    const listed = this.online.get(username.normalize('NFC'))
+    if (listed !== undefined) return listed.user
+    const key = usernameKey(username)
+    const info = await this.#query<AccountInfo>(
+      `account:${key}`,
+      async () => {
+        const reply = await this.request({ account: { username } })
+        if (reply.account === undefined) throw new InvalidMessageError('the tracker sent no account answer')
+        return reply.account
+      },
+      options
+    )
+    if (!info.exists) return undefined
+    if (usernameKey(info.username) !== key) {
+      throw new InvalidMessageError(`the tracker answered about "${info.username}", not "${username}"`)
+    }
+    return info.username
   }
 
   async logout(options?: AbortOptions): Promise<void> {
@@ -290,15 +338,53 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    clearInterval(this.#heartbeatTimer)
+    this.#stopTimers()
     this.#stream.close().catch(err => this.#stream.abort(err))
   }
 
   /** Drop the connection without a goodbye, as a crash would. */
   abort(): void {
     this.#closed = true
-    clearInterval(this.#heartbeatTimer)
+    this.#stopTimers()
     this.#stream.abort(new Error('aborted by client'))
+  }
+
+  #stopTimers(): void {
+    clearInterval(this.#heartbeatTimer)
+    clearTimeout(this.#resyncTimer)
+  }
+
+  /**
+   * One request per distinct question at a time; each caller waits with its own signal. RATE_LIMITED is
+   * retried after the tracker's `retryAfterMs` (a few times), so a burst is slowed, not refused.
+   */
+  #query<T>(key: string, ask: () => Promise<T>, options?: AbortOptions): Promise<T> {
+    let shared = this.#queries.get(key) as Promise<T> | undefined
+    if (shared === undefined) {
+      shared = this.#askPatiently(ask)
+      this.#queries.set(key, shared)
+      const forget = (): void => {
+        this.#queries.delete(key)
+      }
+      shared.then(forget, forget)
+    }
+    return waitFor(shared, options?.signal)
+  }
+
+  async #askPatiently<T>(ask: () => Promise<T>): Promise<T> {
+    const backoff = new Backoff({ baseMs: 1000 / LOOKUP_REFILL_PER_SECOND, maxMs: RESYNC_RETRY_MAX_MS })
+    while (true) {
+      try {
+        return await ask()
+      } catch (err) {
+        const e = err as P2PChatError
+        if (e.code !== 'RATE_LIMITED' || backoff.attempts >= QUERY_RATE_LIMIT_RETRIES || this.#closed) {
+          throw err
+        }
+        const wait = backoff.next(e.retryAfterMs)
+        await new Promise(resolve => setTimeout(resolve, wait).unref?.())
+      }
+    }
   }
 
   async #readLoop(): Promise<void> {
@@ -317,7 +403,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       error = err as Error
     } finally {
       this.#closed = true
-      clearInterval(this.#heartbeatTimer)
+      this.#stopTimers()
       for (const { reject } of this.#pending.values()) {
         reject(new SessionClosedError('the tracker session closed before answering'))
       }
@@ -341,7 +427,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       this.#applyDelta(message.delta)
     } else if (message.notice !== undefined) {
       this.safeDispatchEvent('notice', {
-        detail: { kind: NOTICES[message.notice.kind] ?? 'shutdown', message: message.notice.message }
+        detail: { kind: noticeName(message.notice.kind), message: message.notice.message }
       })
     } else if (message.error !== undefined) {
       // An error not tied to a request (bad frame, login timeout): surface it as a notice-less close cause.
@@ -378,20 +464,51 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       } else if (event.left !== undefined) {
         this.online.delete(event.left)
         this.safeDispatchEvent('left', {
-          detail: { user: event.left, reason: REASONS[event.reason] ?? 'disconnect' }
+          detail: { user: event.left, reason: leaveReasonName(event.reason) }
         })
       }
     }
   }
 
-  #resyncWithRetry(attempt = 0): void {
-    this.resync().catch(err => {
-      if (this.#closed || attempt >= 5) {
+  /** Fetch a snapshot, retrying with back-off (at least the tracker's `retryAfterMs`) a bounded number of times. */
+  #resyncWithRetry(): void {
+    this.resync().then(
+      () => {
+        this.#resyncBackoff.reset()
         this.#resyncing = false
-        return
+      },
+      err => {
+        if (this.#closed || this.#resyncBackoff.attempts >= RESYNC_MAX_RETRIES) {
+          // Give up for now: the next delta with a gap starts a new round.
+          this.#resyncBackoff.reset()
+          this.#resyncing = false
+          return
+        }
+        const wait = this.#resyncBackoff.next((err as P2PChatError).retryAfterMs)
+        this.#resyncTimer = setTimeout(() => this.#resyncWithRetry(), wait)
+        this.#resyncTimer.unref?.()
       }
-      const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? 500
-      setTimeout(() => this.#resyncWithRetry(attempt + 1), wait).unref?.()
-    })
+    )
   }
+}
+
+/** Wait for `promise`, or fail with TIMEOUT when `signal` aborts first (the promise carries on). */
+function waitFor<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return promise
+  const aborted = (): TimeoutError => new TimeoutError('the tracker did not answer in time')
+  if (signal.aborted) return Promise.reject(aborted())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted())
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      err => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      }
+    )
+  })
 }

@@ -67,6 +67,17 @@ export const MAX_TRACKER_STREAMS_PER_CONNECTION = 2
 /** A connection must log in within this long after opening its session stream. */
 export const LOGIN_TIMEOUT_MS = 30_000
 
+/**
+ * `lookup` and `account` queries share one token bucket per session. The burst is every chat and file
+ * stream one newly joined peer may open at once (4 + 16), each of which a receiver whose list has not
+ * caught up yet may look up; a receiver asks only about senders whose join is still in the coalescing
+ * window, so a normal peer stays far below it.
+ */
+export const LOOKUP_BURST = 20
+
+/** Tokens back per second: no person messages 10 unknown names a second; a name-guessing script gets 36,000/h. */
+export const LOOKUP_REFILL_PER_SECOND = 10
+
 /** Longest chat text, in UTF-8 bytes. */
 export const MAX_CHAT_TEXT_BYTES = 64 * 1024
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
+import type { PresenceEventDetail } from '../../tracker/tracker.ts'
 import { connectPeer, nextEvent, startTracker } from '../fixtures/nodes.ts'
 
 type Left = TrackerClientEventDetails['left']
@@ -96,6 +97,16 @@ describe('tracker presence', () => {
     // The heartbeating peer stayed online through all of it.
     expect([...a.client.online.keys()]).toEqual(['alice'])
     expect(tracker.presence.byKey('alice')).toBeDefined()
+  })
+
+  it('emits presence events on the tracker itself, with reason names', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const joined = nextEvent<PresenceEventDetail>(tracker, 'presence', e => e.kind === 'joined')
+    const a = await connectPeer(tracker, 'alice')
+    expect(await joined).toEqual({ kind: 'joined', username: 'alice' })
+    const left = nextEvent<PresenceEventDetail>(tracker, 'presence', e => e.kind === 'left')
+    await a.client.logout()
+    expect(await left).toEqual({ kind: 'left', username: 'alice', reason: 'logout' })
   })
 
   it('interoperates with an mplex-only peer', async () => {

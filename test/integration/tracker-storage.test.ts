@@ -27,6 +27,21 @@ describe('tracker storage', () => {
     expect(JSON.parse(text).accounts.alice.password).toMatchObject({ logN: TEST_SCRYPT_LOG_N, r: 8, p: 1 })
   })
 
+  it('stores names that are Object.prototype members as ordinary accounts', async () => {
+    const dataDir = await tempDir()
+    const first = await startTracker({ dataDir })
+    await connectPeer(first, '__proto__', { login: false })
+    await connectPeer(first, 'constructor', { login: false })
+    await first.stop()
+
+    const second = await startTracker({ dataDir })
+    expect(second.accountCount).toBe(2)
+    const { client } = await connectPeer(second, '__proto__', { register: false })
+    expect(client.username).toBe('__proto__')
+    await expect(client.accountExists('Constructor')).resolves.toBe('constructor')
+    await expect(client.accountExists('hasOwnProperty')).resolves.toBeUndefined()
+  })
+
   it('refuses to start on a corrupt accounts file and leaves it untouched', async () => {
     const dataDir = await tempDir()
     const path = join(dataDir, ACCOUNTS_FILE_NAME)

@@ -28,7 +28,9 @@ const clientMessages: ClientMessage[] = [
   { id: 6, logout: {} },
   { id: 0xffff_ffff, snapshot: {} },
   { id: 8, lookup: { peerId: new Uint8Array() } },
-  { id: 9, lookup: { peerId: new Uint8Array([0, 36, 8, 1, 18, 32]) } }
+  { id: 9, lookup: { peerId: new Uint8Array([0, 36, 8, 1, 18, 32]) } },
+  { id: 10, account: { username: '' } },
+  { id: 11, account: { username: 'Zoe\u0308-ü_1.x' } }
 ]
 
 const trackerMessages: TrackerMessage[] = [
@@ -75,7 +77,9 @@ const trackerMessages: TrackerMessage[] = [
   { id: 0, notice: { kind: NoticeKind.EVICTED, message: 'late' } },
   { id: 7, ack: {} },
   { id: 8, peer },
-  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } }
+  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } },
+  { id: 10, account: { username: '', exists: false } },
+  { id: 11, account: { username: 'Zoë', exists: true } }
 ]
 
 const chatFrames: ChatFrame[] = [

@@ -1,7 +1,8 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromMultihash, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { lpStream, streamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
+import * as Digest from 'multiformats/hashes/digest'
 import { describe, expect, it } from 'vitest'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { trackerFrame } from '../../src/protocol/frame.ts'
@@ -119,5 +120,119 @@ describe('tracker client presence', () => {
     await t.next()
     await t.far.close()
     await expect(hb).rejects.toMatchObject({ code: 'SESSION_CLOSED' })
+  })
+})
+
+describe('tracker client queries', () => {
+  async function loggedIn() {
+    const t = await scripted()
+    const login = t.client.login('a', 'password1')
+    const req = await t.next()
+    t.push(
+      trackerFrame({
+        id: req.id,
+        loggedIn: {
+          username: 'a',
+          heartbeatMs: 1000,
+          addrs: [],
+          snapshot: { version: 1, peers: [await entry('Online')] },
+          trackerVersion: 'x'
+        }
+      })
+    )
+    await login
+    return t
+  }
+
+  it('asks once for concurrent lookups of one PeerId', async () => {
+    const t = await loggedIn()
+    const b = await entry('b')
+    const peerId = peerIdFromMultihash(Digest.decode(b.peerId))
+    const first = t.client.lookup(peerId)
+    const second = t.client.lookup(peerId)
+    const req = await t.next()
+    expect(req.lookup?.peerId).toEqual(b.peerId)
+    t.push(trackerFrame({ id: req.id, peer: b }))
+    expect((await first).user).toBe('b')
+    expect((await second).user).toBe('b')
+    // The next request on the wire is the heartbeat: the second lookup sent nothing.
+    const hb = t.client.heartbeat()
+    const next = await t.next()
+    expect(next.heartbeat).toEqual({ ack: true })
+    t.push(trackerFrame({ id: next.id, ack: {} }))
+    await hb
+    t.client.close()
+  })
+
+  it('answers accountExists with the canonical spelling, or undefined', async () => {
+    const t = await loggedIn()
+    const bob = t.client.accountExists('bob')
+    const q1 = await t.next()
+    expect(q1.account).toEqual({ username: 'bob' })
+    t.push(trackerFrame({ id: q1.id, account: { username: 'Bob', exists: true } }))
+    expect(await bob).toBe('Bob')
+
+    const nobody = t.client.accountExists('nobody')
+    const q2 = await t.next()
+    t.push(trackerFrame({ id: q2.id, account: { username: '', exists: false } }))
+    expect(await nobody).toBeUndefined()
+
+    // An answer about another name is not believed.
+    const eve = t.client.accountExists('eve')
+    const q3 = await t.next()
+    t.push(trackerFrame({ id: q3.id, account: { username: 'mallory', exists: true } }))
+    await expect(eve).rejects.toMatchObject({ code: 'INVALID_MESSAGE' })
+
+    const bad = t.client.accountExists('with space')
+    const q4 = await t.next()
+    t.push(trackerFrame({ id: q4.id, error: { code: 'INVALID_USERNAME', message: 'no', retryAfterMs: 0 } }))
+    await expect(bad).rejects.toMatchObject({ code: 'INVALID_USERNAME' })
+
+    // Someone on the online list has an account: no need to ask.
+    await expect(t.client.accountExists('Online')).resolves.toBe('Online')
+    t.client.close()
+  })
+
+  it('asks again after RATE_LIMITED, no sooner than retryAfterMs', async () => {
+    const t = await loggedIn()
+    const answer = t.client.accountExists('bob')
+    const q1 = await t.next()
+    t.push(trackerFrame({ id: q1.id, error: { code: 'RATE_LIMITED', message: 'slow', retryAfterMs: 300 } }))
+    const refusedAt = Date.now()
+    const q2 = await t.next()
+    // Timers may fire a millisecond early; the point is that the client waited for the tracker.
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(290)
+    expect(q2.account).toEqual({ username: 'bob' })
+    t.push(trackerFrame({ id: q2.id, account: { username: 'bob', exists: true } }))
+    expect(await answer).toBe('bob')
+    t.client.close()
+  })
+
+  it('fails a query whose signal aborts, with TIMEOUT', async () => {
+    const t = await loggedIn()
+    const controller = new AbortController()
+    const answer = t.client.accountExists('bob', { signal: controller.signal })
+    await t.next()
+    controller.abort()
+    await expect(answer).rejects.toMatchObject({ code: 'TIMEOUT' })
+    t.client.close()
+  })
+
+  it('retries a refused resync no sooner than the tracker asks', async () => {
+    const t = await loggedIn()
+    t.push(trackerFrame({ delta: { baseVersion: 5, events: [] } }))
+    const first = await t.next()
+    expect(first.snapshot).toEqual({})
+    t.push(
+      trackerFrame({ id: first.id, error: { code: 'RATE_LIMITED', message: 'slow', retryAfterMs: 900 } })
+    )
+    const refusedAt = Date.now()
+    const second = await t.next()
+    expect(second.snapshot).toEqual({})
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(890)
+    const snap = nextEvent(t.client, 'snapshot')
+    t.push(trackerFrame({ id: second.id, snapshot: { version: 7, peers: [] } }))
+    expect(((await snap) as { version: number }).version).toBe(7)
+    t.client.close()
   })
 })

@@ -13,6 +13,7 @@ export interface ClientMessage {
   logout?: Logout
   snapshot?: SnapshotRequest
   lookup?: Lookup
+  account?: AccountQuery
 }
 
 export namespace ClientMessage {
@@ -58,6 +59,11 @@ export namespace ClientMessage {
         if (obj.lookup != null) {
           w.uint32(58)
           Lookup.codec().encode(obj.lookup, w)
+        }
+
+        if (obj.account != null) {
+          w.uint32(66)
+          AccountQuery.codec().encode(obj.account, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -111,6 +117,12 @@ export namespace ClientMessage {
             case 7: {
               obj.lookup = Lookup.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.lookup
+              })
+              break
+            }
+            case 8: {
+              obj.account = AccountQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.account
               })
               break
             }
@@ -178,6 +190,13 @@ export namespace ClientMessage {
 
               break
             }
+            case 8: {
+              yield * AccountQuery.codec().stream(reader, reader.uint32(), `${prefix}.account`, {
+                limits: opts.limits?.account
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -231,6 +250,11 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageAccountUsernameFieldEvent {
+    field: '$.account.username'
+    value: string
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -239,7 +263,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -816,6 +840,95 @@ export namespace Lookup {
   }
 }
 
+export interface AccountQuery {
+  username: string
+}
+
+export namespace AccountQuery {
+  let _codec: Codec<AccountQuery>
+
+  export const codec = (): Codec<AccountQuery> => {
+    if (_codec == null) {
+      _codec = message<AccountQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountQueryUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<AccountQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccountQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountQuery>): AccountQuery {
+    return decodeMessage(buf, AccountQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountQuery>): Generator<AccountQueryUsernameFieldEvent> {
+    return streamMessage(buf, AccountQuery.codec(), opts)
+  }
+}
+
 export interface TrackerMessage {
   id: number
   error?: Error
@@ -826,6 +939,7 @@ export interface TrackerMessage {
   notice?: Notice
   ack?: Ack
   peer?: OnlinePeer
+  account?: AccountInfo
 }
 
 export namespace TrackerMessage {
@@ -881,6 +995,11 @@ export namespace TrackerMessage {
         if (obj.peer != null) {
           w.uint32(74)
           OnlinePeer.codec().encode(obj.peer, w)
+        }
+
+        if (obj.account != null) {
+          w.uint32(82)
+          AccountInfo.codec().encode(obj.account, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -946,6 +1065,12 @@ export namespace TrackerMessage {
             case 9: {
               obj.peer = OnlinePeer.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.peer
+              })
+              break
+            }
+            case 10: {
+              obj.account = AccountInfo.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.account
               })
               break
             }
@@ -1023,6 +1148,13 @@ export namespace TrackerMessage {
             case 9: {
               yield * OnlinePeer.codec().stream(reader, reader.uint32(), `${prefix}.peer`, {
                 limits: opts.limits?.peer
+              })
+
+              break
+            }
+            case 10: {
+              yield * AccountInfo.codec().stream(reader, reader.uint32(), `${prefix}.account`, {
+                limits: opts.limits?.account
               })
 
               break
@@ -1221,6 +1353,16 @@ export namespace TrackerMessage {
     value: number
   }
 
+  export interface TrackerMessageAccountUsernameFieldEvent {
+    field: '$.account.username'
+    value: string
+  }
+
+  export interface TrackerMessageAccountExistsFieldEvent {
+    field: '$.account.exists'
+    value: boolean
+  }
+
   export function encode (obj: Partial<TrackerMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrackerMessage.codec())
   }
@@ -1229,7 +1371,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -1455,6 +1597,118 @@ export namespace Registered {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Registered>): Generator<RegisteredUsernameFieldEvent> {
     return streamMessage(buf, Registered.codec(), opts)
+  }
+}
+
+export interface AccountInfo {
+  username: string
+  exists: boolean
+}
+
+export namespace AccountInfo {
+  let _codec: Codec<AccountInfo>
+
+  export const codec = (): Codec<AccountInfo> => {
+    if (_codec == null) {
+      _codec = message<AccountInfo>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if ((obj.exists != null && obj.exists !== false)) {
+          w.uint32(16)
+          w.bool(obj.exists)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: '',
+          exists: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.exists = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.exists`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountInfoUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface AccountInfoExistsFieldEvent {
+    field: '$.exists'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<AccountInfo>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccountInfo.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountInfo>): AccountInfo {
+    return decodeMessage(buf, AccountInfo.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountInfo>): Generator<AccountInfoUsernameFieldEvent | AccountInfoExistsFieldEvent> {
+    return streamMessage(buf, AccountInfo.codec(), opts)
   }
 }
 
