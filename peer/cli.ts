@@ -1,12 +1,20 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { fromEnv, parseMultiaddrOption, parseNumberOption, parseSizeOption } from '../src/cli-options.ts'
-import { InvalidOptionError, type P2PChatError } from '../src/errors.ts'
+import {
+  argvError,
+  option,
+  parseMultiaddrOption,
+  parseNumberOption,
+  parseSizeOption
+} from '../src/cli-options.ts'
+import { InvalidOptionError, toP2PChatError } from '../src/errors.ts'
 import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../src/protocol/constants.ts'
+import { formatBytes } from '../src/units.ts'
 import { normalizeUsername } from '../src/usernames.ts'
-import { forwardEvents, runJsonLines } from './api/json-lines.ts'
-import { DEFAULT_PEER_LISTEN, PeerClient } from './core/peer-client.ts'
-import { createInteractive } from './ui/interactive.ts'
+import type { TrackerEvent } from './api/index.ts'
+import { jsonLinesChannel, runJsonLines } from './api/index.ts'
+import { DEFAULT_PEER_LISTEN, PeerClient } from './core/index.ts'
+import { InteractiveUI } from './ui/index.ts'
 
 export const PEER_HELP = `Usage: p2pchat peer --tracker MULTIADDR --user NAME [options]
 
@@ -15,26 +23,30 @@ Log in to a tracker, see who is online, and chat directly with other peers.
 Options (each falls back to the environment variable shown):
   --tracker MULTIADDR    the tracker, ending in /p2p/<its PeerId>         [P2PCHAT_TRACKER]
   --user NAME            your username                                   [P2PCHAT_USER]
-  --register             create the account first (an existing one is fine)
+  --register             create the account first (an existing one is fine
+                         if the password is its password)
   --password-file FILE   read the password from FILE; else P2PCHAT_PASSWORD, else a hidden prompt
+                         (asked twice with --register)
   --data DIR             identity, history, outbox                       [P2PCHAT_DATA]
                          default: ~/.p2pchat/<user>
-  --listen MULTIADDR     where other peers reach you; repeat for several  [P2PCHAT_PEER_LISTEN]
-                         default: ${DEFAULT_PEER_LISTEN.join(', ')}
+  --listen MULTIADDR     where other peers reach you; repeat for several  [P2PCHAT_PEER_LISTEN,
+                         default: ${DEFAULT_PEER_LISTEN.join(', ').padEnd(41)}comma-separated]
   --downloads DIR        where received files go; /accept may pick a     [P2PCHAT_DOWNLOADS]
                          directory inside it. default: <data>/downloads
-  --max-file-size SIZE   refuse offers larger than this (500M, 10G, …)    [P2PCHAT_MAX_FILE_SIZE]
-                         default: ${DEFAULT_MAX_FILE_BYTES / 1024 ** 3}G
+  --max-file-size SIZE   refuse offers larger than this (500M, 10G, …;    [P2PCHAT_MAX_FILE_SIZE]
+                         binary units: 1M = 1 MiB). default: ${formatBytes(DEFAULT_MAX_FILE_BYTES)}
   --offer-timeout SECS   unanswered file offers expire after this long   [P2PCHAT_OFFER_TIMEOUT]
                          default: ${DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000}
   --json                 JSON-lines on stdin/stdout instead of the interactive prompt (docs/api.md)
   -h, --help             show this help
 
-Interactive commands: /who  /msg <user> <text>  /history <user> [n]
-  /send <user> <path>  /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /help  /quit
+Interactive commands: /who  /msg <user> <text>  /history <user> [n]  /send <user> <path>
+  /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /discard <id>  /help  /quit
+Exit status: 0 after /quit, Ctrl-C or end of input; 1 when the peer stops on an error (wrong
+password, name taken, logged in elsewhere); 2 for a bad option.
 `
 
-async function readPassword(file: string | undefined, json: boolean): Promise<string> {
+async function readPassword(file: string | undefined, json: boolean, register: boolean): Promise<string> {
   if (file !== undefined) {
     let text: string
     try {
@@ -51,7 +63,12 @@ async function readPassword(file: string | undefined, json: boolean): Promise<st
   if (json || !process.stdin.isTTY) {
     throw new InvalidOptionError('no password: give --password-file FILE or set P2PCHAT_PASSWORD')
   }
-  return hiddenPrompt('Password: ')
+  const password = await hiddenPrompt('Password: ')
+  if (password === '') throw new InvalidOptionError('no password given')
+  if (register && (await hiddenPrompt('Same password again: ')) !== password) {
+    throw new InvalidOptionError('the two passwords differ; nothing was registered')
+  }
+  return password
 }
 
 function hiddenPrompt(prompt: string): Promise<string> {
@@ -76,7 +93,7 @@ function hiddenPrompt(prompt: string): Promise<string> {
           done()
           return
         }
-        if (ch === '\u0003') {
+        if (ch === '\u0003' || ch === '\u0004') {
           done(new InvalidOptionError('cancelled'))
           return
         }
@@ -88,91 +105,129 @@ function hiddenPrompt(prompt: string): Promise<string> {
   })
 }
 
-/** `p2pchat peer`: returns the exit code. */
-export async function runPeer(argv: string[]): Promise<number> {
+interface PeerOptions {
+  tracker: string
+  user: string
+  register: boolean
+  passwordFile?: string
+  dataDir?: string
+  downloadsDir?: string
+  listen?: string[]
+  maxFileBytes: number
+  offerTimeoutMs: number
+  json: boolean
+}
+
+/** Options from argv and P2PCHAT_* variables; errors name the flag or the variable they came from. */
+export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
   let parsed: ReturnType<typeof parsePeerArgv>
   try {
     parsed = parsePeerArgv(argv)
   } catch (err) {
-    throw new InvalidOptionError((err as Error).message)
+    throw argvError(err, 'peer')
   }
   const v = parsed.values
-  if (v.help) {
+  if (v.help) return 'help'
+  if (parsed.positionals.length > 0)
+    throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"; options start with --`)
+  const tracker = option(v.tracker, '--tracker', 'P2PCHAT_TRACKER')
+  const user = option(v.user, '--user', 'P2PCHAT_USER')
+  if (tracker.value === undefined)
+    throw new InvalidOptionError('--tracker MULTIADDR is required (the address the tracker printed)')
+  if (user.value === undefined) throw new InvalidOptionError('--user NAME is required')
+  try {
+    normalizeUsername(user.value)
+  } catch (err) {
+    throw new InvalidOptionError(`${user.name}: ${(err as Error).message}`)
+  }
+  const listen = v.listen
+    ? { values: v.listen, name: '--listen' }
+    : {
+        values: process.env.P2PCHAT_PEER_LISTEN?.split(',')
+          .map(s => s.trim())
+          .filter(Boolean),
+        name: 'P2PCHAT_PEER_LISTEN'
+      }
+  const maxSize = option(v['max-file-size'], '--max-file-size', 'P2PCHAT_MAX_FILE_SIZE')
+  const offerTimeout = option(v['offer-timeout'], '--offer-timeout', 'P2PCHAT_OFFER_TIMEOUT')
+  const offerTimeoutS = parseNumberOption(offerTimeout.name, offerTimeout.value, {
+    min: 1,
+    max: 7 * 24 * 3600,
+    fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
+  })
+  return {
+    tracker: parseMultiaddrOption(tracker.name, tracker.value),
+    user: user.value,
+    register: v.register === true,
+    passwordFile: v['password-file'],
+    dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value,
+    downloadsDir: option(v.downloads, '--downloads', 'P2PCHAT_DOWNLOADS').value,
+    listen: listen.values?.length ? listen.values.map(a => parseMultiaddrOption(listen.name, a)) : undefined,
+    maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),
+    offerTimeoutMs: Math.round(offerTimeoutS * 1000),
+    json: v.json === true
+  }
+}
+
+/** `p2pchat peer`: returns the exit code. */
+export async function runPeer(argv: string[]): Promise<number> {
+  const opts = parsePeerArgs(argv)
+  if (opts === 'help') {
     process.stdout.write(PEER_HELP)
     return 0
   }
-  if (parsed.positionals.length > 0)
-    throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"`)
-  const tracker = fromEnv(v.tracker, 'P2PCHAT_TRACKER')
-  const user = fromEnv(v.user, 'P2PCHAT_USER')
-  if (tracker === undefined)
-    throw new InvalidOptionError('--tracker MULTIADDR is required (the address the tracker printed)')
-  if (user === undefined) throw new InvalidOptionError('--user NAME is required')
-  try {
-    normalizeUsername(user)
-  } catch (err) {
-    throw new InvalidOptionError(`--user: ${(err as Error).message}`)
-  }
-  const listenRaw =
-    v.listen ??
-    process.env.P2PCHAT_PEER_LISTEN?.split(',')
-      .map(s => s.trim())
-      .filter(Boolean)
-  const json = v.json === true
-  const maxFileBytes = parseSizeOption(
-    '--max-file-size',
-    fromEnv(v['max-file-size'], 'P2PCHAT_MAX_FILE_SIZE'),
-    DEFAULT_MAX_FILE_BYTES
-  )
-  const offerTimeoutS = parseNumberOption(
-    '--offer-timeout',
-    fromEnv(v['offer-timeout'], 'P2PCHAT_OFFER_TIMEOUT'),
-    {
-      min: 1,
-      max: 7 * 24 * 3600,
-      fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
-    }
-  )
-  const password = await readPassword(v['password-file'], json)
+  const { json } = opts
+  const password = await readPassword(opts.passwordFile, json, opts.register)
   const peer = new PeerClient({
-    tracker: parseMultiaddrOption('--tracker', tracker),
-    user,
+    tracker: opts.tracker,
+    user: opts.user,
     password,
-    register: v.register === true,
-    dataDir: fromEnv(v.data, 'P2PCHAT_DATA'),
-    downloadsDir: fromEnv(v.downloads, 'P2PCHAT_DOWNLOADS'),
-    maxFileBytes,
-    fileOfferTimeoutMs: Math.round(offerTimeoutS * 1000),
-    listen: listenRaw?.length ? listenRaw.map(a => parseMultiaddrOption('--listen', a)) : undefined
+    register: opts.register,
+    dataDir: opts.dataDir,
+    downloadsDir: opts.downloadsDir,
+    maxFileBytes: opts.maxFileBytes,
+    fileOfferTimeoutMs: opts.offerTimeoutMs,
+    listen: opts.listen
   })
-  if (!json) process.stderr.write(`Connecting to the tracker as ${user}…\n`)
+  if (!json) process.stderr.write(`Connecting to the tracker as ${opts.user}…\n`)
   // Front-ends listen before start(): messages waiting in others' outboxes arrive during the login.
-  const ui = json ? undefined : createInteractive(peer, process.stdin, process.stdout)
-  if (json) forwardEvents(peer, process.stdout)
+  const channel = json ? jsonLinesChannel(peer, process.stdout) : undefined
+  channel?.forwardEvents()
+  const ui = json ? undefined : new InteractiveUI(peer, process.stdin, process.stdout)
+  // The peer stops by itself when its login can never succeed or the account logs in elsewhere.
+  const ended = Promise.withResolvers<TrackerEvent>()
+  peer.addEventListener('tracker', e => {
+    if (e.detail.state === 'failed' || e.detail.state === 'replaced') ended.resolve(e.detail)
+  })
   try {
     await peer.start()
   } catch (err) {
-    const e = err as P2PChatError
-    // In --json mode the error event has been written by forwardEvents only for background errors.
+    const e = toP2PChatError(err)
     if (json)
-      process.stdout.write(
-        `${JSON.stringify({ event: 'error', code: e.code ?? 'INTERNAL', message: e.message })}\n`
-      )
-    process.stderr.write(`p2pchat peer: ${e.code ? `${e.code}: ` : ''}${e.message}\n`)
-    return 1
+      process.stdout.write(`${JSON.stringify({ event: 'error', code: e.code, message: e.message })}\n`)
+    throw e
   }
-  let stopping = false
-  const stop = async (): Promise<void> => {
-    if (stopping) return
-    stopping = true
-    await peer.stop()
+  let signalled = false
+  const onSignal = (): void => {
+    if (signalled) return
+    signalled = true
+    ui?.close()
+    channel?.close()
+    peer.stop().then(() => process.exit(0))
   }
-  process.on('SIGINT', () => stop().then(() => process.exit(0)))
-  process.on('SIGTERM', () => stop().then(() => process.exit(0)))
-  if (ui === undefined) await runJsonLines(peer, process.stdin, process.stdout)
-  else await ui.run()
-  await stop()
-  return 0
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const front = ui === undefined ? runJsonLines(channel!, process.stdin) : ui.run()
+  const stopped = await Promise.race([front.then(() => undefined), ended.promise])
+  if (stopped !== undefined) {
+    ui?.close()
+    channel?.close()
+  }
+  await peer.stop()
+  if (stopped === undefined) return 0
+  const code = stopped.code ?? 'SESSION_CLOSED'
+  process.stderr.write(`p2pchat: ${code}: ${stopped.message ?? stopped.state}\n`)
+  return 1
 }
 
 function parsePeerArgv(argv: string[]) {

@@ -1,6 +1,40 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidOptionError } from './errors.ts'
 
+/**
+ * A flag's value, else the P2PCHAT_* variable's, with the name to use in an error: `--data` or
+ * `P2PCHAT_DATA`, whichever the value came from.
+ */
+export function option(
+  flag: string | undefined,
+  flagName: string,
+  envName: string
+): { value: string | undefined; name: string } {
+  if (flag !== undefined) return { value: flag, name: flagName }
+  const env = process.env[envName]
+  return { value: env === undefined || env === '' ? undefined : env, name: envName }
+}
+
+/** node:util parseArgs errors as one clean line (`unknown option --fo`, `--user needs a value`). */
+export function argvError(err: unknown, command: string): InvalidOptionError {
+  const e = err as { code?: string; message?: string }
+  const flag = /'(-{1,2}[^' ]+)/.exec(e.message ?? '')?.[1]
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new InvalidOptionError(`unknown option ${flag ?? ''}; p2pchat ${command} --help lists them`)
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new InvalidOptionError(
+        /does not take an argument/.test(e.message ?? '')
+          ? `${flag ?? 'that option'} takes no value`
+          : `${flag ?? 'an option'} needs a value`
+      )
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new InvalidOptionError(`unexpected argument; p2pchat ${command} --help lists the options`)
+    default:
+      return new InvalidOptionError(e.message ?? String(err))
+  }
+}
+
 /** Read a flag, else the P2PCHAT_* environment variable, else undefined. */
 export function fromEnv<T>(flag: T | undefined, envName: string): T | string | undefined {
   if (flag !== undefined) return flag

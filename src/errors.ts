@@ -145,3 +145,9 @@ export function errorFromCode(code: string, message: string, retryAfterMs?: numb
   const options = retryAfterMs ? { retryAfterMs } : undefined
   return cls ? new cls(message, options) : new P2PChatError(code, message, options)
 }
+
+/** Any thrown value as a P2PChatError: its own code, or INTERNAL for what was not expected. */
+export function toP2PChatError(err: unknown): P2PChatError {
+  if (err instanceof P2PChatError) return err
+  return new InternalError(String((err as Error)?.message ?? err), { cause: err })
+}

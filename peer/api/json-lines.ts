@@ -1,89 +1,80 @@
 import type { Readable, Writable } from 'node:stream'
-import { InvalidCommandError } from '../../src/errors.ts'
 import type { PeerClient } from '../core/peer-client.ts'
-import { EVENT_NAMES, errorReply, MAX_COMMAND_BYTES, parseCommand, runCommand } from './commands.ts'
+import { ApiChannel, MAX_COMMAND_BYTES } from './channel.ts'
 
-/** Write every PeerClient event as a JSON line. Attach before `start()` so nothing is missed. */
-export function forwardEvents(peer: PeerClient, output: Writable): void {
-  for (const name of EVENT_NAMES) {
-    peer.addEventListener(name, (e: CustomEvent) =>
-      output.write(`${JSON.stringify({ event: name, ...e.detail })}\n`)
-    )
+const NEWLINE = 0x0a
+
+/**
+ * Split a byte stream into lines without ever holding more than `maxBytes` of one: a longer line is
+ * reported with `onOversized` (once, with the bytes seen) and skipped up to its newline.
+ */
+export function lineSplitter(
+  maxBytes: number,
+  onLine: (line: string) => void,
+  onOversized: (bytes: number) => void
+): { push(chunk: Buffer): void; end(): void } {
+  let parts: Buffer[] = []
+  let length = 0
+  let discarding = false
+  const take = (piece: Buffer): void => {
+    if (discarding) return
+    if (length + piece.byteLength > maxBytes) {
+      discarding = true
+      onOversized(length + piece.byteLength)
+      parts = []
+      length = 0
+      return
+    }
+    parts.push(piece)
+    length += piece.byteLength
+  }
+  return {
+    push(chunk) {
+      let start = 0
+      let nl = chunk.indexOf(NEWLINE, start)
+      while (nl >= 0) {
+        take(chunk.subarray(start, nl))
+        if (!discarding) onLine(Buffer.concat(parts, length).toString('utf8'))
+        parts = []
+        length = 0
+        discarding = false
+        start = nl + 1
+        nl = chunk.indexOf(NEWLINE, start)
+      }
+      if (start < chunk.byteLength) take(chunk.subarray(start))
+    },
+    end() {
+      // A last command without a newline still counts.
+      if (!discarding && length > 0) onLine(Buffer.concat(parts, length).toString('utf8'))
+      parts = []
+      length = 0
+    }
   }
 }
 
 /**
- * JSON-lines front-end: one command per line on `input`, replies and events one per line on `output`.
- * Nothing else is written to `output`. A bad line gets an error reply and the loop carries on.
- * Resolves when `quit` is received or the input ends.
+ * JSON-lines front-end: one command per line on `input`, replies and events one per line on `output`,
+ * nothing else on `output`. Resolves when `quit` has been answered or the input ends.
  */
-export function runJsonLines(peer: PeerClient, input: Readable, output: Writable): Promise<void> {
-  const write = (obj: object): void => {
-    output.write(`${JSON.stringify(obj)}\n`)
-  }
-  return new Promise(resolve => {
-    let buffer = ''
-    let discarding = false
-    let done = false
-    let chain = Promise.resolve()
-    const finish = (): void => {
-      if (done) return
-      done = true
-      input.off('data', onData)
-      chain.then(() => resolve())
-    }
-    const handle = (line: string): void => {
-      if (line.trim() === '') return
-      let id: string | undefined
-      let cmd: ReturnType<typeof parseCommand>
-      try {
-        cmd = parseCommand(line)
-        id = cmd.id
-      } catch (err) {
-        write(errorReply((err as { id?: string }).id, err))
-        return
-      }
-      // Commands run in order, so replies come in the order the commands were given.
-      chain = chain.then(async () => {
-        try {
-          const reply = await runCommand(peer, cmd)
-          write({ ...(id === undefined ? {} : { id }), ok: true, ...reply })
-        } catch (err) {
-          write(errorReply(id, err))
-        }
-      })
-      if (cmd.cmd === 'quit') finish()
-    }
-    const onData = (chunk: Buffer | string): void => {
-      buffer += chunk.toString()
-      let nl = buffer.indexOf('\n')
-      while (nl >= 0 && !done) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        if (discarding) discarding = false
-        else handle(line)
-        nl = buffer.indexOf('\n')
-      }
-      if (Buffer.byteLength(buffer) > MAX_COMMAND_BYTES) {
-        // Bounded: an endless line is answered and dropped up to its newline.
-        buffer = ''
-        if (!discarding) {
-          write(
-            errorReply(
-              undefined,
-              new InvalidCommandError(`command line over ${MAX_COMMAND_BYTES} bytes: dropped`)
-            )
-          )
-        }
-        discarding = true
-      }
-    }
-    input.setEncoding?.('utf8')
-    input.on('data', onData)
-    input.on('end', () => {
-      // A last command without a newline still counts.
-      if (!discarding && buffer.trim() !== '') handle(buffer)
-      finish()
-    })
+export function runJsonLines(channel: ApiChannel, input: Readable): Promise<void> {
+  const lines = lineSplitter(
+    MAX_COMMAND_BYTES,
+    line => channel.receive(line),
+    bytes => channel.oversized(bytes)
+  )
+  const onData = (chunk: Buffer | string): void =>
+    lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  input.on('data', onData)
+  input.once('end', () => {
+    lines.end()
+    channel.close()
+  })
+  return channel.done.finally(() => input.off('data', onData))
+}
+
+/** A channel that writes each reply and event as one JSON line on `output`. */
+export function jsonLinesChannel(peer: PeerClient, output: Writable): ApiChannel {
+  return new ApiChannel(peer, message => {
+    output.write(`${JSON.stringify(message)}\n`)
   })
 }

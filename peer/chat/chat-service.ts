@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { drained } from '../../src/drain.ts'
-import {
-  NotAuthorizedError,
-  P2PChatError,
-  TextTooLongError,
-  TimeoutError,
-  UnreachableError
-} from '../../src/errors.ts'
+import { Backoff } from '../../src/backoff.ts'
+import { NotAuthorizedError, P2PChatError, TextTooLongError, UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import {
-  CHAT_ACK_TIMEOUT_MS,
   CHAT_PROTOCOL,
   DIAL_TIMEOUT_MS,
   MAX_CHAT_FRAME_BYTES,
@@ -23,8 +16,11 @@ import {
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { usernameKey } from '../../src/usernames.ts'
+import type { Dialer } from '../core/dial.ts'
 import { dialUser } from '../core/dial.ts'
+import type { PeerDirectory } from '../core/online-directory.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
+import { ChatLink } from './chat-link.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
 
 /** Messages written but not yet acked, across all recipients: bounds memory (64 × 64 KiB = 4 MiB). */
@@ -51,14 +47,14 @@ export interface ChatEvents {
   undelivered: CustomEvent<{ messageId: string; to: string; code: string; message: string }>
 }
 
-/** What chat needs from the rest of the peer. */
-export interface ChatHost {
-  /** Our username. */
-  self(): string
-  /** The logged-in user bound to this authenticated PeerId; throws NotAuthorizedError. */
-  identify(peerId: PeerId, signal: AbortSignal): Promise<string>
-  /** Where `user` can be reached now, or undefined when not online. */
-  locate(user: string): OnlineUser | undefined
+/** What chat uses: the node's stream handling and dialing, the history file, who is who. */
+export interface ChatComponents {
+  node: Pick<P2PChatNode, 'handle' | 'unhandle'> & Dialer
+  history: HistoryStore
+  directory: PeerDirectory
+}
+
+export interface ChatServiceInit {
   log: Logger
 }
 
@@ -76,65 +72,6 @@ export function newMessageId(): string {
   return randomBytes(16).toString('base64url')
 }
 
-/** Our outbound chat stream to one peer, reused for every message, reading acks. */
-class ChatLink {
-  readonly stream: Stream
-  readonly #pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>()
-  closed = false
-
-  constructor(stream: Stream, onClose: () => void) {
-    this.stream = stream
-    this.#readAcks().finally(() => {
-      this.closed = true
-      for (const { reject } of this.#pending.values())
-        reject(new UnreachableError('the chat stream closed before the ack'))
-      this.#pending.clear()
-      onClose()
-    })
-  }
-
-  async send(message: StoredMessage): Promise<void> {
-    const acked = new Promise<void>((resolve, reject) =>
-      this.#pending.set(message.messageId, { resolve, reject })
-    )
-    const signal = AbortSignal.timeout(CHAT_ACK_TIMEOUT_MS)
-    const onAbort = (): void => {
-      this.#pending.get(message.messageId)?.reject(new TimeoutError('no ack from the recipient in time'))
-      this.#pending.delete(message.messageId)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-    try {
-      const frame = lengthPrefixed(
-        ChatFrame.encode({
-          message: { messageId: message.messageId, text: message.text, sentAt: message.sentAt }
-        })
-      )
-      if (!this.stream.send(frame)) await drained(this.stream, signal)
-      await acked
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-    }
-  }
-
-  async #readAcks(): Promise<void> {
-    const lp = lpStream(this.stream, { maxDataLength: MAX_CHAT_FRAME_BYTES })
-    try {
-      while (true) {
-        const frame = ChatFrame.decode(await lp.read())
-        const ack = frame.ack
-        if (ack === undefined) continue
-        const waiter = this.#pending.get(ack.messageId)
-        this.#pending.delete(ack.messageId)
-        if (waiter === undefined) continue
-        if (ack.error === '') waiter.resolve()
-        else waiter.reject(new P2PChatError(ack.error, `the recipient refused the message: ${ack.error}`))
-      }
-    } catch {
-      // Closed, reset or garbage: the link is done; unacked messages stay in the outbox.
-    }
-  }
-}
-
 /**
  * Direct chat on /p2pchat/chat/1.0.0. Sending stores the message first (the outbox), then delivers
  * each recipient's messages in order over one reused stream, marking them delivered on the ack.
@@ -142,24 +79,26 @@ class ChatLink {
  * acks after it is on disk.
  */
 export class ChatService extends TypedEventEmitter<ChatEvents> {
-  readonly #node: P2PChatNode
+  readonly #node: ChatComponents['node']
   readonly #history: HistoryStore
-  readonly #host: ChatHost
+  readonly #host: PeerDirectory
   readonly #links = new Map<string, ChatLink | Promise<ChatLink>>()
   readonly #queues = new Map<string, Promise<void>>()
   /** Messages written and waiting for their ack, by id. */
   readonly #inFlight = new Map<string, Promise<void>>()
-  readonly #retries = new Map<string, number>()
+  readonly #retries = new Map<string, Backoff>()
+  /** What was last reported about each undelivered message, so a retry that fails the same way is quiet. */
+  readonly #reported = new Map<string, string>()
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
   readonly #log: Logger
   #stopped = false
 
-  constructor(node: P2PChatNode, history: HistoryStore, host: ChatHost) {
+  constructor(components: ChatComponents, init: ChatServiceInit) {
     super()
-    this.#node = node
-    this.#history = history
-    this.#host = host
-    this.#log = host.log
+    this.#node = components.node
+    this.#history = components.history
+    this.#host = components.directory
+    this.#log = init.log
   }
 
   async start(): Promise<void> {
@@ -238,6 +177,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         .send(message)
         .then(async () => {
           this.#retries.delete(key)
+          this.#reported.delete(message.messageId)
           await this.#history.setStatus(message, 'delivered')
           this.safeDispatchEvent('delivered', { detail: { messageId: message.messageId, to: message.to } })
         })
@@ -250,25 +190,30 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   #failed(message: StoredMessage, err: unknown, key: string): void {
     const e = err instanceof P2PChatError ? err : new UnreachableError((err as Error).message)
     this.#log('could not deliver %s to %s: %s', message.messageId, message.to, e.message)
-    this.safeDispatchEvent('undelivered', {
-      detail: { messageId: message.messageId, to: message.to, code: e.code, message: e.message }
-    })
+    const said = `${e.code}: ${e.message}`
+    if (this.#reported.get(message.messageId) !== said) {
+      this.#reported.set(message.messageId, said)
+      this.safeDispatchEvent('undelivered', {
+        detail: { messageId: message.messageId, to: message.to, code: e.code, message: e.message }
+      })
+    }
     if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE') {
       // The recipient will never take it: stop retrying it.
+      this.#reported.delete(message.messageId)
       this.#history.setStatus(message, 'delivered').catch(() => {})
       return
     }
     // Still online but not reachable right now: try again later, backing off.
     if (this.#retryTimers.has(key) || this.#stopped) return
-    const attempt = (this.#retries.get(key) ?? 0) + 1
-    this.#retries.set(key, attempt)
-    const timer = setTimeout(
-      () => {
-        this.#retryTimers.delete(key)
-        this.deliver(message.to)
-      },
-      Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1))
-    )
+    let backoff = this.#retries.get(key)
+    if (backoff === undefined) {
+      backoff = new Backoff({ baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS })
+      this.#retries.set(key, backoff)
+    }
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(key)
+      this.deliver(message.to)
+    }, backoff.next())
     timer.unref?.()
     this.#retryTimers.set(key, timer)
   }

@@ -4,13 +4,57 @@ import type { P2PChatNode } from '../../src/node.ts'
 import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
+/** What dialing needs from the node. */
+export type Dialer = Pick<P2PChatNode, 'dialProtocol' | 'getConnections'>
+
+const SOCKET_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'no answer in time',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to the network',
+  EADDRNOTAVAIL: 'address not available',
+  EPIPE: 'connection closed'
+}
+
+const ERROR_NAMES: Record<string, string> = {
+  TimeoutError: 'no answer in time',
+  AbortError: 'no answer in time',
+  NoValidAddressesError: 'no address to dial',
+  UnexpectedPeerError: 'it answered with another key',
+  InvalidCryptoExchangeError: 'the encrypted handshake failed',
+  EncryptionFailedError: 'the encrypted handshake failed',
+  UnsupportedProtocolError: 'it does not speak this protocol',
+  ProtocolNegotiationError: 'it does not speak this protocol'
+}
+
+/**
+ * libp2p's dial errors in a few plain words (`connection refused`, `no answer in time`): the first
+ * recognised socket code or error name found in the error, its causes or an AggregateError's errors.
+ */
+export function plainNetworkError(err: unknown): string {
+  const seen = new Set<unknown>()
+  const queue = [err]
+  while (queue.length > 0) {
+    const e = queue.shift() as { code?: unknown; name?: unknown; cause?: unknown; errors?: unknown }
+    if (e === null || typeof e !== 'object' || seen.has(e)) continue
+    seen.add(e)
+    if (typeof e.code === 'string' && SOCKET_CODES[e.code] !== undefined) return SOCKET_CODES[e.code]
+    if (typeof e.name === 'string' && ERROR_NAMES[e.name] !== undefined) return ERROR_NAMES[e.name]
+    queue.push(e.cause)
+    if (Array.isArray(e.errors)) queue.push(...e.errors)
+  }
+  const text = String((err as Error)?.message ?? err).split('\n')[0]
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text
+}
+
 /**
  * Open a `protocol` stream to an online user at the addresses the tracker published for them. The
  * addresses end in their PeerId, so Noise refuses anyone else's key; the connection check guards
  * against a connection reused from elsewhere.
  */
 export async function dialUser(
-  node: P2PChatNode,
+  node: Dialer,
   target: OnlineUser,
   protocol: string,
   signal: AbortSignal = AbortSignal.timeout(DIAL_TIMEOUT_MS)
@@ -21,7 +65,10 @@ export async function dialUser(
       signal
     })
   } catch (err) {
-    throw new UnreachableError(`cannot reach ${target.user}: ${(err as Error).message}`, { cause: err })
+    throw new UnreachableError(
+      `${target.user} is online but cannot be reached directly (${plainNetworkError(err)})`,
+      { cause: err }
+    )
   }
   if (node.getConnections(target.peerId).length === 0) {
     stream.abort(new Error('no connection to the expected PeerId'))

@@ -9,12 +9,14 @@ import {
   CancelledError,
   ChecksumMismatchError,
   ExpiredError,
+  InternalError,
   InterruptedError,
   InvalidMessageError,
   NoSpaceError,
-  P2PChatError,
+  type P2PChatError,
   RejectedError,
-  SizeMismatchError
+  SizeMismatchError,
+  toP2PChatError
 } from '../../src/errors.ts'
 import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../src/protocol/constants.ts'
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
@@ -140,21 +142,21 @@ export class IncomingTransfer {
     return { handle, partPath, hash: createHash('sha256'), length: 0 }
   }
 
+  /** Decline the offer: the sender hears `<us> declined`, we see that we did. */
   reject(): void {
-    const err = new RejectedError('the receiver declined the file')
-    this.#answerNo(err)
-    this.#fail(err, false)
+    this.#answerNo(new RejectedError(''))
+    this.#fail(new RejectedError(`you declined ${this.info.name} from ${this.info.peer}`), false)
   }
 
-  /** Cancel from this side: the sender stops, the `.part` is removed. */
-  cancel(message = 'the receiver cancelled'): void {
+  /** Cancel from this side: the sender stops (it shows who cancelled), the `.part` is removed. */
+  cancel(): void {
     if (this.waiting) {
-      this.#answerNo(new CancelledError(message))
+      this.#answerNo(new CancelledError(''))
     } else if (this.stream.writeStatus === 'writable') {
-      this.stream.send(controlFrame({ cancel: { message } }))
+      this.stream.send(controlFrame({ cancel: { message: '' } }))
     }
     this.stream.close().catch(() => {})
-    this.#fail(new CancelledError(message), true)
+    this.#fail(new CancelledError('you cancelled; the partial file is deleted'), true)
   }
 
   /** A control frame after the offer. */
@@ -204,7 +206,7 @@ export class IncomingTransfer {
         const e =
           (err as NodeJS.ErrnoException).code === 'ENOSPC'
             ? new NoSpaceError('the disk is full')
-            : new P2PChatError('INTERNAL', `cannot write ${part.partPath}: ${(err as Error).message}`)
+            : new InternalError(`cannot write ${part.partPath}: ${(err as Error).message}`, { cause: err })
         this.#finish(e)
       })
     }
@@ -334,7 +336,7 @@ export class IncomingTransfer {
         this.#finished.resolve()
       },
       err => {
-        const e = err instanceof P2PChatError ? err : new P2PChatError('INTERNAL', (err as Error).message)
+        const e = toP2PChatError(err)
         this.#answer(e.code, e.message)
         this.#fail(e, true)
       }

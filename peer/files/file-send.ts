@@ -81,13 +81,13 @@ export class OutgoingTransfer {
   }
 
   /** Cancel from this side: the receiver is told, and removes its partial file. */
-  cancel(message = 'the sender cancelled'): void {
+  cancel(): void {
     const stream = this.#stream
     if (stream?.writeStatus === 'writable') {
-      stream.send(controlFrame({ cancel: { message } }))
+      stream.send(controlFrame({ cancel: { message: '' } }))
       stream.close().catch(() => {})
     }
-    const err = new CancelledError(message)
+    const err = new CancelledError('you cancelled')
     this.#abort.abort(err)
     this.#answer.reject(err)
     this.#result.reject(err)
@@ -168,7 +168,13 @@ export class OutgoingTransfer {
     }
     if (!answer.accept) {
       const code = answer.error === '' ? 'REJECTED' : answer.error
-      throw errorFromCode(code, answer.message || `${info.peer} did not accept the file (${code})`)
+      const said =
+        code === 'REJECTED'
+          ? `${info.peer} declined the file`
+          : code === 'CANCELLED'
+            ? `${info.peer} cancelled`
+            : answer.message || `${info.peer} did not accept the file (${code})`
+      throw errorFromCode(code, said)
     }
 
     let offset = 0

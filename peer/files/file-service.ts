@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, stat, unlink } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import {
   BusyError,
@@ -26,16 +26,17 @@ import {
   MAX_PENDING_FILE_OFFERS
 } from '../../src/protocol/constants.ts'
 import type { FileOffer } from '../../src/protocol/pb/file.ts'
+import { formatBytes } from '../../src/units.ts'
 import { usernameKey } from '../../src/usernames.ts'
 import { raiseReceiveWindow } from '../../src/yamux-window.ts'
-import type { OnlineUser } from '../core/tracker-client.ts'
+import type { Dialer } from '../core/dial.ts'
+import type { PeerDirectory } from '../core/online-directory.ts'
 import { type IncomingFrame, readFrames, refuseOffer } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
 import { OutgoingTransfer } from './file-send.ts'
 import {
   checkFreeSpace,
-  formatBytes,
   hashRange,
   PartialStore,
   partialKey,
@@ -51,6 +52,9 @@ const MAX_HASH_CACHE = 64
 const TRANSFER_ID = /^[A-Za-z0-9_-]{1,64}$/
 
 export interface FileServiceInit {
+  /** The peer's data directory: resume records live in its transfers.json. */
+  dataDir: string
+  log: Logger
   /**
    * Where accepted files go (`accept-file` may pick a directory inside it).
    * @default <data dir>/downloads
@@ -68,12 +72,15 @@ export interface FileServiceInit {
   offerTimeoutMs?: number
 }
 
-/** What file transfer needs from the rest of the peer. */
-export interface FileHost {
-  self(): string
-  identify(peerId: PeerId, signal: AbortSignal): Promise<string>
-  locate(user: string): OnlineUser | undefined
-  log: Logger
+/** What file transfer uses: the node's stream handling and dialing, and who is who. */
+export interface FileComponents {
+  node: Pick<P2PChatNode, 'handle' | 'unhandle'> & Dialer
+  directory: PeerDirectory
+}
+
+/** A stable id for a partial receive left from an earlier session (the same in every listing). */
+function leftoverId(key: string): string {
+  return `part-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}`
 }
 
 type Entry =
@@ -85,8 +92,9 @@ type Entry =
  * directions. See file-send.ts and file-receive.ts for each side.
  */
 export class FileService extends TypedEventEmitter<FileEvents> {
-  readonly #node: P2PChatNode
-  readonly #host: FileHost
+  readonly #node: FileComponents['node']
+  readonly #host: PeerDirectory
+  readonly #log: Logger
   readonly #partials: PartialStore
   readonly #downloads: string
   readonly #maxFileBytes: number
@@ -96,17 +104,19 @@ export class FileService extends TypedEventEmitter<FileEvents> {
   readonly #hashes = new Map<string, Buffer>()
   readonly #th: TransferHost
 
-  constructor(node: P2PChatNode, dataDir: string, host: FileHost, init: FileServiceInit) {
+  constructor(components: FileComponents, init: FileServiceInit) {
     super()
+    const { node, directory: host } = components
     this.#node = node
     this.#host = host
-    this.#partials = new PartialStore(dataDir)
+    this.#log = init.log
+    this.#partials = new PartialStore(init.dataDir)
     this.#downloads = resolve(init.downloadsDir)
     this.#maxFileBytes = init.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
     this.#offerTimeoutMs = init.offerTimeoutMs ?? DEFAULT_FILE_OFFER_TIMEOUT_MS
     this.#th = {
       node,
-      log: host.log,
+      log: init.log,
       locate: user => host.locate(user),
       emit: <K extends FileEventName>(name: K, detail: FileEvents[K]['detail']) => {
         this.safeDispatchEvent(name, { detail } as never)
@@ -138,9 +148,57 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     await Promise.allSettled(this.#running)
   }
 
-  /** Every transfer this session, oldest first. */
-  transfers(): TransferInfo[] {
-    return [...this.#entries.values()].map(e => ({ ...e.transfer.info }))
+  /**
+   * Every transfer this session, oldest first, then the partial receives left from earlier sessions
+   * (state `partial`; records whose `.part` is gone are dropped).
+   */
+  async transfers(): Promise<TransferInfo[]> {
+    const list = [...this.#entries.values()].map(e => ({ ...e.transfer.info }))
+    const keys = new Set([...this.#entries.values()].map(e => (e.kind === 'receive' ? e.key : '')))
+    for (const record of this.#partials.all()) {
+      if (keys.has(record.key)) continue
+      let bytes: number
+      try {
+        bytes = (await stat(record.partPath)).size
+      } catch {
+        await this.#partials.remove(record.key)
+        continue
+      }
+      list.push({
+        transferId: leftoverId(record.key),
+        direction: 'receive',
+        peer: record.from,
+        name: record.name,
+        size: record.size,
+        sha256: record.sha256,
+        state: 'partial',
+        bytes: Math.min(bytes, record.size),
+        path: record.partPath,
+        startedAt: record.updatedAt
+      })
+    }
+    return list
+  }
+
+  /**
+   * Delete the `.part` of an interrupted receive (a `partial` one from an earlier session, or one that
+   * failed INTERRUPTED in this one) and forget it, so it is not resumed. Returns the path removed.
+   */
+  async discard(transferId: string): Promise<string> {
+    const entry = this.#entries.get(transferId)
+    const key =
+      entry?.kind === 'receive' && entry.transfer.info.state === 'failed'
+        ? entry.key
+        : this.#partials.all().find(r => leftoverId(r.key) === transferId)?.key
+    const record = key === undefined ? undefined : this.#partials.find(key)
+    if (record === undefined) {
+      throw new UnknownTransferError(`no interrupted receive ${transferId} to discard (see transfers)`)
+    }
+    await unlink(record.partPath).catch(err => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    })
+    await this.#partials.remove(record.key)
+    return record.partPath
   }
 
   /** Offer `path` to `to` (online); resolves with the transfer once it is under way. */
@@ -255,7 +313,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     try {
       from = await this.#host.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
     } catch (err) {
-      this.#host.log('refusing a file stream from %p: %s', connection.remotePeer, (err as Error).message)
+      this.#log('refusing a file stream from %p: %s', connection.remotePeer, (err as Error).message)
       stream.abort(
         err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account')
       )
@@ -292,7 +350,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
               }
               if (endedEarly !== undefined) t.onEnd(endedEarly.error)
             },
-            err => this.#host.log.error('offer from %s failed: %e', from, err)
+            err => this.#log.error('offer from %s failed: %e', from, err)
           )
         } else {
           early.push(frame)

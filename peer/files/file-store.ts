@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Low } from 'lowdb'
 import { NoSpaceError, UnsafePathError } from '../../src/errors.ts'
 import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import { formatBytes } from '../../src/units.ts'
 import { numberedName } from './file-names.ts'
 
 /** File in a peer's data directory remembering accepted transfers that have not finished (for resume). */
@@ -65,6 +66,11 @@ export class PartialStore {
 
   async open(): Promise<void> {
     await this.#db.read()
+  }
+
+  /** Every record, oldest first. */
+  all(): PartialRecord[] {
+    return [...this.#db.data.partials]
   }
 
   find(key: string): PartialRecord | undefined {
@@ -226,15 +232,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false
   }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let i = 0
-  let v = n
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000
-    i++
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
 }

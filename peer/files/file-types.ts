@@ -1,14 +1,16 @@
 import type { Logger } from '@libp2p/interface'
 import type { P2PChatError } from '../../src/errors.ts'
-import type { P2PChatNode } from '../../src/node.ts'
 import { FILE_PROGRESS_INTERVAL_MS } from '../../src/protocol/constants.ts'
+import type { Dialer } from '../core/dial.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
 
 export type TransferDirection = 'send' | 'receive'
 
 /**
  * `hashing` (sender reads the file once for its SHA-256) → `offered` (sender) / `waiting` (receiver:
- * for accept or reject) → `transferring` → `verifying` (receiver) → `done` or `failed`.
+ * for accept or reject) → `transferring` → `verifying` (receiver) → `done` or `failed`. `partial`: a
+ * receive interrupted in an earlier session whose `.part` is kept; it resumes when the sender sends the
+ * same file again, or `discard-file` deletes it.
  */
 export type TransferState =
   | 'hashing'
@@ -18,6 +20,7 @@ export type TransferState =
   | 'verifying'
   | 'done'
   | 'failed'
+  | 'partial'
 
 /** One transfer as `transfers` lists it. */
 export interface TransferInfo {
@@ -52,23 +55,24 @@ export interface FileOfferEvent {
   resumeFrom?: number
 }
 
-export interface FileEvents {
-  'file-offer': CustomEvent<FileOfferEvent>
-  'file-accepted': CustomEvent<{
+/** The fields of each file event. */
+export interface FileEventDetails {
+  'file-offer': FileOfferEvent
+  'file-accepted': {
     transferId: string
     direction: TransferDirection
     peer: string
     offset: number
-  }>
-  'file-progress': CustomEvent<{
+  }
+  'file-progress': {
     transferId: string
     direction: TransferDirection
     phase: 'hashing' | 'transferring'
     bytes: number
     size: number
     bytesPerSec: number
-  }>
-  'file-done': CustomEvent<{
+  }
+  'file-done': {
     transferId: string
     direction: TransferDirection
     peer: string
@@ -79,23 +83,24 @@ export interface FileEvents {
     /** Content bytes that crossed the network in this transfer (less than size when resumed). */
     bytesTransferred: number
     resumedFrom: number
-  }>
-  'file-failed': CustomEvent<{
+  }
+  'file-failed': {
     transferId: string
     direction: TransferDirection
     peer: string
     code: string
     message: string
-  }>
+  }
 }
 
-export type FileEventName = keyof FileEvents
+export type FileEventName = keyof FileEventDetails
+export type FileEvents = { [K in FileEventName]: CustomEvent<FileEventDetails[K]> }
 
 /** What a transfer needs from the service that owns it. */
 export interface TransferHost {
-  node: P2PChatNode
+  node: Dialer
   log: Logger
-  emit<K extends FileEventName>(name: K, detail: FileEvents[K]['detail']): void
+  emit<K extends FileEventName>(name: K, detail: FileEventDetails[K]): void
   /** Where `user` is online now, or undefined. */
   locate(user: string): OnlineUser | undefined
 }

@@ -1,265 +1,433 @@
+import type { Interface } from 'node:readline'
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { errorReply, runCommand } from '../api/commands.ts'
+import { toP2PChatError } from '../../src/errors.ts'
+import { formatBytes } from '../../src/units.ts'
+import { DEFAULT_HISTORY_LIMIT, dispatch } from '../api/dispatch.ts'
+import type { Command, CommandName, EventDetails, LeaveReason, Replies } from '../api/schema.ts'
 import type { PeerClient } from '../core/peer-client.ts'
-import { formatBytes } from '../files/file-store.ts'
-import type { TransferInfo } from '../files/file-types.ts'
+import type { TransferInfo } from '../files/index.ts'
+import { completer } from './completion.ts'
+import type { Style } from './format.ts'
+import { createStyle, formatMultiline, formatTime, wantsColor } from './format.ts'
 import { renderProgress } from './progress-bar.ts'
-import { escapeTerminal } from './terminal.ts'
+import { escapeTerminal as e } from './terminal.ts'
 
 /** Without a terminal, progress lines are printed at most this often per transfer (logs stay short). */
 const PLAIN_PROGRESS_INTERVAL_MS = 2_000
 /** Ids are long; the interactive CLI accepts any unique prefix of at least this many characters. */
 const MIN_ID_PREFIX = 4
 
-export const INTERACTIVE_HELP = `Commands:
-  /who                     who is online
-  /msg <user> <text>       send a private message (queued if they are offline)
-  /history <user> [n]      the last n messages with <user> (default 20)
-  /send <user> <path>      offer a file to an online user
-  /accept <id> [dir]       accept a file offer (dir: inside the download directory)
-  /reject <id>             decline a file offer
-  /cancel <id>             stop a transfer, either direction
-  /transfers               transfers of this session with their state
-  /help                    this list
-  /quit                    log out and exit`
+/** The slash commands, their arguments and what they do: `/help`, Tab completion and docs agree. */
+export const SLASH_COMMANDS = [
+  ['who', '', 'who is online'],
+  ['msg', '<user> <text>', 'send a private message (queued if they are offline)'],
+  ['history', '<user> [n]', `the last n messages with <user> (default ${DEFAULT_HISTORY_LIMIT})`],
+  ['send', '<user> <path>', 'offer a file to an online user'],
+  ['accept', '<id> [dir]', 'accept a file offer (dir: inside the download directory)'],
+  ['reject', '<id>', 'decline a file offer'],
+  ['cancel', '<id>', 'stop a transfer, either direction'],
+  ['transfers', '', 'transfers of this session, and interrupted receives kept from earlier ones'],
+  ['discard', '<id>', 'delete the partial file of an interrupted receive'],
+  ['help', '', 'this list'],
+  ['quit', '', 'log out and exit (also Ctrl-D, Ctrl-C)']
+] as const
 
-const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 5)
+export const INTERACTIVE_HELP = `Commands:\n${SLASH_COMMANDS.map(([name, args, what]) =>
+  `  ${`/${name} ${args}`.padEnd(25)}${what}`.trimEnd()
+).join('\n')}\nMessages of several lines: end a line with \\ to continue on the next.`
+
+const LEFT_WORDS: Record<LeaveReason, string> = {
+  logout: 'logged out',
+  timeout: 'timed out',
+  disconnect: 'disconnected',
+  replaced: 'logged in from another place'
+}
+
+const short = (id: string): string => id.slice(0, 8)
 
 /**
- * The human CLI: a readline prompt; incoming messages and presence changes print above the line being
- * typed without breaking it. Everything from the network is shown escaped.
+ * The human CLI: a thin view over the API. Every slash command is an API command run through
+ * `dispatch`, everything shown comes from a reply or an event. Incoming messages and presence changes
+ * print above the line being typed without breaking it; everything from the network is escaped.
  */
-export function createInteractive(
-  peer: PeerClient,
-  input: Readable,
-  output: Writable & { isTTY?: boolean }
-): { run(): Promise<void> } {
-  const rl = createInterface({ input, output, prompt: '> ', terminal: output.isTTY === true })
-  rl.pause()
-  // The last line printed, when it is a progress line that the next update of the same transfer replaces.
-  let progressLine: string | undefined
-  const show = (line: string, progressOf?: string): void => {
-    if (output.isTTY) {
-      clearLine(output, 0)
-      cursorTo(output, 0)
-      if (progressOf !== undefined && progressLine === progressOf) {
-        moveCursor(output, 0, -1)
-        clearLine(output, 0)
+export class InteractiveUI {
+  readonly #peer: PeerClient
+  readonly #output: Writable & { isTTY?: boolean }
+  readonly #rl: Interface
+  readonly #s: Style
+  readonly #online = new Set<string>()
+  readonly #names = new Map<string, string>()
+  readonly #lastPlain = new Map<string, number>()
+  /** The last line printed, when it is a progress line the next update of the same transfer replaces. */
+  #progressLine?: string
+  #closed = false
+  #running = false
+  #loggedInShown = false
+  #continued: string[] = []
+  #transferIds: string[] = []
+
+  constructor(peer: PeerClient, input: Readable, output: Writable & { isTTY?: boolean }) {
+    this.#peer = peer
+    this.#output = output
+    this.#s = createStyle(wantsColor(output))
+    this.#rl = createInterface({
+      input,
+      output,
+      prompt: '> ',
+      terminal: output.isTTY === true,
+      completer: completer({
+        users: () => [...this.#online],
+        transferIds: () => this.#transferIds.map(short),
+        commands: SLASH_COMMANDS.map(([name]) => name)
+      }),
+      historySize: 500
+    })
+    this.#rl.pause()
+    this.#listen()
+  }
+
+  /** Print a line above the prompt. After the prompt has closed, nothing is printed. */
+  show(line: string, progressOf?: string): void {
+    if (this.#closed) return
+    const out = this.#output
+    if (out.isTTY) {
+      clearLine(out, 0)
+      cursorTo(out, 0)
+      if (progressOf !== undefined && this.#progressLine === progressOf) {
+        moveCursor(out, 0, -1)
+        clearLine(out, 0)
       }
     }
-    progressLine = progressOf
-    output.write(`${line}\n`)
-    rl.prompt(true)
+    this.#progressLine = progressOf
+    out.write(`${line}\n`)
+    this.#rl.prompt(true)
   }
-  const e = escapeTerminal
-  const short = (id: string): string => id.slice(0, 8)
-  const names = new Map<string, string>()
-  const lastPlain = new Map<string, number>()
-  peer.addEventListener('file-offer', ev => {
-    const o = ev.detail
-    names.set(o.transferId, o.name)
-    if (o.resumeFrom !== undefined) {
-      show(
-        `* ${e(o.from)} is sending ${e(o.name)} again: resuming from ${formatBytes(o.resumeFrom)} [${short(o.transferId)}]`
-      )
+
+  /** Take commands until /quit, end of input or Ctrl-C; then resolves (the caller stops the peer). */
+  run(): Promise<void> {
+    return new Promise(resolve => {
+      this.#running = true
+      this.#greet()
+      this.#rl.resume()
+      let chain = Promise.resolve(false)
+      this.#rl.on('line', line => {
+        chain = chain.then(async quit => quit || this.#closed || (await this.#execute(line)))
+        chain.then(quit => {
+          if (quit) this.close()
+        })
+      })
+      this.#rl.on('SIGINT', () => this.close())
+      this.#rl.on('close', () => {
+        this.#closed = true
+        chain.then(() => resolve())
+      })
+      this.#rl.prompt()
+    })
+  }
+
+  /** Stop prompting (on /quit, or when the peer stopped by itself). */
+  close(message?: string): void {
+    if (this.#closed) return
+    if (message !== undefined) this.show(message)
+    this.#closed = true
+    if (this.#output.isTTY) {
+      clearLine(this.#output, 0)
+      cursorTo(this.#output, 0)
+    }
+    this.#rl.close()
+  }
+
+  #greet(): void {
+    const state = this.#peer.trackerState
+    if (state === 'connected') {
+      this.#showLoggedIn()
     } else {
-      show(
-        `* ${e(o.from)} offers ${e(o.name)} (${formatBytes(o.size)}). /accept ${short(o.transferId)} [dir]  or  /reject ${short(o.transferId)}`
+      const why = this.#peer.trackerMessage ?? 'the tracker has not answered yet'
+      this.show(
+        this.#s.yellow(
+          `Not logged in yet: ${e(why)}. Retrying in the background; messages to people you know are queued.`
+        )
       )
     }
-  })
-  peer.addEventListener('file-accepted', ev => {
-    const d = ev.detail
-    if (d.direction === 'send') {
+    this.show(this.#s.dim('Type /help for commands.'))
+  }
+
+  #showLoggedIn(): void {
+    this.#loggedInShown = true
+    const users = this.#peer.who().map(u => u.user)
+    const others = users.filter(u => u !== this.#peer.username)
+    const list = others.length > 0 ? `: ${others.map(u => e(u)).join(', ')}` : ''
+    this.show(`Logged in as ${this.#s.bold(e(this.#peer.username))}. ${others.length} others online${list}.`)
+  }
+
+  #stamp(ms = Date.now()): string {
+    return this.#s.dim(formatTime(ms))
+  }
+
+  #listen(): void {
+    const peer = this.#peer
+    const s = this.#s
+    peer.addEventListener('message', ev => {
+      const m = ev.detail
+      const plain = `${formatTime(m.sentAt)} ${m.from}: `
+      this.show(formatMultiline(`${this.#stamp(m.sentAt)} ${s.cyan(e(m.from))}: `, plain.length, m.text))
+    })
+    peer.addEventListener('joined', ev => {
+      this.#online.add(ev.detail.user)
+      if (ev.detail.user !== peer.username && this.#loggedInShown) {
+        this.show(`${this.#stamp()} ${s.green('*')} ${e(ev.detail.user)} is online`)
+      }
+    })
+    peer.addEventListener('left', ev => {
+      this.#online.delete(ev.detail.user)
+      this.show(
+        `${this.#stamp()} ${s.dim('*')} ${e(ev.detail.user)} went offline (${LEFT_WORDS[ev.detail.reason]})`
+      )
+    })
+    peer.addEventListener('delivered', ev => this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}`)))
+    peer.addEventListener('tracker', ev => this.#onTracker(ev.detail))
+    peer.addEventListener('error', ev => this.#error(ev.detail.code, ev.detail.message))
+    peer.addEventListener('file-offer', ev => {
+      const o = ev.detail
+      this.#names.set(o.transferId, o.name)
+      this.#transferIds.push(o.transferId)
+      const id = short(o.transferId)
+      this.show(
+        o.resumeFrom !== undefined
+          ? `${this.#stamp()} ${s.magenta('*')} ${e(o.from)} is sending ${e(o.name)} again: resuming from ${formatBytes(o.resumeFrom)} [${id}]`
+          : `${this.#stamp()} ${s.magenta('*')} ${e(o.from)} offers ${s.bold(e(o.name))} (${formatBytes(o.size)}). /accept ${id} [dir]  or  /reject ${id}`
+      )
+    })
+    peer.addEventListener('file-accepted', ev => {
+      const d = ev.detail
+      if (d.direction !== 'send') return
       const from = d.offset > 0 ? `, resuming from ${formatBytes(d.offset)}` : ''
-      show(`* ${e(d.peer)} accepted ${e(names.get(d.transferId) ?? '')}${from}`)
+      this.show(
+        `${this.#stamp()} ${s.magenta('*')} ${e(d.peer)} accepted ${e(this.#name(d.transferId))}${from}`
+      )
+    })
+    peer.addEventListener('file-progress', ev => this.#onProgress(ev.detail))
+    peer.addEventListener('file-done', ev => {
+      const d = ev.detail
+      this.#forgetProgress(d.transferId)
+      const resumed = d.resumedFrom > 0 ? ` (resumed: ${formatBytes(d.bytesTransferred)} sent this time)` : ''
+      this.show(
+        `${this.#stamp()} ${s.green('✓')} ` +
+          (d.direction === 'send'
+            ? `${e(d.name)} delivered to ${e(d.peer)}, SHA-256 verified${resumed}`
+            : `received ${e(d.name)} from ${e(d.peer)} → ${e(d.path)} (SHA-256 verified)${resumed}`)
+      )
+    })
+    peer.addEventListener('file-failed', ev => {
+      const d = ev.detail
+      this.#forgetProgress(d.transferId)
+      this.#error(d.code, `${this.#name(d.transferId)}: ${d.message}`)
+    })
+  }
+
+  #onTracker(d: EventDetails['tracker']): void {
+    const s = this.#s
+    switch (d.state) {
+      case 'connected':
+        if (d.accountCreated === true) this.show(s.green(`Account ${e(this.#peer.username)} created.`))
+        // Before run() the greeting says it; later, the first login (after retries) or a reconnect.
+        if (!this.#running) return
+        if (!this.#loggedInShown) this.#showLoggedIn()
+        else this.show(`${this.#stamp()} ${s.green('*')} connected to the tracker again`)
+        return
+      case 'reconnecting': {
+        const retry =
+          d.retryInMs === undefined ? '' : `; retrying in ${Math.max(1, Math.round(d.retryInMs / 1000))} s`
+        const meanwhile = this.#loggedInShown ? ' Chat with people online goes on meanwhile.' : ''
+        this.show(
+          s.yellow(
+            `${this.#stamp()} * not connected to the tracker: ${e(d.message ?? 'lost')}${retry}.${meanwhile}`
+          )
+        )
+        return
+      }
+      case 'replaced':
+      case 'failed':
+        this.close(s.red(`! ${d.code ?? 'SESSION_CLOSED'}: ${e(d.message ?? d.state)}`))
+        return
+      default:
     }
-  })
-  peer.addEventListener('file-progress', ev => {
-    const p = ev.detail
+  }
+
+  #onProgress(p: EventDetails['file-progress']): void {
     const now = Date.now()
     const key = `${p.transferId}:${p.phase}`
-    const last = lastPlain.get(key)
+    const last = this.#lastPlain.get(key)
     // Without a terminal: the first and last line of each phase, and one every 2 s between.
-    if (!output.isTTY && last !== undefined && p.bytes < p.size && now - last < PLAIN_PROGRESS_INTERVAL_MS)
+    if (
+      !this.#output.isTTY &&
+      last !== undefined &&
+      p.bytes < p.size &&
+      now - last < PLAIN_PROGRESS_INTERVAL_MS
+    )
       return
-    lastPlain.set(key, now)
+    this.#lastPlain.set(key, now)
     const verb = p.phase === 'hashing' ? 'hashing' : p.direction === 'send' ? 'sending' : 'receiving'
-    show(
-      `  ${verb} ${e(names.get(p.transferId) ?? short(p.transferId))} ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
+    this.show(
+      `  ${verb} ${e(this.#name(p.transferId))} ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
       p.transferId
     )
-  })
-  peer.addEventListener('file-done', ev => {
-    const d = ev.detail
-    lastPlain.delete(`${d.transferId}:hashing`)
-    lastPlain.delete(`${d.transferId}:transferring`)
-    const resumed = d.resumedFrom > 0 ? ` (resumed: ${formatBytes(d.bytesTransferred)} sent this time)` : ''
-    show(
-      d.direction === 'send'
-        ? `* ${e(d.name)} delivered to ${e(d.peer)}, SHA-256 verified${resumed}`
-        : `* received ${e(d.name)} from ${e(d.peer)} → ${e(d.path)} (SHA-256 verified)${resumed}`
-    )
-  })
-  peer.addEventListener('file-failed', ev => {
-    const d = ev.detail
-    lastPlain.delete(`${d.transferId}:hashing`)
-    lastPlain.delete(`${d.transferId}:transferring`)
-    show(`! ${d.code}: ${e(names.get(d.transferId) ?? short(d.transferId))}: ${e(d.message)}`)
-  })
+  }
+
+  #forgetProgress(transferId: string): void {
+    this.#lastPlain.delete(`${transferId}:hashing`)
+    this.#lastPlain.delete(`${transferId}:transferring`)
+  }
+
+  #name(transferId: string): string {
+    return this.#names.get(transferId) ?? short(transferId)
+  }
+
+  #error(code: string, message: string): void {
+    this.show(this.#s.red(`! ${code}: ${e(message)}`))
+  }
+
+  async #run<K extends CommandName>(command: Command<K>): Promise<Replies[K]> {
+    return dispatch(this.#peer, command)
+  }
+
   /** The full id of the transfer whose id starts with `prefix`, if exactly one does. */
-  const resolveId = (prefix: string): string => {
-    const all = peer.transfers().map(t => t.transferId)
+  async #resolveId(prefix: string): Promise<string> {
+    const { transfers } = await this.#run({ cmd: 'transfers' })
+    const all = transfers.map(t => t.transferId)
     if (all.includes(prefix)) return prefix
     const matches = prefix.length >= MIN_ID_PREFIX ? all.filter(id => id.startsWith(prefix)) : []
     return matches.length === 1 ? matches[0] : prefix
   }
-  const describe = (t: TransferInfo): string => {
+
+  #describe(t: TransferInfo): string {
     const arrow = t.direction === 'send' ? `→ ${e(t.peer)}` : `← ${e(t.peer)}`
     const pct = t.size === 0 ? 100 : Math.floor((t.bytes / t.size) * 100)
     const why = t.error ? ` ${t.error.code}` : ''
-    return `  ${short(t.transferId)}  ${arrow}  ${e(t.name)}  ${formatBytes(t.size)}  ${t.state}${why}  ${pct}%`
+    const hint =
+      t.state === 'partial'
+        ? this.#s.dim(
+            `  (kept from an earlier session: ${e(t.peer)} sending it again resumes it; /discard ${short(t.transferId)} deletes it)`
+          )
+        : ''
+    return `  ${short(t.transferId)}  ${arrow}  ${e(t.name)}  ${formatBytes(t.size)}  ${t.state}${why}  ${pct}%${hint}`
   }
-  peer.addEventListener('message', ev =>
-    show(`[${time(ev.detail.sentAt)}] ${e(ev.detail.from)}: ${e(ev.detail.text)}`)
-  )
-  peer.addEventListener('joined', ev => show(`* ${e(ev.detail.user)} is online`))
-  peer.addEventListener('left', ev => show(`* ${e(ev.detail.user)} went offline (${ev.detail.reason})`))
-  peer.addEventListener('delivered', ev => show(`  ✓ delivered to ${e(ev.detail.to)}`))
-  peer.addEventListener('tracker', ev => {
-    const s = ev.detail.state
-    const what =
-      s === 'connected'
-        ? 'connected to the tracker'
-        : s === 'reconnecting'
-          ? 'tracker unreachable: chatting with known peers, reconnecting…'
-          : s === 'replaced'
-            ? 'this account logged in elsewhere; this session is no longer on the online list'
-            : s
-    show(`* ${what}`)
-  })
-  peer.addEventListener('error', ev => show(`! ${ev.detail.code}: ${e(ev.detail.message)}`))
 
-  const execute = async (line: string): Promise<boolean> => {
+  /** Run one typed line; true when it was /quit. */
+  async #execute(raw: string): Promise<boolean> {
+    // A line ending in a backslash continues on the next: that is how a message gets several lines.
+    if (raw.endsWith('\\')) {
+      this.#continued.push(raw.slice(0, -1))
+      return false
+    }
+    const line = [...this.#continued, raw].join('\n')
+    this.#continued = []
     const trimmed = line.trim()
     if (trimmed === '') return false
     if (!trimmed.startsWith('/')) {
-      show('Messages go to someone: /msg <user> <text>  (/help for all commands)')
+      this.show('Messages go to someone: /msg <user> <text>  (/help for all commands)')
       return false
     }
     const [word, ...rest] = trimmed.slice(1).split(/\s+/)
+    const usage = (args: string): false => {
+      this.show(`usage: /${word} ${args}`)
+      return false
+    }
     try {
       switch (word) {
         case 'who': {
-          const { users } = (await runCommand(peer, { cmd: 'who' })) as { users: Array<{ user: string }> }
-          show(`${users.length} online: ${users.map(u => e(u.user)).join(', ')}`)
+          const r = await this.#run({ cmd: 'who' })
+          const names = r.users.map(u => e(u.user)).join(', ')
+          const stale =
+            r.tracker === 'connected'
+              ? ''
+              : this.#s.yellow(
+                  ` (the tracker is unreachable: as of ${formatTime(r.asOf)}, may be out of date)`
+                )
+          this.show(`${r.users.length} online: ${names}${stale}`)
           return false
         }
         case 'msg': {
-          const m = /^\/msg\s+(\S+)\s+([\s\S]+)$/.exec(trimmed)
-          if (m === null) {
-            show('usage: /msg <user> <text>')
-            return false
-          }
-          const online = peer.who().some(u => u.user.toLowerCase() === m[1].toLowerCase())
-          await runCommand(peer, { cmd: 'msg', to: m[1], text: m[2] })
-          if (!online) show(`  ${e(m[1])} is offline: queued, it will be delivered when they log in`)
+          const m = /^\/msg\s+(\S+)\s([\s\S]+)$/.exec(trimmed)
+          if (m === null) return usage('<user> <text>')
+          const r = await this.#run({ cmd: 'msg', to: m[1], text: m[2] })
+          if (!r.online)
+            this.show(this.#s.dim(`  ${e(r.to)} is offline: queued, it will be delivered when they log in`))
           return false
         }
         case 'history': {
-          if (rest[0] === undefined) {
-            show('usage: /history <user> [n]')
-            return false
+          if (rest[0] === undefined) return usage('<user> [n]')
+          const limit = rest[1] === undefined ? undefined : Number(rest[1])
+          const { messages } = await this.#run({
+            cmd: 'history',
+            with: rest[0],
+            ...(limit === undefined ? {} : { limit })
+          })
+          if (messages.length === 0) this.show(`no messages with ${e(rest[0])}`)
+          for (const m of messages) {
+            const plain = `${formatTime(m.sentAt)} ${m.from}: `
+            const status = m.status === 'delivered' ? '' : this.#s.dim(`  (${m.status})`)
+            this.show(
+              formatMultiline(`${this.#stamp(m.sentAt)} ${this.#s.cyan(e(m.from))}: `, plain.length, m.text) +
+                status
+            )
           }
-          const limit = rest[1] === undefined ? 20 : Number(rest[1])
-          const { messages } = (await runCommand(peer, { cmd: 'history', with: rest[0], limit })) as {
-            messages: Array<{ from: string; text: string; sentAt: number; status: string }>
-          }
-          if (messages.length === 0) show(`no messages with ${e(rest[0])}`)
-          for (const m of messages) show(`[${time(m.sentAt)}] ${e(m.from)}: ${e(m.text)}  (${m.status})`)
           return false
         }
         case 'send': {
           const m = /^\/send\s+(\S+)\s+(.+)$/.exec(trimmed)
-          if (m === null) {
-            show('usage: /send <user> <path>')
-            return false
-          }
-          const r = (await runCommand(peer, { cmd: 'send-file', to: m[1], path: m[2].trim() })) as {
-            transferId: string
-            name: string
-            size: number
-          }
-          names.set(r.transferId, r.name)
-          show(
-            `  offering ${e(r.name)} (${formatBytes(r.size)}) to ${e(m[1])} [${short(r.transferId)}]; /cancel ${short(r.transferId)} to stop`
+          if (m === null) return usage('<user> <path>')
+          const r = await this.#run({ cmd: 'send-file', to: m[1], path: m[2].trim() })
+          this.#names.set(r.transferId, r.name)
+          this.#transferIds.push(r.transferId)
+          const id = short(r.transferId)
+          this.show(
+            `  offering ${e(r.name)} (${formatBytes(r.size)}) to ${e(r.to)} [${id}]; /cancel ${id} to stop`
           )
           return false
         }
         case 'accept': {
-          if (rest[0] === undefined) {
-            show('usage: /accept <id> [dir]')
-            return false
-          }
+          if (rest[0] === undefined) return usage('<id> [dir]')
           const dir = trimmed.replace(/^\/accept\s+\S+\s*/, '')
-          const r = (await runCommand(peer, {
-            cmd: 'accept-file',
-            transferId: resolveId(rest[0]),
-            ...(dir === '' ? {} : { dir })
-          })) as { path: string }
-          show(`  accepted: writing ${e(r.path)}`)
+          const transferId = await this.#resolveId(rest[0])
+          const r = await this.#run({ cmd: 'accept-file', transferId, ...(dir === '' ? {} : { dir }) })
+          this.show(`  accepted: writing ${e(r.path)}`)
           return false
         }
         case 'reject':
-        case 'cancel': {
-          if (rest[0] === undefined) {
-            show(`usage: /${word} <id>`)
-            return false
+        case 'cancel':
+        case 'discard': {
+          if (rest[0] === undefined) return usage('<id>')
+          const transferId = await this.#resolveId(rest[0])
+          if (word === 'discard') {
+            const r = await this.#run({ cmd: 'discard-file', transferId })
+            this.show(`  deleted ${e(r.path)}`)
+          } else {
+            await this.#run({ cmd: word === 'reject' ? 'reject-file' : 'cancel-file', transferId })
           }
-          await runCommand(peer, {
-            cmd: word === 'reject' ? 'reject-file' : 'cancel-file',
-            transferId: resolveId(rest[0])
-          })
           return false
         }
         case 'transfers': {
-          const all = peer.transfers()
-          if (all.length === 0) show('no transfers yet')
-          for (const t of all) show(describe(t))
+          const { transfers } = await this.#run({ cmd: 'transfers' })
+          this.#transferIds = transfers.map(t => t.transferId)
+          if (transfers.length === 0) this.show('no transfers yet')
+          for (const t of transfers) this.show(this.#describe(t))
           return false
         }
         case 'help':
-          show(INTERACTIVE_HELP)
+          this.show(INTERACTIVE_HELP)
           return false
         case 'quit':
           return true
         default:
-          show(`unknown command /${e(word)}; /help lists them`)
+          this.show(`unknown command /${e(word)}; /help lists them`)
           return false
       }
     } catch (err) {
-      const reply = errorReply(undefined, err) as unknown as { error: { code: string; message: string } }
-      show(`! ${reply.error.code}: ${e(reply.error.message)}`)
+      const x = toP2PChatError(err)
+      this.#error(x.code, x.message)
       return false
     }
   }
-
-  const run = (): Promise<void> =>
-    new Promise(resolve => {
-      show(`Logged in as ${peer.username}. ${peer.who().length} online. Type /help for commands.`)
-      rl.resume()
-      let chain = Promise.resolve(false)
-      rl.on('line', line => {
-        chain = chain.then(async quit => quit || (await execute(line)))
-        chain.then(quit => {
-          if (quit) rl.close()
-        })
-      })
-      rl.on('close', () => {
-        chain.then(() => resolve())
-      })
-      rl.prompt()
-    })
-  return { run }
 }

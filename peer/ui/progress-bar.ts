@@ -1,4 +1,4 @@
-import { formatBytes } from '../files/file-store.ts'
+import { formatBytes } from '../../src/units.ts'
 
 /** `1:05`, `1:02:03`; `--:--` when unknown. */
 export function formatDuration(seconds: number): string {
@@ -11,7 +11,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * One line of transfer progress: `[#########-----------]  45%  450.0 MB/1.0 GB  112.3 MB/s  ETA 0:05`.
+ * One line of transfer progress: `[#########-----------]  45%  450.0 MiB/1.0 GiB  112.3 MiB/s  ETA 0:05`.
  * An empty file is 100 % done.
  */
 export function renderProgress(bytes: number, size: number, bytesPerSec: number, width = 20): string {

@@ -112,7 +112,11 @@ describe('p2pchat peer (interactive)', () => {
       text: '\u001b[2J\u001b[31mred\u001b[0m\nfake: line \u202Eevil'
     })
     const line = await human.waitLine(l => l.includes('mallory:'))
-    expect(line).toContain('\\e[2J\\e[31mred\\e[0m\\nfake: line \\u202eevil')
+    expect(line).toMatch(/^(> )*\d\d:\d\d mallory: \\e\[2J\\e\[31mred\\e\[0m$/)
+    // The second line of the message is shown as a line of its own, indented under the first: it
+    // cannot pass for a line from someone else.
+    const second = await human.waitLine(l => l.includes('fake: line'))
+    expect(second).toMatch(/^ {15}fake: line \\u202eevil$/)
     expect(human.lines.join('\n')).not.toContain('\u001b[31m')
     expect(human.lines.join('\n')).not.toContain('\u202E')
 

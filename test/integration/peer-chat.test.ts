@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { UserInfo } from '../../peer/api/schema.ts'
 import type { ChatMessageEvent } from '../../peer/chat/chat-service.ts'
-import type { UserInfo } from '../../peer/core/peer-client.ts'
 import { MAX_CHAT_TEXT_BYTES } from '../../src/protocol/constants.ts'
 import { nextEvent, startPeerClient, startTracker, tempDir } from '../fixtures/nodes.ts'
 

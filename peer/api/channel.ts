@@ -1,0 +1,98 @@
+import { InvalidCommandError } from '../../src/errors.ts'
+import type { PeerClient } from '../core/peer-client.ts'
+import { dispatch, errorReply, parseCommandLine } from './dispatch.ts'
+import type { Command, EventMessage, Outbound } from './schema.ts'
+import { EVENT_NAMES } from './schema.ts'
+
+/**
+ * Longest command accepted, in UTF-8 bytes. The longest legal command is a `msg` with a 64 KiB text:
+ * JSON-escaped (every byte as `\u00XX` at worst) that is ~384 KiB, so 1 MiB is never reached honestly.
+ */
+export const MAX_COMMAND_BYTES = 1024 * 1024
+
+/**
+ * One API connection, whatever carries it (stdin/stdout lines, a WebSocket): text messages in, one
+ * reply per command in the order the commands came (errors for unreadable ones included), and the
+ * peer's events out. The transport splits and bounds messages; the channel does the rest.
+ */
+export class ApiChannel {
+  readonly #peer: PeerClient
+  readonly #send: (message: Outbound) => void
+  #chain: Promise<void> = Promise.resolve()
+  #closed = false
+  #detach?: () => void
+  readonly #done = Promise.withResolvers<void>()
+
+  constructor(peer: PeerClient, send: (message: Outbound) => void) {
+    this.#peer = peer
+    this.#send = send
+  }
+
+  /** Resolves once `quit` has been answered, or `close()` was called and every reply is written. */
+  get done(): Promise<void> {
+    return this.#done.promise
+  }
+
+  /** Send the peer's events on this channel until it closes. Attach before `start()` to miss none. */
+  forwardEvents(): void {
+    if (this.#detach !== undefined) return
+    const listeners = EVENT_NAMES.map(name => {
+      const listener = (e: CustomEvent): void => {
+        if (!this.#closed) this.#send({ event: name, ...e.detail } as EventMessage)
+      }
+      this.#peer.addEventListener(name, listener)
+      return () => this.#peer.removeEventListener(name, listener)
+    })
+    this.#detach = () => {
+      for (const off of listeners) off()
+    }
+  }
+
+  /** One inbound message: a JSON command. Blank messages are ignored. */
+  receive(text: string): void {
+    if (this.#closed || text.trim() === '') return
+    let command: Command | undefined
+    let failure: unknown
+    try {
+      command = parseCommandLine(text)
+    } catch (err) {
+      failure = err
+    }
+    this.#enqueue(async () => {
+      if (command === undefined) {
+        this.#send(errorReply((failure as { id?: string }).id, failure))
+        return
+      }
+      const { id } = command
+      try {
+        const reply = await dispatch(this.#peer, command)
+        this.#send({ ...(id === undefined ? {} : { id }), ok: true, ...reply } as Outbound)
+      } catch (err) {
+        this.#send(errorReply(id, err))
+      }
+    })
+    if (command?.cmd === 'quit') this.close()
+  }
+
+  /** The transport dropped a message over `MAX_COMMAND_BYTES`: answer it in its place in the order. */
+  oversized(bytes: number): void {
+    if (this.#closed) return
+    const err = new InvalidCommandError(
+      `a command of ${bytes}+ bytes is over the ${MAX_COMMAND_BYTES}-byte limit: dropped`
+    )
+    this.#enqueue(async () => this.#send(errorReply(undefined, err)))
+  }
+
+  /** Take no more commands; `done` resolves after the replies already due. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#detach?.()
+    this.#chain.then(() => this.#done.resolve())
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    // Commands run one at a time, so replies come in the order the commands were given.
+    this.#chain = this.#chain.then(task).catch(() => {})
+  }
+}

@@ -1,0 +1,125 @@
+import { InvalidCommandError, toP2PChatError } from '../../src/errors.ts'
+import type { PeerClient } from '../core/peer-client.ts'
+import type { Command, CommandArgs, CommandName, ErrorReply, Replies } from './schema.ts'
+import { COMMAND_FIELDS, COMMAND_NAMES, EVENT_NAMES } from './schema.ts'
+
+/** Most history entries one `history` command returns. */
+export const MAX_HISTORY_LIMIT = 10_000
+/** `history` without a `limit`: in every front-end. */
+export const DEFAULT_HISTORY_LIMIT = 50
+
+const isCommandName = (name: unknown): name is CommandName =>
+  typeof name === 'string' && Object.hasOwn(COMMAND_FIELDS, name)
+
+/**
+ * Check a decoded JSON value against the schema: an object with a known `cmd`, a string `id` if any,
+ * every required field with its type, no unknown fields. Throws INVALID_COMMAND carrying the `id`
+ * when it could be read, so the error reply can be matched to its command.
+ */
+export function parseCommand(value: unknown): Command {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidCommandError('a command is a JSON object like {"id":"1","cmd":"who"}')
+  }
+  const obj = value as Record<string, unknown>
+  const id = typeof obj.id === 'string' ? obj.id : undefined
+  const fail = (message: string): never => {
+    throw Object.assign(new InvalidCommandError(message), { id })
+  }
+  if (obj.id !== undefined && typeof obj.id !== 'string') fail('"id" must be a string')
+  if (!isCommandName(obj.cmd)) {
+    return fail(`unknown command ${JSON.stringify(obj.cmd)}; try one of ${COMMAND_NAMES.join(', ')}`)
+  }
+  const fields: Record<string, string> = COMMAND_FIELDS[obj.cmd]
+  for (const key of Object.keys(obj)) {
+    if (key !== 'cmd' && key !== 'id' && !Object.hasOwn(fields, key)) {
+      const takes = Object.keys(fields)
+      fail(`"${obj.cmd}" has no field "${key}"; it takes ${takes.length > 0 ? takes.join(', ') : 'none'}`)
+    }
+  }
+  for (const [key, spec] of Object.entries(fields)) {
+    const type = spec.replace('?', '')
+    const v = obj[key]
+    if (v === undefined || v === null) {
+      if (!spec.endsWith('?')) fail(`"${obj.cmd}" needs "${key}" (a ${type})`)
+    } else if (typeof v !== type) {
+      fail(`"${key}" must be a ${type}`)
+    }
+  }
+  return obj as Command
+}
+
+/** Parse one line of JSON into a command (see parseCommand). */
+export function parseCommandLine(line: string): Command {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch (err) {
+    throw new InvalidCommandError(`not JSON: ${(err as Error).message}`)
+  }
+  return parseCommand(value)
+}
+
+type Handlers = { [K in CommandName]: (peer: PeerClient, args: CommandArgs<K>) => Promise<Replies[K]> }
+
+const HANDLERS: Handlers = {
+  who: async peer => ({ users: peer.who(), tracker: peer.trackerState, asOf: peer.onlineAsOf }),
+  msg: async (peer, { to, text }) => {
+    const stored = await peer.send(to, text)
+    return { messageId: stored.messageId, to: stored.to, online: peer.isOnline(stored.to) }
+  },
+  history: async (peer, args) => {
+    const limit = args.limit ?? DEFAULT_HISTORY_LIMIT
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
+      throw new InvalidCommandError(`"limit" must be a whole number from 1 to ${MAX_HISTORY_LIMIT}`)
+    }
+    const messages = peer.history(args.with, limit)
+    return {
+      messages: messages.map(({ messageId, from, to, text, sentAt, status }) => ({
+        messageId,
+        from,
+        to,
+        text,
+        sentAt,
+        status
+      }))
+    }
+  },
+  'send-file': async (peer, { to, path }) => {
+    const t = await peer.sendFile(to, path)
+    return { transferId: t.transferId, name: t.name, size: t.size, to: t.peer }
+  },
+  'accept-file': async (peer, { transferId, dir }) => {
+    const t = await peer.acceptFile(transferId, dir)
+    return { transferId, path: t.path ?? '' }
+  },
+  'reject-file': async (peer, { transferId }) => {
+    peer.rejectFile(transferId)
+    return { transferId }
+  },
+  'cancel-file': async (peer, { transferId }) => {
+    peer.cancelFile(transferId)
+    return { transferId }
+  },
+  'discard-file': async (peer, { transferId }) => ({ transferId, path: await peer.discardFile(transferId) }),
+  transfers: async peer => ({ transfers: await peer.transfers() }),
+  help: async () => ({ commands: [...COMMAND_NAMES], events: [...EVENT_NAMES] }),
+  quit: async () => ({})
+}
+
+/**
+ * Run one command against the peer and return its reply fields. Every front-end goes through here;
+ * the reply type follows from the command's name.
+ */
+export function dispatch<K extends CommandName>(peer: PeerClient, command: Command<K>): Promise<Replies[K]> {
+  const handler = HANDLERS[command.cmd as K] as (
+    peer: PeerClient,
+    args: CommandArgs<K>
+  ) => Promise<Replies[K]>
+  return handler(peer, command as unknown as CommandArgs<K>)
+}
+
+/** The reply for an error: its stable code and message. */
+export function errorReply(id: string | undefined, err: unknown): ErrorReply {
+  const e = toP2PChatError(err)
+  return { ...(id === undefined ? {} : { id }), ok: false, error: { code: e.code, message: e.message } }
+}

@@ -1,0 +1,153 @@
+import type { ChatMessageEvent, MessageStatus } from '../chat/index.ts'
+import type { FileEventDetails, TransferInfo } from '../files/index.ts'
+
+/**
+ * The one schema every front-end speaks: commands in, one reply per command, events out. JSON-lines
+ * (`p2pchat peer --json`), the interactive CLI and the web app's WebSocket all run commands through
+ * `dispatch()` and receive the events named here; docs/api.md documents exactly these names and fields
+ * (test/unit/api-doc.test.ts keeps the two in step).
+ */
+
+/** How a command field is typed on the wire; a trailing `?` makes it optional. */
+type FieldSpec = 'string' | 'number' | 'string?' | 'number?'
+
+/** Every command with its fields. The names, the argument types and the parser all come from here. */
+export const COMMAND_FIELDS = {
+  who: {},
+  msg: { to: 'string', text: 'string' },
+  history: { with: 'string', limit: 'number?' },
+  'send-file': { to: 'string', path: 'string' },
+  'accept-file': { transferId: 'string', dir: 'string?' },
+  'reject-file': { transferId: 'string' },
+  'cancel-file': { transferId: 'string' },
+  'discard-file': { transferId: 'string' },
+  transfers: {},
+  help: {},
+  quit: {}
+} as const satisfies Record<string, Record<string, FieldSpec>>
+
+export type CommandName = keyof typeof COMMAND_FIELDS
+export const COMMAND_NAMES = Object.keys(COMMAND_FIELDS) as CommandName[]
+
+type FieldType<S> = S extends 'string' | 'string?' ? string : number
+type Args<S> = {
+  -readonly [K in keyof S as S[K] extends `${string}?` ? never : K]: FieldType<S[K]>
+} & {
+  -readonly [K in keyof S as S[K] extends `${string}?` ? K : never]?: FieldType<S[K]>
+}
+
+/** The fields of command `K`, without `cmd` and `id`. */
+export type CommandArgs<K extends CommandName> = Args<(typeof COMMAND_FIELDS)[K]>
+
+/** One command as it arrives: `{"id":"1","cmd":"msg","to":"bob","text":"hi"}`. */
+export type Command<K extends CommandName = CommandName> = K extends CommandName
+  ? { cmd: K; id?: string } & CommandArgs<K>
+  : never
+
+/** Someone online, as `who` and `joined` show them. */
+export interface UserInfo {
+  user: string
+  peerId: string
+  addrs: string[]
+}
+
+/**
+ * The session with the tracker: `connecting` at start, `connected`, `reconnecting` while it is away
+ * (chat with known peers goes on), `replaced` (this account logged in elsewhere: the peer stops),
+ * `failed` (a login a retry cannot fix, e.g. AUTH_FAILED: the peer stops), `stopped`.
+ */
+export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'replaced' | 'failed' | 'stopped'
+
+/** A message as `history` lists it. */
+export interface HistoryEntry {
+  messageId: string
+  from: string
+  to: string
+  text: string
+  sentAt: number
+  status: MessageStatus
+}
+
+/** The fields of each command's successful reply (besides `id` and `ok: true`). */
+export interface Replies {
+  /**
+   * Everyone online, yourself included, sorted by name. `tracker` is the session state: when it is not
+   * `connected` the list is the last one heard, as of `asOf` (Unix ms).
+   */
+  who: { users: UserInfo[]; tracker: TrackerState; asOf: number }
+  /** Stored before this reply. `online`: the recipient is online now (else it waits in the outbox). */
+  msg: { messageId: string; to: string; online: boolean }
+  history: { messages: HistoryEntry[] }
+  'send-file': { transferId: string; name: string; size: number; to: string }
+  'accept-file': { transferId: string; path: string }
+  'reject-file': { transferId: string }
+  'cancel-file': { transferId: string }
+  'discard-file': { transferId: string; path: string }
+  transfers: { transfers: TransferInfo[] }
+  help: { commands: CommandName[]; events: EventName[] }
+  quit: Record<string, never>
+}
+
+export type Reply<K extends CommandName = CommandName> = { id?: string; ok: true } & Replies[K]
+export interface ErrorReply {
+  id?: string
+  ok: false
+  error: { code: string; message: string }
+}
+
+/** Every event, in one list: the emitter's types, the forwarding and `help` all come from it. */
+export const EVENT_NAMES = [
+  'ready',
+  'joined',
+  'left',
+  'message',
+  'delivered',
+  'tracker',
+  'error',
+  'file-offer',
+  'file-accepted',
+  'file-progress',
+  'file-done',
+  'file-failed'
+] as const
+export type EventName = (typeof EVENT_NAMES)[number]
+
+export type LeaveReason = 'logout' | 'timeout' | 'disconnect' | 'replaced'
+
+/**
+ * A change of the tracker session: `message` says why in plain words; `code` when it failed for good;
+ * `retryInMs` when the next attempt is scheduled; `accountCreated` on the login that followed a
+ * successful registration.
+ */
+export interface TrackerEvent {
+  state: TrackerState
+  message?: string
+  code?: string
+  retryInMs?: number
+  accountCreated?: boolean
+}
+
+/** The fields of each event (besides `event`). */
+export interface EventDetails extends FileEventDetails {
+  /** The peer is up and takes commands (logged in, or retrying: see `tracker`). */
+  ready: UserInfo & { tracker: TrackerState }
+  /** Someone came online (also everyone online at login). */
+  joined: UserInfo
+  left: { user: string; reason: LeaveReason }
+  message: ChatMessageEvent
+  delivered: { messageId: string; to: string }
+  tracker: TrackerEvent
+  /** Something went wrong that no command is waiting for; `messageId`/`to` when about a message. */
+  error: { code: string; message: string; messageId?: string; to?: string }
+}
+
+/** The PeerClient's typed events, derived from the list above (a name without details fails to compile). */
+export type PeerEvents = { [K in EventName]: CustomEvent<EventDetails[K]> }
+
+/** One event as front-ends receive it: `{"event":"message","from":"bob",…}`. */
+export type EventMessage<K extends EventName = EventName> = K extends EventName
+  ? { event: K } & EventDetails[K]
+  : never
+
+/** Anything a channel sends to its front-end. */
+export type Outbound = Reply | ErrorReply | EventMessage

@@ -1,0 +1,67 @@
+import type { Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { drained } from '../../src/drain.ts'
+import { errorFromCode, TimeoutError, UnreachableError } from '../../src/errors.ts'
+import { CHAT_ACK_TIMEOUT_MS, MAX_CHAT_FRAME_BYTES } from '../../src/protocol/constants.ts'
+import { lengthPrefixed } from '../../src/protocol/frame.ts'
+import { ChatFrame } from '../../src/protocol/pb/chat.ts'
+import type { StoredMessage } from './history.ts'
+
+/** Our outbound chat stream to one peer, reused for every message, reading acks. */
+export class ChatLink {
+  readonly stream: Stream
+  readonly #pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>()
+  closed = false
+
+  constructor(stream: Stream, onClose: () => void) {
+    this.stream = stream
+    this.#readAcks().finally(() => {
+      this.closed = true
+      for (const { reject } of this.#pending.values())
+        reject(new UnreachableError('the chat stream closed before the ack'))
+      this.#pending.clear()
+      onClose()
+    })
+  }
+
+  async send(message: StoredMessage): Promise<void> {
+    const acked = new Promise<void>((resolve, reject) =>
+      this.#pending.set(message.messageId, { resolve, reject })
+    )
+    const signal = AbortSignal.timeout(CHAT_ACK_TIMEOUT_MS)
+    const onAbort = (): void => {
+      this.#pending.get(message.messageId)?.reject(new TimeoutError('no ack from the recipient in time'))
+      this.#pending.delete(message.messageId)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      const frame = lengthPrefixed(
+        ChatFrame.encode({
+          message: { messageId: message.messageId, text: message.text, sentAt: message.sentAt }
+        })
+      )
+      if (!this.stream.send(frame)) await drained(this.stream, signal)
+      await acked
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async #readAcks(): Promise<void> {
+    const lp = lpStream(this.stream, { maxDataLength: MAX_CHAT_FRAME_BYTES })
+    try {
+      while (true) {
+        const frame = ChatFrame.decode(await lp.read())
+        const ack = frame.ack
+        if (ack === undefined) continue
+        const waiter = this.#pending.get(ack.messageId)
+        this.#pending.delete(ack.messageId)
+        if (waiter === undefined) continue
+        if (ack.error === '') waiter.resolve()
+        else waiter.reject(errorFromCode(ack.error, `the recipient refused the message: ${ack.error}`))
+      }
+    } catch {
+      // Closed, reset or garbage: the link is done; unacked messages stay in the outbox.
+    }
+  }
+}
