@@ -35,13 +35,6 @@ export function argvError(err: unknown, command: string): InvalidOptionError {
   }
 }
 
-/** Read a flag, else the P2PCHAT_* environment variable, else undefined. */
-export function fromEnv<T>(flag: T | undefined, envName: string): T | string | undefined {
-  if (flag !== undefined) return flag
-  const env = process.env[envName]
-  return env === undefined || env === '' ? undefined : env
-}
-
 export function parseNumberOption(
   name: string,
   value: string | undefined,

@@ -95,6 +95,8 @@ export class SizeMismatchError extends withCode('SIZE_MISMATCH') {}
 export class InterruptedError extends withCode('INTERRUPTED') {}
 /** No transfer with this id (or not in a state where that command applies). */
 export class UnknownTransferError extends withCode('UNKNOWN_TRANSFER') {}
+/** A process could not listen where it was told to (port taken, address not on this host). */
+export class ListenFailedError extends withCode('LISTEN_FAILED') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -134,6 +136,7 @@ export const ERROR_CLASSES = [
   SizeMismatchError,
   InterruptedError,
   UnknownTransferError,
+  ListenFailedError,
   InternalError
 ] as const
 

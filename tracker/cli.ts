@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util'
-import { fromEnv, parseHostPort, parseMultiaddrOption, parseNumberOption } from '../src/cli-options.ts'
-import { InvalidOptionError } from '../src/errors.ts'
+import {
+  argvError,
+  option,
+  parseHostPort,
+  parseMultiaddrOption,
+  parseNumberOption
+} from '../src/cli-options.ts'
+import { InvalidOptionError, ListenFailedError, P2PChatError } from '../src/errors.ts'
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_PRESENCE_COALESCE_MS,
@@ -50,39 +56,43 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
   try {
     parsed = parseTrackerArgv(argv)
   } catch (err) {
-    throw new InvalidOptionError((err as Error).message)
+    throw argvError(err, 'tracker')
   }
   const v = parsed.values
   if (v.help) return 'help'
   if (parsed.positionals.length > 0) {
     throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"`)
   }
+  const listenName = v.listen ? '--listen' : 'P2PCHAT_LISTEN'
   const listenRaw =
     v.listen ??
     process.env.P2PCHAT_LISTEN?.split(',')
       .map(s => s.trim())
       .filter(Boolean)
   const listen = (listenRaw?.length ? listenRaw : DEFAULT_LISTEN).map(a =>
-    parseMultiaddrOption('--listen', a)
+    parseMultiaddrOption(listenName, a)
   )
-  const http = fromEnv(v.http, 'P2PCHAT_HTTP')
+  const http = option(v.http, '--http', 'P2PCHAT_HTTP')
+  const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
+  const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
+  const scryptLogN = option(v['scrypt-log-n'], '--scrypt-log-n', 'P2PCHAT_SCRYPT_LOG_N')
   return {
     listen,
-    dataDir: fromEnv(v.data, 'P2PCHAT_DATA') ?? DEFAULT_DATA_DIR,
-    http: http === undefined ? undefined : parseHostPort('--http', http),
+    dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
+    http: http.value === undefined ? undefined : parseHostPort(http.name, http.value),
     heartbeatMs: Math.round(
-      parseNumberOption('--heartbeat', fromEnv(v.heartbeat, 'P2PCHAT_HEARTBEAT'), {
+      parseNumberOption(heartbeat.name, heartbeat.value, {
         min: MIN_HEARTBEAT_MS / 1000,
         max: 3600,
         fallback: DEFAULT_HEARTBEAT_MS / 1000
       }) * 1000
     ),
-    coalesceMs: parseNumberOption('--coalesce', fromEnv(v.coalesce, 'P2PCHAT_COALESCE_MS'), {
+    coalesceMs: parseNumberOption(coalesce.name, coalesce.value, {
       min: 0,
       max: 10_000,
       fallback: DEFAULT_PRESENCE_COALESCE_MS
     }),
-    scryptLogN: parseNumberOption('--scrypt-log-n', fromEnv(v['scrypt-log-n'], 'P2PCHAT_SCRYPT_LOG_N'), {
+    scryptLogN: parseNumberOption(scryptLogN.name, scryptLogN.value, {
       min: MIN_SCRYPT_LOG_N,
       max: MAX_SCRYPT_LOG_N,
       fallback: DEFAULT_SCRYPT_LOG_N
@@ -118,13 +128,20 @@ export async function runTracker(argv: string[]): Promise<number> {
   try {
     await tracker.start()
   } catch (err) {
+    if (err instanceof P2PChatError) throw err
     const e = err as NodeJS.ErrnoException
     const hint =
       e.code === 'EADDRINUSE' || /EADDRINUSE/.test(e.message)
         ? ' (the port is taken: stop the other process or choose another --listen)'
         : ''
-    console.error(`p2pchat tracker: cannot start: ${e.message}${hint}`)
-    return 1
+    // libp2p lists each failed address with its error's stack: keep "address: reason" lines only.
+    const reasons = e.message
+      .split('\n')
+      .map(line => /^\s*(\/\S+): (?:Error: )?(.*)$/.exec(line))
+      .filter(m => m !== null)
+      .map(m => `${m[1]}: ${m[2]}`)
+    const why = reasons.length > 0 ? reasons.join('; ') : e.message.split('\n')[0]
+    throw new ListenFailedError(`cannot listen: ${why}${hint}`, { cause: err })
   }
   let stats: StatsServer | undefined
   let statsUrl = ''
@@ -135,11 +152,11 @@ export async function runTracker(argv: string[]): Promise<number> {
       const host = bound.host.includes(':') ? `[${bound.host}]` : bound.host
       statsUrl = `http://${host}:${bound.port}`
     } catch (err) {
-      console.error(
-        `p2pchat tracker: cannot serve --http ${options.http.host}:${options.http.port}: ${(err as Error).message}`
-      )
       await tracker.stop()
-      return 1
+      throw new ListenFailedError(
+        `cannot serve --http ${options.http.host}:${options.http.port}: ${(err as Error).message}`,
+        { cause: err }
+      )
     }
   }
   const out = process.stdout

@@ -94,9 +94,33 @@ describe('p2pchat CLI', () => {
     expect(proc.lines.some(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l))).toBe(true)
     // The identity key is private to its owner.
     expect(statSync(join(dataDir, 'identity.key')).mode & 0o777).toBe(0o600)
+    // An error in a variable names the variable; one in a flag names the flag; both with the code.
     const bad = spawnScript(CLI, ['tracker'], { P2PCHAT_HEARTBEAT: 'often' })
     expect((await bad.exited).code).toBe(2)
-    expect(bad.stderr()).toContain('--heartbeat must be a number')
+    expect(bad.stderr()).toContain('p2pchat: INVALID_OPTION: P2PCHAT_HEARTBEAT must be a number')
+    const badFlag = spawnScript(CLI, ['tracker', '--heartbeat', 'often'], { P2PCHAT_HEARTBEAT: '3' })
+    expect((await badFlag.exited).code).toBe(2)
+    expect(badFlag.stderr()).toContain('p2pchat: INVALID_OPTION: --heartbeat must be a number')
+    const unknown = spawnScript(CLI, ['tracker', '--frobnicate'])
+    expect((await unknown.exited).code).toBe(2)
+    expect(unknown.stderr()).toMatch(/^p2pchat: INVALID_OPTION: unknown option --frobnicate; /)
+    expect(unknown.stderr()).not.toMatch(/\n\s+at /)
+  })
+
+  it('says LISTEN_FAILED when its port is taken', async () => {
+    const t = await startTrackerProcess()
+    const port = t.addr.split('/')[4]
+    const second = spawnScript(CLI, [
+      'tracker',
+      '--listen',
+      `/ip4/127.0.0.1/tcp/${port}`,
+      '--data',
+      await tempDir()
+    ])
+    expect((await second.exited).code).toBe(1)
+    expect(second.stderr()).toMatch(
+      /^p2pchat: LISTEN_FAILED: cannot listen: \/ip4\/127.0.0.1\/tcp\/\d+: .*the port is taken.*\n$/
+    )
   })
 
   it('refuses a second tracker process on the same data directory', async () => {
