@@ -159,8 +159,11 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     this.#everLoggedIn = true
     this.#client = client
     let replaced: string | undefined
+    let why = 'the connection to the tracker was lost'
     client.addEventListener('notice', e => {
       if (e.detail.kind === 'replaced') replaced = e.detail.message
+      else if (e.detail.kind === 'shutdown') why = 'the tracker is shutting down'
+      else why = `the tracker ended the session (${e.detail.message})`
       this.#init.log('tracker notice: %s %s', e.detail.kind, e.detail.message)
     })
     client.addEventListener('closed', () => {
@@ -177,7 +180,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
         )
         return
       }
-      this.#retry('the connection to the tracker was lost')
+      this.#retry(why)
     })
     this.safeDispatchEvent('session', { detail: { client, reconnected } })
     const created = this.#created

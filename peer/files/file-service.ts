@@ -80,7 +80,7 @@ export interface FileComponents {
 
 /** A stable id for a partial receive left from an earlier session (the same in every listing). */
 function leftoverId(key: string): string {
-  return `part-${createHash('sha256').update(key).digest('base64url').slice(0, 16)}`
+  return createHash('sha256').update(key).digest('base64url').slice(0, 16)
 }
 
 type Entry =

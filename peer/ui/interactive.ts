@@ -158,7 +158,8 @@ export class InteractiveUI {
     const users = this.#peer.who().map(u => u.user)
     const others = users.filter(u => u !== this.#peer.username)
     const list = others.length > 0 ? `: ${others.map(u => e(u)).join(', ')}` : ''
-    this.show(`Logged in as ${this.#s.bold(e(this.#peer.username))}. ${others.length} others online${list}.`)
+    const count = `${others.length} ${others.length === 1 ? 'other' : 'others'}`
+    this.show(`Logged in as ${this.#s.bold(e(this.#peer.username))}. ${count} online${list}.`)
   }
 
   #stamp(ms = Date.now()): string {
@@ -319,9 +320,11 @@ export class InteractiveUI {
     // A line ending in a backslash continues on the next: that is how a message gets several lines.
     if (raw.endsWith('\\')) {
       this.#continued.push(raw.slice(0, -1))
+      this.#rl.setPrompt('… ')
       return false
     }
     const line = [...this.#continued, raw].join('\n')
+    if (this.#continued.length > 0) this.#rl.setPrompt('> ')
     this.#continued = []
     const trimmed = line.trim()
     if (trimmed === '') return false
