@@ -1,4 +1,4 @@
-import type { ChatMessageEvent, MessageStatus } from '../chat/index.ts'
+import type { ChatMessageEvent, StoredMessage } from '../chat/index.ts'
 import type { FileEventDetails, TransferInfo } from '../files/index.ts'
 
 /**
@@ -58,15 +58,8 @@ export interface UserInfo {
  */
 export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'replaced' | 'failed' | 'stopped'
 
-/** A message as `history` lists it. */
-export interface HistoryEntry {
-  messageId: string
-  from: string
-  to: string
-  text: string
-  sentAt: number
-  status: MessageStatus
-}
+/** A message as `history` lists it: as stored, without the local ordering number. */
+export type HistoryEntry = Omit<StoredMessage, 'seq'>
 
 /** The fields of each command's successful reply (besides `id` and `ok: true`). */
 export interface Replies {

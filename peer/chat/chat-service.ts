@@ -3,11 +3,10 @@ import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { Backoff } from '../../src/backoff.ts'
-import { NotAuthorizedError, P2PChatError, TextTooLongError, UnreachableError } from '../../src/errors.ts'
+import { P2PChatError, TextTooLongError, UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import {
   CHAT_PROTOCOL,
-  DIAL_TIMEOUT_MS,
   MAX_CHAT_FRAME_BYTES,
   MAX_CHAT_STREAMS_PER_CONNECTION,
   MAX_CHAT_TEXT_BYTES,
@@ -19,6 +18,7 @@ import { usernameKey } from '../../src/usernames.ts'
 import type { Dialer } from '../core/dial.ts'
 import { dialUser } from '../core/dial.ts'
 import type { PeerDirectory } from '../core/online-directory.ts'
+import { identifyStream } from '../core/online-directory.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
 import { ChatLink } from './chat-link.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
@@ -243,16 +243,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   }
 
   async #onStream(stream: Stream, connection: Connection): Promise<void> {
-    let from: string
-    try {
-      from = await this.#host.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
-    } catch (err) {
-      this.#log('refusing chat from %p: %s', connection.remotePeer, (err as Error).message)
-      stream.abort(
-        err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account')
-      )
-      return
-    }
+    const from = await identifyStream(this.#host, stream, connection, this.#log)
+    if (from === undefined) return
     const lp = lpStream(stream, { maxDataLength: MAX_CHAT_FRAME_BYTES })
     const ack = (messageId: string, error = ''): void => {
       if (stream.writeStatus === 'writable')

@@ -1,6 +1,7 @@
-import type { PeerId } from '@libp2p/interface'
+import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { NotAuthorizedError } from '../../src/errors.ts'
+import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
 import { usernameKey } from '../../src/usernames.ts'
 import type { LeaveReason } from '../api/schema.ts'
 import type { OnlineUser, TrackerClient } from './tracker-client.ts'
@@ -20,6 +21,25 @@ export interface PeerDirectory {
   identify(peerId: PeerId, signal: AbortSignal): Promise<string>
   /** Where `user` can be reached now, or undefined when they are not online. */
   locate(user: string): OnlineUser | undefined
+}
+
+/**
+ * Who opened this stream: the account bound to the connection's Noise-authenticated PeerId, never a
+ * name from the payload. A stream from anyone else is aborted with NOT_AUTHORIZED (undefined returned).
+ */
+export async function identifyStream(
+  directory: PeerDirectory,
+  stream: Stream,
+  connection: Connection,
+  log: Logger
+): Promise<string | undefined> {
+  try {
+    return await directory.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
+  } catch (err) {
+    log('refusing a %s stream from %p: %s', stream.protocol, connection.remotePeer, (err as Error).message)
+    stream.abort(err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account'))
+    return undefined
+  }
 }
 
 export interface OnlineDirectoryEvents {

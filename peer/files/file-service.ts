@@ -9,7 +9,6 @@ import {
   FileTooLargeError,
   FileUnreadableError,
   InvalidMessageError,
-  NotAuthorizedError,
   type P2PChatError,
   UnknownTransferError,
   UnknownUserError
@@ -31,6 +30,7 @@ import { usernameKey } from '../../src/usernames.ts'
 import { raiseReceiveWindow } from '../../src/yamux-window.ts'
 import type { Dialer } from '../core/dial.ts'
 import type { PeerDirectory } from '../core/online-directory.ts'
+import { identifyStream } from '../core/online-directory.ts'
 import { type IncomingFrame, readFrames, refuseOffer } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
@@ -309,17 +309,9 @@ export class FileService extends TypedEventEmitter<FileEvents> {
   }
 
   async #onStream(stream: Stream, connection: Connection): Promise<void> {
-    let from: string
-    try {
-      from = await this.#host.identify(connection.remotePeer, AbortSignal.timeout(DIAL_TIMEOUT_MS))
-    } catch (err) {
-      this.#log('refusing a file stream from %p: %s', connection.remotePeer, (err as Error).message)
-      stream.abort(
-        err instanceof NotAuthorizedError ? err : new NotAuthorizedError('not a logged-in account')
-      )
-      return
-    }
-    // A paused stream still receives what the sender had window for; allow that much to queue.
+    const from = await identifyStream(this.#host, stream, connection, this.#log)
+    if (from === undefined)
+      return // A paused stream still receives what the sender had window for; allow that much to queue.
     ;(stream as { maxReadBufferLength?: number }).maxReadBufferLength = FILE_STREAM_MAX_READ_BUFFER_BYTES
     raiseReceiveWindow(stream, FILE_STREAM_WINDOW_BYTES)
     let transfer: IncomingTransfer | undefined

@@ -2,6 +2,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import type { ParseArgsOptionsConfig } from 'node:util'
+import { parseArgs } from 'node:util'
 
 /** A child process speaking JSON lines on stdout, as the CLI and sim-peers do. */
 export interface Child {
@@ -95,7 +97,53 @@ export const round = (n: number, digits = 2): number => Math.round(n * 10 ** dig
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+/** The first JSON line of `child` (from its start) that passes `match`. */
+export async function jsonLine(
+  child: Child,
+  match: (o: Record<string, unknown>) => boolean,
+  ms = 600_000
+): Promise<Record<string, unknown>> {
+  const line = await child.waitLine(l => {
+    try {
+      return match(JSON.parse(l))
+    } catch {
+      return false
+    }
+  }, ms)
+  return JSON.parse(line) as Record<string, unknown>
+}
+
+/**
+ * Arguments for a lab tracker process on loopback: any free port, a cheap password hash (scrypt 2^10,
+ * for benchmarks and tests only) and the given extra options.
+ */
+export function labTrackerArgs(dataDir: string, extra: string[] = []): string[] {
+  return ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', dataDir, '--scrypt-log-n', '10', ...extra]
+}
+
 /** The tracker's 127.0.0.1 address as a `p2pchat tracker` process prints it at start-up. */
 export async function trackerAddress(tracker: Child): Promise<string> {
   return (await tracker.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l), 30_000)).trim()
+}
+
+/**
+ * A benchmark's options plus `--json` and `--help` (which prints `help` and exits 0). Every option is a
+ * string or a boolean with the default given.
+ */
+export function benchOptions(
+  help: string,
+  options: ParseArgsOptionsConfig
+): Record<string, string | boolean | undefined> {
+  const { values } = parseArgs({
+    options: {
+      ...options,
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false }
+    }
+  })
+  if (values.help === true) {
+    process.stdout.write(help)
+    process.exit(0)
+  }
+  return values as Record<string, string | boolean | undefined>
 }

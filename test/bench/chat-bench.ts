@@ -10,9 +10,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import type { Child } from './bench-utils.ts'
-import { percentile, round, spawnChild, trackerAddress } from './bench-utils.ts'
+import {
+  benchOptions,
+  jsonLine,
+  labTrackerArgs,
+  percentile,
+  round,
+  spawnChild,
+  trackerAddress
+} from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:chat -- [options]
   --count N    round trips per method (default 2000)
@@ -21,20 +28,12 @@ const HELP = `Usage: npm run bench:chat -- [options]
   --firsts K   new contacts timed for the first message (default 5)
   --json       print one JSON object
 `
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '2000' },
-    size: { type: 'string', default: '100' },
-    flood: { type: 'string', default: '5000' },
-    firsts: { type: 'string', default: '5' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
+const values = benchOptions(HELP, {
+  count: { type: 'string', default: '2000' },
+  size: { type: 'string', default: '100' },
+  flood: { type: 'string', default: '5000' },
+  firsts: { type: 'string', default: '5' }
 })
-if (values.help) {
-  process.stdout.write(HELP)
-  process.exit(0)
-}
 const count = Number(values.count)
 const size = Number(values.size)
 const flood = Number(values.flood)
@@ -54,16 +53,7 @@ const L2P = here('./libp2p-echo.js')
 
 const dir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-chat-'))
 const children: Child[] = []
-const json = async (c: Child, match: (o: Record<string, unknown>) => boolean, ms = 600_000) =>
-  JSON.parse(
-    await c.waitLine(l => {
-      try {
-        return match(JSON.parse(l))
-      } catch {
-        return false
-      }
-    }, ms)
-  ) as Record<string, unknown>
+const json = jsonLine
 const start = (script: string, args: string[], label: string): Child => {
   const c = spawnChild(script, args, label)
   children.push(c)
@@ -115,21 +105,7 @@ try {
   log(`bare libp2p stream: p50 ${stack.p50} ms, p99 ${stack.p99} ms`)
 
   // p2pchat: a tracker process and two peer processes chatting directly.
-  const tracker = start(
-    CLI,
-    [
-      'tracker',
-      '--listen',
-      '/ip4/127.0.0.1/tcp/0',
-      '--data',
-      join(dir, 'tracker'),
-      '--scrypt-log-n',
-      '10',
-      '--coalesce',
-      '10'
-    ],
-    'tracker'
-  )
+  const tracker = start(CLI, labTrackerArgs(join(dir, 'tracker'), ['--coalesce', '10']), 'tracker')
   const addr = await trackerAddress(tracker)
   const peer = (user: string, echoes: boolean): Child =>
     start(

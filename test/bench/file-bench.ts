@@ -11,10 +11,18 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { writeRandomFile } from '../fixtures/files.ts'
 import type { Child } from './bench-utils.ts'
-import { round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
+import {
+  benchOptions,
+  jsonLine,
+  labTrackerArgs,
+  round,
+  rssMb,
+  sleep,
+  spawnChild,
+  trackerAddress
+} from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:file -- [options]
   --size MB       file size in MiB (default 1024)
@@ -23,19 +31,11 @@ const HELP = `Usage: npm run bench:file -- [options]
   --json          print one JSON object
 Rates are MB/s (10^6 bytes per second).
 `
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string', default: '1024' },
-    'skip-slow': { type: 'boolean', default: false },
-    'skip-resume': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
+const values = benchOptions(HELP, {
+  size: { type: 'string', default: '1024' },
+  'skip-slow': { type: 'boolean', default: false },
+  'skip-resume': { type: 'boolean', default: false }
 })
-if (values.help) {
-  process.stdout.write(HELP)
-  process.exit(0)
-}
 const sizeMiB = Number(values.size)
 if (!(Number.isInteger(sizeMiB) && sizeMiB >= 1 && sizeMiB <= 64 * 1024)) {
   process.stderr.write(`bench:file: --size must be a whole number of MiB from 1 to 65536\n${HELP}`)
@@ -53,16 +53,7 @@ const mbps = (bytes: number, ms: number): number => round(bytes / 1e6 / (ms / 10
 const dir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-file-'))
 const children: Child[] = []
 type Json = Record<string, unknown>
-const json = async (c: Child, match: (o: Json) => boolean, ms = 600_000): Promise<Json> =>
-  JSON.parse(
-    await c.waitLine(l => {
-      try {
-        return match(JSON.parse(l))
-      } catch {
-        return false
-      }
-    }, ms)
-  ) as Json
+const json = jsonLine
 const start = (script: string, args: string[], label: string, env: NodeJS.ProcessEnv = {}): Child => {
   // Peers run as users run them: Node's default heap settings.
   const c = spawnChild(
@@ -95,21 +86,7 @@ try {
   await writeRandomFile(file, size)
   log(`wrote a ${sizeMiB} MiB file`)
 
-  const tracker = start(
-    CLI,
-    [
-      'tracker',
-      '--listen',
-      '/ip4/127.0.0.1/tcp/0',
-      '--data',
-      join(dir, 'tracker'),
-      '--scrypt-log-n',
-      '10',
-      '--coalesce',
-      '10'
-    ],
-    'tracker'
-  )
+  const tracker = start(CLI, labTrackerArgs(join(dir, 'tracker'), ['--coalesce', '10']), 'tracker')
   const addr = await trackerAddress(tracker)
   const peer = (user: string): Child =>
     start(

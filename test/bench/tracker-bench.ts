@@ -10,12 +10,20 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { createNode } from '../../src/node.ts'
 import type { Child } from './bench-utils.ts'
-import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
+import {
+  benchOptions,
+  cpuSeconds,
+  percentile,
+  round,
+  rssMb,
+  sleep,
+  spawnChild,
+  trackerAddress
+} from './bench-utils.ts'
 
 const HELP = `Usage: npm run bench:tracker -- [options]
   --peers N          simulated peers to log in (default 1000)
@@ -27,21 +35,13 @@ const HELP = `Usage: npm run bench:tracker -- [options]
   --json             print one JSON object instead of the table
 `
 
-const { values } = parseArgs({
-  options: {
-    peers: { type: 'string', default: '1000' },
-    procs: { type: 'string' },
-    heartbeat: { type: 'string', default: '10' },
-    probes: { type: 'string', default: '5' },
-    'scrypt-log-n': { type: 'string', default: '10' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false }
-  }
+const values = benchOptions(HELP, {
+  peers: { type: 'string', default: '1000' },
+  procs: { type: 'string' },
+  heartbeat: { type: 'string', default: '10' },
+  probes: { type: 'string', default: '5' },
+  'scrypt-log-n': { type: 'string', default: '10' }
 })
-if (values.help) {
-  process.stdout.write(HELP)
-  process.exit(0)
-}
 const peers = Number(values.peers)
 const procs = Number(values.procs ?? Math.max(2, Math.ceil(peers / 2500)))
 const heartbeatS = Number(values.heartbeat)

@@ -5,24 +5,14 @@ import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/trac
 import { DEFAULT_HEARTBEAT_MS } from '../../src/protocol/constants.ts'
 import { DEFAULT_SCRYPT_LOG_N } from '../../tracker/password-hash.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
+import { labTrackerArgs } from '../bench/bench-utils.ts'
 import { connectPeer, nextEvent, tempDir } from '../fixtures/nodes.ts'
 import { CLI, SIM_PEERS, spawnScript } from '../fixtures/processes.ts'
 
 /** Start `p2pchat tracker` as a process and return it with the address it printed. */
 async function startTrackerProcess(extra: string[] = []) {
   const dataDir = await tempDir()
-  const proc = spawnScript(CLI, [
-    'tracker',
-    '--listen',
-    '/ip4/127.0.0.1/tcp/0',
-    '--data',
-    dataDir,
-    '--http',
-    '127.0.0.1:0',
-    '--scrypt-log-n',
-    '10',
-    ...extra
-  ])
+  const proc = spawnScript(CLI, labTrackerArgs(dataDir, ['--http', '127.0.0.1:0', ...extra]))
   const addrLine = await proc.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l))
   const statsLine = await proc.waitLine(l => l.startsWith('Stats: '))
   await proc.waitLine(l => l.startsWith('Ready.'))

@@ -8,20 +8,15 @@ import {
 } from '../../src/protocol/presence-names.ts'
 
 describe('presence names', () => {
-  it('names every leave reason once', () => {
-    const names = Object.values(LeaveReason)
+  it.each([
+    ['leave reason', LeaveReason, leaveReasonName, LEAVE_REASON_NAMES, LeaveReason.TIMEOUT, 'timeout'],
+    ['notice kind', NoticeKind, noticeName, NOTICE_NAMES, NoticeKind.REPLACED_BY_NEW_LOGIN, 'replaced']
+  ] as const)('names every %s once', (_what, values, name, names, sample, expected) => {
+    const named = Object.values(values)
       .filter(v => typeof v === 'string')
-      .map(v => leaveReasonName(v as LeaveReason))
-    expect(names.sort()).toEqual([...LEAVE_REASON_NAMES].sort())
-    expect(leaveReasonName(LeaveReason.TIMEOUT)).toBe('timeout')
-  })
-
-  it('names every notice kind once', () => {
-    const names = Object.values(NoticeKind)
-      .filter(v => typeof v === 'string')
-      .map(v => noticeName(v as NoticeKind))
-    expect(names.sort()).toEqual([...NOTICE_NAMES].sort())
-    expect(noticeName(NoticeKind.REPLACED_BY_NEW_LOGIN)).toBe('replaced')
+      .map(v => (name as (v: string) => string)(v))
+    expect(named.sort()).toEqual([...names].sort())
+    expect((name as (v: string) => string)(sample)).toBe(expected)
   })
 
   it('gives a value from a newer tracker a name this version knows', () => {

@@ -20,6 +20,22 @@ async function entry(username: string): Promise<OnlinePeer> {
   }
 }
 
+/** Log the scripted client in as `a`, the tracker answering with `snapshot`. */
+async function logIn(
+  t: Awaited<ReturnType<typeof scripted>>,
+  snapshot: { version: number; peers: OnlinePeer[] }
+): Promise<void> {
+  const login = t.client.login('a', 'password1')
+  const req = await t.next()
+  t.push(
+    trackerFrame({
+      id: req.id,
+      loggedIn: { username: 'a', heartbeatMs: 1000, addrs: [], snapshot, trackerVersion: 'x' }
+    })
+  )
+  await login
+}
+
 /** The client against a scripted tracker on the other end of an in-memory stream pair. */
 async function scripted() {
   const [near, far] = await streamPair()
@@ -33,21 +49,7 @@ describe('tracker client presence', () => {
   it('applies deltas in order and ignores events it already has', async () => {
     const t = await scripted()
     const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])
-    const login = t.client.login('a', 'password1')
-    const req = await t.next()
-    t.push(
-      trackerFrame({
-        id: req.id,
-        loggedIn: {
-          username: 'a',
-          heartbeatMs: 1000,
-          addrs: [],
-          snapshot: { version: 2, peers: [a, b] },
-          trackerVersion: 'x'
-        }
-      })
-    )
-    await login
+    await logIn(t, { version: 2, peers: [a, b] })
     expect(t.client.online.get('a')!.addrs[0].toString()).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/9\/p2p\/12D3/)
     // Base 1 overlaps the snapshot (version 2): event 2 is old news, event 3 is new.
     const joined = nextEvent(t.client, 'joined')
@@ -78,21 +80,7 @@ describe('tracker client presence', () => {
   it('asks for a snapshot when a delta skips versions, and adopts it', async () => {
     const t = await scripted()
     const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])
-    const login = t.client.login('a', 'password1')
-    const req = await t.next()
-    t.push(
-      trackerFrame({
-        id: req.id,
-        loggedIn: {
-          username: 'a',
-          heartbeatMs: 1000,
-          addrs: [],
-          snapshot: { version: 1, peers: [a] },
-          trackerVersion: 'x'
-        }
-      })
-    )
-    await login
+    await logIn(t, { version: 1, peers: [a] })
     const gap = nextEvent(t.client, 'gap')
     // Versions 2..4 never arrived; this delta starts at 5.
     t.push(
@@ -126,21 +114,7 @@ describe('tracker client presence', () => {
 describe('tracker client queries', () => {
   async function loggedIn() {
     const t = await scripted()
-    const login = t.client.login('a', 'password1')
-    const req = await t.next()
-    t.push(
-      trackerFrame({
-        id: req.id,
-        loggedIn: {
-          username: 'a',
-          heartbeatMs: 1000,
-          addrs: [],
-          snapshot: { version: 1, peers: [await entry('Online')] },
-          trackerVersion: 'x'
-        }
-      })
-    )
-    await login
+    await logIn(t, { version: 1, peers: [await entry('Online')] })
     return t
   }
 
