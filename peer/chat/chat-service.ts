@@ -56,6 +56,11 @@ export interface ChatComponents {
 
 export interface ChatServiceInit {
   log: Logger
+  /**
+   * First wait before redelivering to an online recipient that could not be reached (doubling, ±50 %).
+   * @default RETRY_BASE_MS (2000)
+   */
+  retryBaseMs?: number
 }
 
 /** Check a text before it is stored or sent. */
@@ -91,6 +96,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   readonly #reported = new Map<string, string>()
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
   readonly #log: Logger
+  readonly #retryBaseMs: number
   #stopped = false
 
   constructor(components: ChatComponents, init: ChatServiceInit) {
@@ -99,6 +105,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     this.#history = components.history
     this.#host = components.directory
     this.#log = init.log
+    this.#retryBaseMs = init.retryBaseMs ?? RETRY_BASE_MS
   }
 
   async start(): Promise<void> {
@@ -166,7 +173,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     try {
       link = await this.#link(target)
     } catch (err) {
-      this.#failed(pending[0], err, key)
+      // Every waiting message is reported (once each); one retry is scheduled for them all.
+      for (const message of pending) this.#failed(message, err, key)
       return
     }
     for (const message of pending) {
@@ -207,7 +215,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     if (this.#retryTimers.has(key) || this.#stopped) return
     let backoff = this.#retries.get(key)
     if (backoff === undefined) {
-      backoff = new Backoff({ baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS })
+      backoff = new Backoff({ baseMs: this.#retryBaseMs, maxMs: RETRY_MAX_MS })
       this.#retries.set(key, backoff)
     }
     const timer = setTimeout(() => {

@@ -79,6 +79,12 @@ export interface PeerClientInit {
    * @default 45000
    */
   rejoinGraceMs?: number
+  /**
+   * First wait before a message to an online but unreachable recipient is tried again (doubling to
+   * 60 s, ±50 %).
+   * @default 2000
+   */
+  chatRetryBaseMs?: number
 }
 
 function info(u: OnlineUser): UserInfo {
@@ -182,7 +188,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       this.#wireDirectory(directory)
       this.#chat = new ChatService(
         { node, history: this.#history, directory },
-        { log: this.log.newScope('chat') }
+        { log: this.log.newScope('chat'), retryBaseMs: this.#init.chatRetryBaseMs }
       )
       this.#wireChat(this.#chat)
       await this.#chat.start()
