@@ -8,7 +8,8 @@ const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
 export function formatBytes(n: number): string {
   let i = 0
   let v = n
-  while (v >= 1024 && i < UNITS.length - 1) {
+  // Decide on the value as it will be shown: 1048575 bytes is `1.0 MiB`, not `1024.0 KiB`.
+  while ((i === 0 ? v : Math.round(v * 10) / 10) >= 1024 && i < UNITS.length - 1) {
     v /= 1024
     i++
   }

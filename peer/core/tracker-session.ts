@@ -146,8 +146,9 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       client.close()
       const e = err as P2PChatError
       if (e.code !== undefined && FINAL_CODES.has(e.code)) {
-        if (first) throw err
+        // Said the same way at start and later (a `failed` state with the code); at start it also rejects.
         this.#fail(e)
+        if (first) throw err
         return
       }
       this.#retry(`the tracker did not log us in (${e.code ?? 'error'}: ${e.message})`, e.retryAfterMs)

@@ -64,6 +64,8 @@ export class InteractiveUI {
   #closed = false
   #running = false
   #loggedInShown = false
+  /** The login came with a fresh registration: said with the "Logged in" line. */
+  #created = false
   #continued: string[] = []
   #transferIds: string[] = []
 
@@ -101,7 +103,7 @@ export class InteractiveUI {
     }
     this.#progressLine = progressOf
     out.write(`${line}\n`)
-    this.#rl.prompt(true)
+    if (this.#running) this.#rl.prompt(true)
   }
 
   /** Take commands until /quit, end of input or Ctrl-C; then resolves (the caller stops the peer). */
@@ -154,6 +156,8 @@ export class InteractiveUI {
   }
 
   #showLoggedIn(): void {
+    if (this.#created) this.show(this.#s.green(`Account ${e(this.#peer.username)} created.`))
+    this.#created = false
     this.#loggedInShown = true
     const users = this.#peer.who().map(u => u.user)
     const others = users.filter(u => u !== this.#peer.username)
@@ -229,11 +233,11 @@ export class InteractiveUI {
 
   #onTracker(d: EventDetails['tracker']): void {
     const s = this.#s
+    if (d.accountCreated === true) this.#created = true
+    // Before run() the greeting says how things stand, and a failed start is reported by the CLI.
+    if (!this.#running) return
     switch (d.state) {
       case 'connected':
-        if (d.accountCreated === true) this.show(s.green(`Account ${e(this.#peer.username)} created.`))
-        // Before run() the greeting says it; later, the first login (after retries) or a reconnect.
-        if (!this.#running) return
         if (!this.#loggedInShown) this.#showLoggedIn()
         else this.show(`${this.#stamp()} ${s.green('*')} connected to the tracker again`)
         return
@@ -250,7 +254,8 @@ export class InteractiveUI {
       }
       case 'replaced':
       case 'failed':
-        this.close(s.red(`! ${d.code ?? 'SESSION_CLOSED'}: ${e(d.message ?? d.state)}`))
+        // The peer stops; the CLI says why on stderr (p2pchat: CODE: message) as it exits.
+        this.close()
         return
       default:
     }
