@@ -154,6 +154,11 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       this.#retry(`the tracker did not log us in (${e.code ?? 'error'}: ${e.message})`, e.retryAfterMs)
       return
     }
+    if (this.#stopped) {
+      // stop() came while this login was on its way: do not leave a session behind.
+      await client.logout({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
+      return
+    }
     this.#backoff.reset()
     this.username = client.username ?? this.#init.user
     const reconnected = this.#everLoggedIn
