@@ -63,13 +63,20 @@ async function readPassword(file: string | undefined, json: boolean, register: b
   if (json || !process.stdin.isTTY) {
     throw new InvalidOptionError('no password: give --password-file FILE or set P2PCHAT_PASSWORD')
   }
-  const password = await hiddenPrompt('Password: ')
-  if (password === '') throw new InvalidOptionError('no password given')
-  if (register && (await hiddenPrompt('Same password again: ')) !== password) {
-    throw new InvalidOptionError('the two passwords differ; nothing was registered')
+  // A new account's password is typed twice; a mismatch asks again (a few times), as passwd does.
+  for (let attempt = 1; ; attempt++) {
+    const password = await hiddenPrompt('Password: ')
+    if (password === '') throw new InvalidOptionError('no password given')
+    if (!register || (await hiddenPrompt('Same password again: ')) === password) return password
+    if (attempt === PASSWORD_PROMPT_ATTEMPTS) {
+      throw new InvalidOptionError('the two passwords differ; nothing was registered')
+    }
+    process.stderr.write('The two passwords differ; try again.\n')
   }
-  return password
 }
+
+/** How often a mismatched new password is asked again before giving up. */
+const PASSWORD_PROMPT_ATTEMPTS = 3
 
 function hiddenPrompt(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -217,12 +224,13 @@ export async function runPeer(argv: string[]): Promise<number> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // stdout closed under us (`| head`, a reader that quit): end as at the end of input, without a stack.
+  const outputGone = Promise.withResolvers<undefined>()
+  process.stdout.on('error', () => outputGone.resolve(undefined))
   const front = ui === undefined ? runJsonLines(channel!, process.stdin) : ui.run()
-  const stopped = await Promise.race([front.then(() => undefined), ended.promise])
-  if (stopped !== undefined) {
-    ui?.close()
-    channel?.close()
-  }
+  const stopped = await Promise.race([front.then(() => undefined), ended.promise, outputGone.promise])
+  ui?.close()
+  channel?.close()
   await peer.stop()
   if (stopped === undefined) return 0
   const code = stopped.code ?? 'SESSION_CLOSED'

@@ -21,7 +21,7 @@ export function argvError(err: unknown, command: string): InvalidOptionError {
   const flag = /'(-{1,2}[^' ]+)/.exec(e.message ?? '')?.[1]
   switch (e.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new InvalidOptionError(`unknown option ${flag ?? ''}; p2pchat ${command} --help lists them`)
+      return new InvalidOptionError(`unknown option ${flag ?? ''} for p2pchat ${command}`)
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return new InvalidOptionError(
         /does not take an argument/.test(e.message ?? '')
@@ -38,12 +38,14 @@ export function argvError(err: unknown, command: string): InvalidOptionError {
 export function parseNumberOption(
   name: string,
   value: string | undefined,
-  { min, max, fallback }: { min: number; max: number; fallback: number }
+  { min, max, fallback, integer = false }: { min: number; max: number; fallback: number; integer?: boolean }
 ): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new InvalidOptionError(`${name} must be a number from ${min} to ${max}, got "${value}"`)
+  // Plain decimal only: Number() would also take "0x10", "1e3" and "" (as 0).
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    const what = integer ? 'a whole number' : 'a number'
+    throw new InvalidOptionError(`${name} must be ${what} from ${min} to ${max}, got "${value}"`)
   }
   return n
 }
@@ -53,7 +55,11 @@ export function parseMultiaddrOption(name: string, value: string): string {
     return multiaddr(value).toString()
   } catch (err) {
     throw new InvalidOptionError(
-      `${name} "${value}" is not a multiaddr (${(err as Error).message}); e.g. /ip4/0.0.0.0/tcp/4001`
+      `${name} "${value}" is not a multiaddr (${(err as Error).message}); e.g. ${
+        /tracker/i.test(name)
+          ? '/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW… (as the tracker printed it)'
+          : '/ip4/0.0.0.0/tcp/4001'
+      }`
     )
   }
 }

@@ -11,8 +11,8 @@ import { unsupportedNodeMessage, VERSION } from './version.ts'
 const HELP = `Usage: p2pchat <command> [options]
 
 Commands:
-  tracker     run a tracker: accounts, logins, the online list (p2pchat tracker --help)
-  peer        log in and chat directly with other peers    (p2pchat peer --help)
+  tracker     run a tracker: accounts, logins, the online list   (p2pchat tracker --help)
+  peer        log in and chat directly with other peers          (p2pchat peer --help)
 
 Options:
   -h, --help      show this help

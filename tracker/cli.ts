@@ -90,11 +90,13 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     coalesceMs: parseNumberOption(coalesce.name, coalesce.value, {
       min: 0,
       max: 10_000,
+      integer: true,
       fallback: DEFAULT_PRESENCE_COALESCE_MS
     }),
     scryptLogN: parseNumberOption(scryptLogN.name, scryptLogN.value, {
       min: MIN_SCRYPT_LOG_N,
       max: MAX_SCRYPT_LOG_N,
+      integer: true,
       fallback: DEFAULT_SCRYPT_LOG_N
     })
   }

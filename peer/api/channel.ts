@@ -17,13 +17,18 @@ export const MAX_COMMAND_BYTES = 1024 * 1024
  */
 export class ApiChannel {
   readonly #peer: PeerClient
-  readonly #send: (message: Outbound) => void
+  readonly #send: (message: Outbound) => void | Promise<void>
   #chain: Promise<void> = Promise.resolve()
   #closed = false
   #detach?: () => void
   readonly #done = Promise.withResolvers<void>()
 
-  constructor(peer: PeerClient, send: (message: Outbound) => void) {
+  /**
+   * `send` writes one message to the front-end; when it returns a promise (the transport's buffer is
+   * full), the next command waits for it: a client that does not read its replies stops being served
+   * instead of growing our memory.
+   */
+  constructor(peer: PeerClient, send: (message: Outbound) => void | Promise<void>) {
     this.#peer = peer
     this.#send = send
   }
@@ -38,7 +43,7 @@ export class ApiChannel {
     if (this.#detach !== undefined) return
     const listeners = EVENT_NAMES.map(name => {
       const listener = (e: CustomEvent): void => {
-        if (!this.#closed) this.#send({ event: name, ...e.detail } as EventMessage)
+        if (!this.#closed) void this.#send({ event: name, ...e.detail } as EventMessage)
       }
       this.#peer.addEventListener(name, listener)
       return () => this.#peer.removeEventListener(name, listener)
@@ -60,16 +65,21 @@ export class ApiChannel {
     }
     this.#enqueue(async () => {
       if (command === undefined) {
-        this.#send(errorReply((failure as { id?: string }).id, failure))
+        await this.#send(errorReply((failure as { id?: string }).id, failure))
         return
       }
       const { id } = command
+      let reply: Outbound
       try {
-        const reply = await dispatch(this.#peer, command)
-        this.#send({ ...(id === undefined ? {} : { id }), ok: true, ...reply } as Outbound)
+        reply = {
+          ...(id === undefined ? {} : { id }),
+          ok: true,
+          ...(await dispatch(this.#peer, command))
+        } as Outbound
       } catch (err) {
-        this.#send(errorReply(id, err))
+        reply = errorReply(id, err)
       }
+      await this.#send(reply)
     })
     if (command?.cmd === 'quit') this.close()
   }
@@ -78,7 +88,7 @@ export class ApiChannel {
   oversized(bytes: number): void {
     if (this.#closed) return
     const err = new InvalidCommandError(
-      `a command of ${bytes}+ bytes is over the ${MAX_COMMAND_BYTES}-byte limit: dropped`
+      `a command line over the ${MAX_COMMAND_BYTES}-byte limit was dropped (${bytes}+ bytes before it was cut)`
     )
     this.#enqueue(async () => this.#send(errorReply(undefined, err)))
   }

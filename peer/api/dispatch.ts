@@ -26,6 +26,7 @@ export function parseCommand(value: unknown): Command {
     throw Object.assign(new InvalidCommandError(message), { id })
   }
   if (obj.id !== undefined && typeof obj.id !== 'string') fail('"id" must be a string')
+  if (obj.cmd === undefined) fail(`no "cmd": a command names one of ${COMMAND_NAMES.join(', ')}`)
   if (!isCommandName(obj.cmd)) {
     return fail(`unknown command ${JSON.stringify(obj.cmd)}; try one of ${COMMAND_NAMES.join(', ')}`)
   }

@@ -75,6 +75,19 @@ export function runJsonLines(channel: ApiChannel, input: Readable): Promise<void
 /** A channel that writes each reply and event as one JSON line on `output`. */
 export function jsonLinesChannel(peer: PeerClient, output: Writable): ApiChannel {
   return new ApiChannel(peer, message => {
-    output.write(`${JSON.stringify(message)}\n`)
+    if (output.writableEnded || output.destroyed) return undefined
+    if (output.write(`${JSON.stringify(message)}\n`)) return undefined
+    // The reader is behind: wait for it before the next command (or for the stream to go away).
+    return new Promise<void>(resolve => {
+      const done = (): void => {
+        output.off('drain', done)
+        output.off('close', done)
+        output.off('error', done)
+        resolve()
+      }
+      output.on('drain', done)
+      output.on('close', done)
+      output.on('error', done)
+    })
   })
 }

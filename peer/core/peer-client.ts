@@ -17,6 +17,7 @@ import type { StoredMessage } from '../chat/index.ts'
 import { ChatService, HistoryStore } from '../chat/index.ts'
 import type { FileEventName, TransferInfo } from '../files/index.ts'
 import { FileService } from '../files/index.ts'
+import { DataOwner } from './data-owner.ts'
 import { OnlineDirectory } from './online-directory.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerSession } from './tracker-session.ts'
@@ -111,6 +112,9 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   /** Accounts known to exist (key → spelling), so `msg` asks the tracker about a name once. */
   readonly #accounts = new Map<string, string>()
   #stopping?: Promise<void>
+  #owner?: DataOwner
+  /** Recording the data directory's owner after a login: start() and stop() wait for it. */
+  #claiming?: Promise<void>
 
   constructor(init: PeerClientInit) {
     super()
@@ -157,6 +161,9 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     }
     this.#lock = lockDataDir(this.dataDir)
     try {
+      const owner = new DataOwner(this.dataDir)
+      await owner.check(this.#user)
+      this.#owner = owner
       const privateKey = await loadOrCreateIdentity(this.dataDir)
       this.#history = new HistoryStore(this.dataDir)
       await this.#history.open()
@@ -208,6 +215,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       await this.#files.start()
       this.#wireSession(session, directory)
       await session.start()
+      await this.#claiming
     } catch (err) {
       await this.stop()
       throw err
@@ -225,6 +233,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   /** Log out and stop everything; safe to call more than once (later calls wait for the first). */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      await this.#claiming
       await this.#session?.stop().catch(() => {})
       this.#directory?.stop()
       await this.#files?.stop().catch(() => {})
@@ -312,6 +321,9 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     session.addEventListener('session', e => {
       const { client, reconnected } = e.detail
       directory.follow(client, reconnected)
+      this.#claiming = this.#owner
+        ?.claim(this.username)
+        .catch(err => this.log.error('cannot record the owner of %s: %e', this.dataDir, err))
       // Whoever is online now gets what we queued for them.
       for (const u of directory.list()) if (u.user !== this.username) this.#chat?.deliver(u.user)
     })

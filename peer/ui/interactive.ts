@@ -1,7 +1,9 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import type { Interface } from 'node:readline'
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { toP2PChatError } from '../../src/errors.ts'
+import { toP2PChatError, UnknownTransferError } from '../../src/errors.ts'
 import { formatBytes } from '../../src/units.ts'
 import { DEFAULT_HISTORY_LIMIT, dispatch } from '../api/dispatch.ts'
 import type { Command, CommandName, EventDetails, LeaveReason, Replies } from '../api/schema.ts'
@@ -46,6 +48,25 @@ const LEFT_WORDS: Record<LeaveReason, string> = {
 
 const short = (id: string): string => id.slice(0, 8)
 
+/** Messages sent from the prompt whose text is kept to name them when delivered. */
+const MAX_REMEMBERED_SENT = 1_000
+
+/** The first line of a text, at most 40 characters, for a one-line reminder. */
+function snippet(text: string): string {
+  const first = text.split('\n')[0]
+  return first.length > 40 || text.includes('\n') ? `${first.slice(0, 40)}…` : first
+}
+
+/** A path as typed: surrounding quotes removed, a leading `~` is the home directory. */
+export function typedPath(raw: string): string {
+  let p = raw.trim()
+  const q = /^(["'])(.*)\1$/.exec(p)
+  if (q !== null) p = q[2]
+  if (p === '~') return homedir()
+  if (p.startsWith('~/')) return join(homedir(), p.slice(2))
+  return p
+}
+
 /**
  * The human CLI: a thin view over the API. Every slash command is an API command run through
  * `dispatch`, everything shown comes from a reply or an event. Incoming messages and presence changes
@@ -64,6 +85,8 @@ export class InteractiveUI {
   #closed = false
   #running = false
   #loggedInShown = false
+  /** Texts of messages sent from this prompt and not yet delivered, to say which one was. */
+  readonly #sent = new Map<string, string>()
   /** The login came with a fresh registration: said with the "Logged in" line. */
   #created = false
   #continued: string[] = []
@@ -79,7 +102,7 @@ export class InteractiveUI {
       prompt: '> ',
       terminal: output.isTTY === true,
       completer: completer({
-        users: () => [...this.#online],
+        users: () => [...this.#online].filter(u => u !== this.#peer.username),
         transferIds: () => this.#transferIds.map(short),
         commands: SLASH_COMMANDS.map(([name]) => name)
       }),
@@ -103,7 +126,12 @@ export class InteractiveUI {
     }
     this.#progressLine = progressOf
     out.write(`${line}\n`)
-    if (this.#running) this.#rl.prompt(true)
+    this.#prompt()
+  }
+
+  /** Redraw the prompt (and what is typed) — only on a terminal: piped output stays plain lines. */
+  #prompt(): void {
+    if (this.#running && !this.#closed && this.#output.isTTY === true) this.#rl.prompt(true)
   }
 
   /** Take commands until /quit, end of input or Ctrl-C; then resolves (the caller stops the peer). */
@@ -117,14 +145,17 @@ export class InteractiveUI {
         chain = chain.then(async quit => quit || this.#closed || (await this.#execute(line)))
         chain.then(quit => {
           if (quit) this.close()
+          else this.#prompt()
         })
       })
       this.#rl.on('SIGINT', () => this.close())
+      // Back from Ctrl-Z (fg): readline paused its input; prompt() resumes it.
+      this.#rl.on('SIGCONT', () => this.#rl.prompt(true))
       this.#rl.on('close', () => {
         this.#closed = true
         chain.then(() => resolve())
       })
-      this.#rl.prompt()
+      this.#prompt()
     })
   }
 
@@ -190,7 +221,12 @@ export class InteractiveUI {
         `${this.#stamp()} ${s.dim('*')} ${e(ev.detail.user)} went offline (${LEFT_WORDS[ev.detail.reason]})`
       )
     })
-    peer.addEventListener('delivered', ev => this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}`)))
+    peer.addEventListener('delivered', ev => {
+      const text = this.#sent.get(ev.detail.messageId)
+      this.#sent.delete(ev.detail.messageId)
+      const what = text === undefined ? '' : `: ${e(snippet(text))}`
+      this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}${what}`))
+    })
     peer.addEventListener('tracker', ev => this.#onTracker(ev.detail))
     peer.addEventListener('error', ev => this.#error(ev.detail.code, ev.detail.message))
     peer.addEventListener('file-offer', ev => {
@@ -227,7 +263,10 @@ export class InteractiveUI {
     peer.addEventListener('file-failed', ev => {
       const d = ev.detail
       this.#forgetProgress(d.transferId)
-      this.#error(d.code, `${this.#name(d.transferId)}: ${d.message}`)
+      // Our own reject or cancel is news, not an error.
+      const ours = d.message.startsWith('you ')
+      if (ours) this.show(`${this.#stamp()} ${s.dim('*')} ${e(this.#name(d.transferId))}: ${e(d.message)}`)
+      else this.#error(d.code, `${this.#name(d.transferId)}: ${d.message}`)
     })
   }
 
@@ -265,14 +304,10 @@ export class InteractiveUI {
     const now = Date.now()
     const key = `${p.transferId}:${p.phase}`
     const last = this.#lastPlain.get(key)
-    // Without a terminal: the first and last line of each phase, and one every 2 s between.
-    if (
-      !this.#output.isTTY &&
-      last !== undefined &&
-      p.bytes < p.size &&
-      now - last < PLAIN_PROGRESS_INTERVAL_MS
-    )
-      return
+    // Redrawn in place when it is the last line on a terminal; otherwise (no terminal, or another
+    // transfer's line is last) the first and last line of each phase and one every 2 s between.
+    const inPlace = this.#output.isTTY === true && this.#progressLine === p.transferId
+    if (!inPlace && last !== undefined && p.bytes < p.size && now - last < PLAIN_PROGRESS_INTERVAL_MS) return
     this.#lastPlain.set(key, now)
     const verb = p.phase === 'hashing' ? 'hashing' : p.direction === 'send' ? 'sending' : 'receiving'
     this.show(
@@ -303,7 +338,15 @@ export class InteractiveUI {
     const { transfers } = await this.#run({ cmd: 'transfers' })
     const all = transfers.map(t => t.transferId)
     if (all.includes(prefix)) return prefix
-    const matches = prefix.length >= MIN_ID_PREFIX ? all.filter(id => id.startsWith(prefix)) : []
+    if (prefix.length < MIN_ID_PREFIX) {
+      throw new UnknownTransferError(
+        `"${prefix}": give at least ${MIN_ID_PREFIX} characters of the id (/transfers lists them)`
+      )
+    }
+    const matches = all.filter(id => id.startsWith(prefix))
+    if (matches.length > 1) {
+      throw new UnknownTransferError(`"${prefix}" matches ${matches.length} transfers: give more of the id`)
+    }
     return matches.length === 1 ? matches[0] : prefix
   }
 
@@ -360,6 +403,8 @@ export class InteractiveUI {
           const m = /^\/msg\s+(\S+)\s([\s\S]+)$/.exec(trimmed)
           if (m === null) return usage('<user> <text>')
           const r = await this.#run({ cmd: 'msg', to: m[1], text: m[2] })
+          this.#sent.set(r.messageId, m[2])
+          if (this.#sent.size > MAX_REMEMBERED_SENT) this.#sent.delete(this.#sent.keys().next().value!)
           if (!r.online)
             this.show(this.#s.dim(`  ${e(r.to)} is offline: queued, it will be delivered when they log in`))
           return false
@@ -386,7 +431,7 @@ export class InteractiveUI {
         case 'send': {
           const m = /^\/send\s+(\S+)\s+(.+)$/.exec(trimmed)
           if (m === null) return usage('<user> <path>')
-          const r = await this.#run({ cmd: 'send-file', to: m[1], path: m[2].trim() })
+          const r = await this.#run({ cmd: 'send-file', to: m[1], path: typedPath(m[2]) })
           this.#names.set(r.transferId, r.name)
           this.#transferIds.push(r.transferId)
           const id = short(r.transferId)
@@ -397,7 +442,7 @@ export class InteractiveUI {
         }
         case 'accept': {
           if (rest[0] === undefined) return usage('<id> [dir]')
-          const dir = trimmed.replace(/^\/accept\s+\S+\s*/, '')
+          const dir = typedPath(trimmed.replace(/^\/accept\s+\S+\s*/, ''))
           const transferId = await this.#resolveId(rest[0])
           const r = await this.#run({ cmd: 'accept-file', transferId, ...(dir === '' ? {} : { dir }) })
           this.show(`  accepted: writing ${e(r.path)}`)

@@ -44,6 +44,10 @@ describe('p2pchat CLI', () => {
       ['tracker', '--listen', 'not-an-addr'],
       ['tracker', '--http', '8080'],
       ['tracker', '--nope'],
+      // scrypt needs N = 2^n with a whole n; numbers are plain decimals.
+      ['tracker', '--scrypt-log-n', '10.5'],
+      ['tracker', '--heartbeat', '0x10'],
+      ['tracker', '--coalesce', '1e3'],
       ['bogus']
     ]) {
       const proc = spawnScript(CLI, args)
@@ -93,7 +97,9 @@ describe('p2pchat CLI', () => {
     expect(badFlag.stderr()).toContain('p2pchat: INVALID_OPTION: --heartbeat must be a number')
     const unknown = spawnScript(CLI, ['tracker', '--frobnicate'])
     expect((await unknown.exited).code).toBe(2)
-    expect(unknown.stderr()).toMatch(/^p2pchat: INVALID_OPTION: unknown option --frobnicate; /)
+    expect(unknown.stderr()).toMatch(
+      /^p2pchat: INVALID_OPTION: unknown option --frobnicate for p2pchat tracker\n/
+    )
     expect(unknown.stderr()).not.toMatch(/\n\s+at /)
   })
 

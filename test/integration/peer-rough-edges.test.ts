@@ -373,4 +373,17 @@ describe('peer rough edges', () => {
     expect(reply.asOf).toBeGreaterThanOrEqual(stoppedAt)
     expect(reply.asOf).toBeLessThanOrEqual(noticedAt)
   })
+
+  it('refuses to start another account on a data directory that belongs to someone', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const dataDir = await tempDir()
+    const erin = await startPeerClient(tracker, 'erin', { dataDir })
+    await erin.stop()
+    await expect(startPeerClient(tracker, 'carol', { dataDir })).rejects.toMatchObject({
+      code: 'INVALID_OPTION'
+    })
+    // The owner itself, in another spelling, is still welcome.
+    const again = await startPeerClient(tracker, 'ERIN', { dataDir })
+    expect(again.trackerState).toBe('connected')
+  })
 })

@@ -86,7 +86,9 @@ describe('ApiChannel', () => {
   it('answers in command order, errors for unreadable lines included', async () => {
     const { peer, release } = fakePeer()
     const out: Outbound[] = []
-    const channel = new ApiChannel(peer, m => out.push(m))
+    const channel = new ApiChannel(peer, m => {
+      out.push(m)
+    })
     channel.receive('{"id":"1","cmd":"msg","to":"slow","text":"a"}')
     channel.receive('this is not json')
     channel.receive('{"id":"3","cmd":"msg","to":"fast","text":"b"}')
@@ -100,6 +102,25 @@ describe('ApiChannel', () => {
     await channel.done
     expect(out.map(o => ('id' in o ? o.id : undefined))).toEqual(['1', undefined, '3', undefined, '5'])
     expect(out.map(o => ('ok' in o ? o.ok : undefined))).toEqual([true, false, true, false, true])
+  })
+
+  it('serves the next command only once the front-end took the last reply (back-pressure)', async () => {
+    const { peer } = fakePeer()
+    const out: Outbound[] = []
+    let drained: (() => void) | undefined
+    const channel = new ApiChannel(peer, m => {
+      out.push(m)
+      // The first reply fills the transport's buffer.
+      if (out.length === 1) return new Promise<void>(resolve => (drained = resolve))
+    })
+    channel.receive('{"id":"1","cmd":"who"}')
+    channel.receive('{"id":"2","cmd":"who"}')
+    await new Promise(r => setTimeout(r, 20))
+    expect(out).toHaveLength(1)
+    drained?.()
+    channel.close()
+    await channel.done
+    expect(out).toHaveLength(2)
   })
 })
 
