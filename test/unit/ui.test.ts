@@ -117,3 +117,17 @@ describe('formatBytes', () => {
     expect(formatBytes(1024 ** 3 - 1)).toBe('1.0 GiB')
   })
 })
+
+describe('typedPath', () => {
+  it('takes away surrounding quotes and expands a leading ~', async () => {
+    const { typedPath } = await import('../../peer/ui/interactive.ts')
+    const { homedir } = await import('node:os')
+    expect(typedPath('  "/tmp/we ird.bin" ')).toBe('/tmp/we ird.bin')
+    expect(typedPath("'a b'")).toBe('a b')
+    expect(typedPath('~/photos/cat.jpg')).toBe(`${homedir()}/photos/cat.jpg`)
+    expect(typedPath('~')).toBe(homedir())
+    // Only a leading ~/ is the home directory; quotes must match.
+    expect(typedPath('a~/b')).toBe('a~/b')
+    expect(typedPath('"half')).toBe('"half')
+  })
+})
