@@ -137,7 +137,11 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       client = await TrackerClient.connect(this.#node as P2PChatNode, this.#init.tracker)
     } catch (err) {
       this.#init.log('tracker not reachable: %s', (err as Error).message)
-      this.#retry(`the tracker cannot be reached (${plainNetworkError(err)})`)
+      const plain = plainNetworkError(err)
+      const keyHint = /key|handshake/.test(plain)
+        ? '; is the /p2p/ id in the tracker address the one it printed?'
+        : ''
+      this.#retry(`the tracker cannot be reached (${plain})${keyHint}`)
       return
     }
     try {

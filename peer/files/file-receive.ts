@@ -20,6 +20,7 @@ import {
 } from '../../src/errors.ts'
 import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../src/protocol/constants.ts'
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
+import { formatBytes } from '../../src/units.ts'
 import { controlFrame, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
@@ -253,10 +254,9 @@ export class IncomingTransfer {
         new SizeMismatchError(`the sender stopped after ${this.info.bytes} of ${this.info.size} bytes`)
       )
     } else {
-      const why = error === undefined ? '' : ` (${error.message})`
       this.#fail(
         new InterruptedError(
-          `the connection broke after ${this.info.bytes} of ${this.info.size} bytes${why}; the partial file is kept and the same file sent again resumes`
+          `the connection to ${this.info.peer} broke after ${formatBytes(this.info.bytes)} of ${formatBytes(this.info.size)}; the partial file is kept and resumes when they send the same file again`
         ),
         false
       )

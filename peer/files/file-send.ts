@@ -13,7 +13,7 @@ import {
 } from '../../src/errors.ts'
 import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../../src/protocol/constants.ts'
 import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
-import { dialUser } from '../core/dial.ts'
+import { dialUser, plainNetworkError } from '../core/dial.ts'
 import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
 import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -72,7 +72,9 @@ export class OutgoingTransfer {
         ? (this.#abort.signal.reason as P2PChatError)
         : err instanceof P2PChatError
           ? err
-          : new InterruptedError(`transfer broke off: ${(err as Error).message}`)
+          : new InterruptedError(
+              `the connection to ${this.info.peer} broke (${plainNetworkError(err)}); send the same file again to resume`
+            )
       failTransfer(this.#host, this.info, e)
       this.#stream?.abort(e)
     } finally {
@@ -136,7 +138,7 @@ export class OutgoingTransfer {
       },
       onEnd: error => {
         const err = new InterruptedError(
-          `the connection to ${info.peer} closed mid-transfer${error ? ` (${error.message})` : ''}; send the file again to resume`
+          `the connection to ${info.peer} closed mid-transfer${error ? ` (${plainNetworkError(error)})` : ''}; send the same file again to resume`
         )
         this.#answer.reject(err)
         this.#result.reject(err)

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { DataLockedError } from '../errors.ts'
+import { DataLockedError, InvalidOptionError } from '../errors.ts'
 
 /** Name of the lock file inside a data directory. */
 export const LOCK_FILE_NAME = 'LOCK'
@@ -16,7 +16,12 @@ export interface DirLock {
  * `DataLockedError`. O_EXCL creation makes two racing starters see one winner.
  */
 export function lockDataDir(dir: string): DirLock {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch (err) {
+    // A file in the way, no permission: the user's choice of directory, said as such.
+    throw new InvalidOptionError(`cannot use ${dir} as the data directory: ${(err as Error).message}`)
+  }
   const path = join(dir, LOCK_FILE_NAME)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -48,6 +48,8 @@ describe('p2pchat CLI', () => {
       ['tracker', '--scrypt-log-n', '10.5'],
       ['tracker', '--heartbeat', '0x10'],
       ['tracker', '--coalesce', '1e3'],
+      // A data "directory" that is a file.
+      ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', 'package.json'],
       ['bogus']
     ]) {
       const proc = spawnScript(CLI, args)
