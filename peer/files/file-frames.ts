@@ -1,8 +1,9 @@
 import type { Stream } from '@libp2p/interface'
+import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidMessageError, MessageTooLargeError } from '../../src/errors.ts'
 import { MAX_FILE_CONTROL_FRAME_BYTES, MAX_FILE_DATA_FRAME_BYTES } from '../../src/protocol/constants.ts'
-import { lengthPrefixed, varintLength, writeVarint } from '../../src/protocol/frame.ts'
+import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { FileFrame } from '../../src/protocol/pb/file.ts'
 
 /** Protobuf tag of FileFrame.data (field 5, length-delimited). */
@@ -35,12 +36,13 @@ export function refuseOffer(stream: Stream, err: { code: string; message: string
  * which is byte for byte the FileFrame `{ data: chunk }`.
  */
 export function dataFrame(chunk: Uint8Array): Uint8ArrayList {
-  const inner = varintLength(chunk.byteLength)
+  const inner = varint.encodingLength(chunk.byteLength)
   const frameLength = 1 + inner + chunk.byteLength
-  const header = new Uint8Array(varintLength(frameLength) + 1 + inner)
-  const at = writeVarint(frameLength, header, 0)
-  header[at] = DATA_TAG
-  writeVarint(chunk.byteLength, header, at + 1)
+  const outer = varint.encodingLength(frameLength)
+  const header = new Uint8Array(outer + 1 + inner)
+  varint.encode(frameLength, header, 0)
+  header[outer] = DATA_TAG
+  varint.encode(chunk.byteLength, header, outer + 1)
   return new Uint8ArrayList(header, chunk)
 }
 

@@ -1,29 +1,12 @@
+import * as varint from 'uint8-varint'
 import { TrackerMessage } from './pb/tracker.ts'
-
-/** Bytes `value` takes as an unsigned varint (protobuf, multiformats). */
-export function varintLength(value: number): number {
-  let n = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    n++
-  }
-  return n
-}
-
-/** Write `value` as an unsigned varint into `out` at `offset`; returns the offset after it. */
-export function writeVarint(value: number, out: Uint8Array, offset: number): number {
-  while (value >= 0x80) {
-    out[offset++] = (value % 0x80) | 0x80
-    value = Math.floor(value / 0x80)
-  }
-  out[offset++] = value
-  return offset
-}
 
 /** Prefix `body` with its unsigned-varint length, as lpStream/pbStream read it. */
 export function lengthPrefixed(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(varintLength(body.byteLength) + body.byteLength)
-  out.set(body, writeVarint(body.byteLength, out, 0))
+  const prefix = varint.encodingLength(body.byteLength)
+  const out = new Uint8Array(prefix + body.byteLength)
+  varint.encode(body.byteLength, out, 0)
+  out.set(body, prefix)
   return out
 }
 
