@@ -87,6 +87,10 @@ export class InteractiveUI {
   #loggedInShown = false
   /** Texts of messages sent from this prompt and not yet delivered, to say which one was. */
   readonly #sent = new Map<string, string>()
+  /** Who we are, from the `ready` event. */
+  #me = ''
+  /** The last `tracker` event, for the greeting. */
+  #lastTracker?: EventDetails['tracker']
   /** The login came with a fresh registration: said with the "Logged in" line. */
   #created = false
   #continued: string[] = []
@@ -102,7 +106,7 @@ export class InteractiveUI {
       prompt: '> ',
       terminal: output.isTTY === true,
       completer: completer({
-        users: () => [...this.#online].filter(u => u !== this.#peer.username),
+        users: () => [...this.#online].filter(u => !this.#isMe(u)),
         transferIds: () => this.#transferIds.map(short),
         commands: SLASH_COMMANDS.map(([name]) => name)
       }),
@@ -138,9 +142,12 @@ export class InteractiveUI {
   run(): Promise<void> {
     return new Promise(resolve => {
       this.#running = true
-      this.#greet()
+      // The greeting comes first; lines typed meanwhile wait behind it.
+      let chain = this.#greet().then(
+        () => false,
+        () => false
+      )
       this.#rl.resume()
-      let chain = Promise.resolve(false)
       this.#rl.on('line', line => {
         chain = chain.then(async quit => quit || this.#closed || (await this.#execute(line)))
         chain.then(quit => {
@@ -171,12 +178,13 @@ export class InteractiveUI {
     this.#rl.close()
   }
 
-  #greet(): void {
-    const state = this.#peer.trackerState
-    if (state === 'connected') {
-      this.#showLoggedIn()
+  /** Say how things stand: from a `who` reply and the last `tracker` event, like everything shown. */
+  async #greet(): Promise<void> {
+    const { tracker } = await this.#run({ cmd: 'who' })
+    if (tracker === 'connected') {
+      await this.#showLoggedIn()
     } else {
-      const why = this.#peer.trackerMessage ?? 'the tracker has not answered yet'
+      const why = this.#lastTracker?.message ?? 'the tracker has not answered yet'
       this.show(
         this.#s.yellow(
           `Not logged in yet: ${e(why)}. Retrying in the background; messages to people you know are queued.`
@@ -186,15 +194,19 @@ export class InteractiveUI {
     this.show(this.#s.dim('Type /help for commands.'))
   }
 
-  #showLoggedIn(): void {
-    if (this.#created) this.show(this.#s.green(`Account ${e(this.#peer.username)} created.`))
-    this.#created = false
+  async #showLoggedIn(): Promise<void> {
     this.#loggedInShown = true
-    const users = this.#peer.who().map(u => u.user)
-    const others = users.filter(u => u !== this.#peer.username)
+    if (this.#created) this.show(this.#s.green(`Account ${e(this.#me)} created.`))
+    this.#created = false
+    const { users } = await this.#run({ cmd: 'who' })
+    const others = users.map(u => u.user).filter(u => !this.#isMe(u))
     const list = others.length > 0 ? `: ${others.map(u => e(u)).join(', ')}` : ''
     const count = `${others.length} ${others.length === 1 ? 'other' : 'others'}`
-    this.show(`Logged in as ${this.#s.bold(e(this.#peer.username))}. ${count} online${list}.`)
+    this.show(`Logged in as ${this.#s.bold(e(this.#me))}. ${count} online${list}.`)
+  }
+
+  #isMe(user: string): boolean {
+    return user.toLowerCase() === this.#me.toLowerCase()
   }
 
   #stamp(ms = Date.now()): string {
@@ -204,6 +216,9 @@ export class InteractiveUI {
   #listen(): void {
     const peer = this.#peer
     const s = this.#s
+    peer.addEventListener('ready', ev => {
+      this.#me = ev.detail.user
+    })
     peer.addEventListener('message', ev => {
       const m = ev.detail
       const plain = `${formatTime(m.sentAt)} ${m.from}: `
@@ -211,7 +226,7 @@ export class InteractiveUI {
     })
     peer.addEventListener('joined', ev => {
       this.#online.add(ev.detail.user)
-      if (ev.detail.user !== peer.username && this.#loggedInShown) {
+      if (!this.#isMe(ev.detail.user) && this.#loggedInShown) {
         this.show(`${this.#stamp()} ${s.green('*')} ${e(ev.detail.user)} is online`)
       }
     })
@@ -272,12 +287,13 @@ export class InteractiveUI {
 
   #onTracker(d: EventDetails['tracker']): void {
     const s = this.#s
+    this.#lastTracker = d
     if (d.accountCreated === true) this.#created = true
     // Before run() the greeting says how things stand, and a failed start is reported by the CLI.
     if (!this.#running) return
     switch (d.state) {
       case 'connected':
-        if (!this.#loggedInShown) this.#showLoggedIn()
+        if (!this.#loggedInShown) void this.#showLoggedIn()
         else this.show(`${this.#stamp()} ${s.green('*')} connected to the tracker again`)
         return
       case 'reconnecting': {
