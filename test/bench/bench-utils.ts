@@ -147,3 +147,14 @@ export function benchOptions(
   }
   return values as Record<string, string | boolean | undefined>
 }
+
+/** Print a benchmark's result: one JSON object with `--json`, else one aligned line per figure. */
+export function printResult(name: string, result: Record<string, unknown>, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+    return
+  }
+  const width = Math.max(...Object.keys(result).map(k => k.length)) + 2
+  const lines = Object.entries(result).map(([k, v]) => `  ${k.padEnd(width)} ${v}`)
+  process.stdout.write(`${name}\n${lines.join('\n')}\n`)
+}

@@ -16,6 +16,7 @@ import {
   jsonLine,
   labTrackerArgs,
   percentile,
+  printResult,
   round,
   spawnChild,
   trackerAddress
@@ -162,13 +163,7 @@ try {
     ),
     firstMessageMaxMs: round(Math.max(...firstMs), 2)
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`)
-  else
-    process.stdout.write(
-      `bench:chat\n${Object.entries(result)
-        .map(([k, v]) => `  ${k.padEnd(20)} ${v}`)
-        .join('\n')}\n`
-    )
+  printResult('bench:chat', result, values.json === true)
 } finally {
   for (const c of children) c.kill()
   await rm(dir, { recursive: true, force: true })

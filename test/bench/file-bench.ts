@@ -17,6 +17,7 @@ import {
   benchOptions,
   jsonLine,
   labTrackerArgs,
+  printResult,
   round,
   rssMb,
   sleep,
@@ -232,13 +233,7 @@ try {
     slowReceiverSenderPeakRssMb: slow?.senderPeakRssMb ?? null,
     hashAndOfferMs: round(hashMs, 0)
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`)
-  else
-    process.stdout.write(
-      `bench:file\n${Object.entries(result)
-        .map(([k, v]) => `  ${k.padEnd(28)} ${v}`)
-        .join('\n')}\n`
-    )
+  printResult('bench:file', result, values.json === true)
 } finally {
   for (const c of children) {
     c.proc.kill('SIGCONT')

@@ -60,6 +60,12 @@ async function throttle(tracker: Tracker, user: string): Promise<void> {
   expect(err?.retryAfterMs).toBeGreaterThan(1_500)
 }
 
+/** A JSON line saying that transfer `transferId`'s content is flowing (bytes past the start). */
+const flowing =
+  (transferId: string) =>
+  (o: Json): boolean =>
+    o.event === 'file-progress' && o.transferId === transferId && o.phase === 'transferring' && o.bytes > 0
+
 describe('p2pchat peer: quitting during a transfer', () => {
   it('exits 0 without errors on /quit while sending and on SIGINT while receiving', async () => {
     const tracker = await startTracker({ coalesceMs: 10 })
@@ -75,13 +81,7 @@ describe('p2pchat peer: quitting during a transfer', () => {
     dan.child.stdin.write(`/send bob ${path}\n`)
     const offer = await bob.wait(o => o.event === 'file-offer', 30_000)
     bob.send({ id: 'a', cmd: 'accept-file', transferId: offer.transferId })
-    await bob.wait(
-      o =>
-        o.event === 'file-progress' &&
-        o.transferId === offer.transferId &&
-        o.phase === 'transferring' &&
-        o.bytes > 0
-    )
+    await bob.wait(flowing(offer.transferId))
     dan.child.stdin.write('/quit\n')
     expect(await dan.exited).toEqual({ code: 0, signal: null })
     expectCleanStderr(dan)
@@ -100,13 +100,7 @@ describe('p2pchat peer: quitting during a transfer', () => {
     const offered = await waitBare(erin, l => l.includes('offers big.bin (200.0 MiB)'))
     const shortId = /\/accept (\S+)/.exec(offered)![1]
     erin.child.stdin.write(`/accept ${shortId}\n`)
-    await bob.wait(
-      o =>
-        o.event === 'file-progress' &&
-        o.transferId === sent.transferId &&
-        o.phase === 'transferring' &&
-        o.bytes > 0
-    )
+    await bob.wait(flowing(sent.transferId))
     erin.child.kill('SIGINT')
     expect(await erin.exited).toEqual({ code: 0, signal: null })
     expectCleanStderr(erin)
