@@ -359,16 +359,16 @@ export class IncomingTransfer {
   #fail(err: P2PChatError, discard: boolean): void {
     if (this.info.state === 'done' || this.info.state === 'failed') return
     clearTimeout(this.#expiry)
-    failTransfer(this.#host, this.info, err)
     const part = this.#part
-    const cleanup = async (): Promise<void> => {
+    const cleanup = (async (): Promise<void> => {
       await this.#writing.catch(() => {})
       await part?.handle.close().catch(() => {})
       if (part !== undefined && discard) {
         await unlink(part.partPath).catch(() => {})
         await this.#partials.remove(this.#recordKey).catch(() => {})
       }
-    }
-    cleanup().finally(() => this.#finished.resolve())
+    })()
+    failTransfer(this.#host, this.info, err, cleanup)
+    cleanup.finally(() => this.#finished.resolve())
   }
 }

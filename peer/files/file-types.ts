@@ -142,8 +142,16 @@ export class ProgressReporter {
   }
 }
 
-/** Record a failure on the transfer and tell front-ends, once. */
-export function failTransfer(host: TransferHost, info: TransferInfo, err: P2PChatError): void {
+/**
+ * Record a failure on the transfer and tell front-ends, once. With `after`, the event waits for it (the
+ * receiver's clean-up), so whoever hears `file-failed` finds the partial file already gone.
+ */
+export function failTransfer(
+  host: TransferHost,
+  info: TransferInfo,
+  err: P2PChatError,
+  after?: Promise<unknown>
+): void {
   if (info.state === 'done' || info.state === 'failed') return
   info.state = 'failed'
   info.error = { code: err.code, message: err.message }
@@ -155,11 +163,14 @@ export function failTransfer(host: TransferHost, info: TransferInfo, err: P2PCha
     err.code,
     err.message
   )
-  host.emit('file-failed', {
-    transferId: info.transferId,
-    direction: info.direction,
-    peer: info.peer,
-    code: err.code,
-    message: err.message
-  })
+  const emit = (): void =>
+    host.emit('file-failed', {
+      transferId: info.transferId,
+      direction: info.direction,
+      peer: info.peer,
+      code: err.code,
+      message: err.message
+    })
+  if (after === undefined) emit()
+  else after.finally(emit).catch(() => {})
 }

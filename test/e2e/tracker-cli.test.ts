@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
@@ -103,6 +103,15 @@ describe('p2pchat CLI', () => {
       /^p2pchat: INVALID_OPTION: unknown option --frobnicate for p2pchat tracker\n/
     )
     expect(unknown.stderr()).not.toMatch(/\n\s+at /)
+  })
+
+  it('says DATA_CORRUPT for an accounts file it cannot read, and leaves it alone', async () => {
+    const dataDir = await tempDir()
+    writeFileSync(join(dataDir, 'accounts.json'), '{"version": 1, "accounts": [oops')
+    const proc = spawnScript(CLI, labTrackerArgs(dataDir))
+    expect((await proc.exited).code).toBe(1)
+    expect(proc.stderr()).toMatch(/^p2pchat: DATA_CORRUPT: /)
+    expect(readFileSync(join(dataDir, 'accounts.json'), 'utf8')).toBe('{"version": 1, "accounts": [oops')
   })
 
   it('says LISTEN_FAILED when its port is taken', async () => {
