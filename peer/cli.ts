@@ -7,8 +7,12 @@ import {
   parseNumberOption,
   parseSizeOption
 } from '../src/cli-options.ts'
-import { InvalidOptionError, toP2PChatError } from '../src/errors.ts'
-import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../src/protocol/constants.ts'
+import { InvalidOptionError, InvalidPasswordError, toP2PChatError } from '../src/errors.ts'
+import {
+  DEFAULT_FILE_OFFER_TIMEOUT_MS,
+  DEFAULT_MAX_FILE_BYTES,
+  PASSWORD_MAX_BYTES
+} from '../src/protocol/constants.ts'
 import { formatBytes } from '../src/units.ts'
 import { normalizeUsername } from '../src/usernames.ts'
 import type { TrackerEvent } from './api/index.ts'
@@ -46,7 +50,23 @@ Exit status: 0 after /quit, Ctrl-C or end of input; 1 when the peer stops on an 
 password, name taken, logged in elsewhere); 2 for a bad option.
 `
 
+/**
+ * The password from --password-file, P2PCHAT_PASSWORD or a prompt. One too long for any tracker is
+ * refused here (INVALID_PASSWORD, exit 1, the code the tracker would give) before anything connects.
+ */
 async function readPassword(file: string | undefined, json: boolean, register: boolean): Promise<string> {
+  const password = await readPasswordFrom(file, json, register)
+  const bytes = Buffer.byteLength(password, 'utf8')
+  if (bytes > PASSWORD_MAX_BYTES) {
+    const from = file !== undefined ? `in ${file} ` : ''
+    throw new InvalidPasswordError(
+      `the password ${from}is ${bytes} bytes; at most ${PASSWORD_MAX_BYTES} are allowed: use a shorter one`
+    )
+  }
+  return password
+}
+
+async function readPasswordFrom(file: string | undefined, json: boolean, register: boolean): Promise<string> {
   if (file !== undefined) {
     let text: string
     try {

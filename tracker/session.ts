@@ -26,8 +26,18 @@ import { TokenBucket } from './token-bucket.ts'
 
 /** One snapshot request per session per this long; each costs an encode of the whole list. */
 export const SNAPSHOT_REQUEST_INTERVAL_MS = 1_000
-/** Bytes the session stream buffers before a frame is complete; above this the sender is flooding. */
-export const SESSION_READ_BUFFER_BYTES = 64 * 1024
+/**
+ * Bytes the session stream buffers before a frame is complete; above this the sender is flooding. It must
+ * hold one muxer delivery whole (a yamux data frame is up to its 256 KiB window, an mplex message up to
+ * 1 MiB): a smaller bound trips before a too-long frame's length prefix is read, and the sender gets a
+ * reset instead of MESSAGE_TOO_LARGE.
+ */
+export const SESSION_READ_BUFFER_BYTES = 1024 * 1024 + 64 * 1024
+/**
+ * After MESSAGE_TOO_LARGE the tracker stops reading; a sender still holding the stream open this long
+ * after the reply is reset, so a half-open stream is not kept forever.
+ */
+export const REFUSED_STREAM_GRACE_MS = 5_000
 
 /** What a session needs from its tracker. */
 export interface SessionHost {
@@ -137,7 +147,7 @@ export class Session implements PresenceMember {
         try {
           frame = (await lp.read()).subarray()
         } catch (err) {
-          this.#readFailed(err)
+          this.#readFailed(err, lp)
           return
         }
         let message: ClientMessage
@@ -161,7 +171,7 @@ export class Session implements PresenceMember {
     }
   }
 
-  #readFailed(err: unknown): void {
+  #readFailed(err: unknown, lp: { unwrap(): Stream }): void {
     const name = (err as Error)?.name
     if (
       name === 'InvalidDataLengthError' ||
@@ -169,6 +179,7 @@ export class Session implements PresenceMember {
       name === 'InvalidMessageLengthError'
     ) {
       this.#log('oversized frame: %s', (err as Error).message)
+      this.#stopReading(lp)
       this.replyError(
         0,
         new MessageTooLargeError(
@@ -176,6 +187,14 @@ export class Session implements PresenceMember {
         )
       )
       this.close()
+      // The reply and the close are on the wire before any reset: a sender that never closes is cut off.
+      const stream = this.stream
+      const timer = setTimeout(() => {
+        if (stream.status === 'open')
+          stream.abort(new MessageTooLargeError('the sender kept the stream open'))
+      }, REFUSED_STREAM_GRACE_MS)
+      timer.unref?.()
+      stream.addEventListener('close', () => clearTimeout(timer), { once: true })
       return
     }
     if (name === 'StreamBufferError') {
@@ -183,6 +202,22 @@ export class Session implements PresenceMember {
     }
     // EOF, reset or connection loss: the session simply ends.
     this.close()
+  }
+
+  /**
+   * The rest of a too-long frame is still arriving: drop it unread instead of buffering it, and stop
+   * granting window (yamux) so the sender stalls instead of sending it all. Only the reading side closes;
+   * the reply still goes out.
+   */
+  #stopReading(lp: { unwrap(): Stream }): void {
+    try {
+      lp.unwrap()
+      this.stream.pause()
+      this.stream.closeRead().catch(() => {})
+    } catch (err) {
+      // Already reset or closed by the remote: nothing left to drain.
+      this.#log('could not stop reading: %s', (err as Error).message)
+    }
   }
 
   /** Bad queries cost a token too, so garbage cannot be sent faster than good questions. */

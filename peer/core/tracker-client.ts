@@ -9,6 +9,7 @@ import { Backoff } from '../../src/backoff.ts'
 import {
   errorFromCode,
   InvalidMessageError,
+  MessageTooLargeError,
   type P2PChatError,
   SessionClosedError,
   TimeoutError,
@@ -18,7 +19,9 @@ import type { P2PChatNode } from '../../src/node.ts'
 import {
   HEARTBEAT_ACK_EVERY,
   LOOKUP_REFILL_PER_SECOND,
+  MAX_CLIENT_MESSAGE_BYTES,
   MAX_TRACKER_MESSAGE_BYTES,
+  PASSWORD_MAX_BYTES,
   TRACKER_PROTOCOL
 } from '../../src/protocol/constants.ts'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
@@ -165,6 +168,11 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   /** Lookups and account queries on the wire, by what they ask: asking twice at once costs one request. */
   readonly #queries = new Map<string, Promise<unknown>>()
   #closed = false
+  /**
+   * An error the tracker sent with id 0 (a frame it could not attribute: too long, undecodable, or no
+   * login in time), kept until anything else arrives: if the stream ends right after it, it is why.
+   */
+  #unattributedError?: P2PChatError
 
   private constructor(stream: Stream, init: TrackerClientInit) {
     super()
@@ -307,6 +315,8 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     if (this.#closed) throw new SessionClosedError('the tracker session is closed')
     const id = this.#nextId++
     if (this.#nextId > 0xffff_fff0) this.#nextId = 1
+    // Refused here, before anything is pending or sent: the tracker would close the session over it.
+    const frame = encodeClientFrame({ id, ...body })
     const reply = new Promise<TrackerMessage>((resolve, reject) => this.#pending.set(id, { resolve, reject }))
     const signal = options?.signal ?? AbortSignal.timeout(this.#requestTimeoutMs)
     const onAbort = (): void => {
@@ -315,7 +325,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      this.#send({ id, ...body })
+      this.sendRaw(frame)
       const message = await reply
       if (message.error !== undefined) {
         throw errorFromCode(message.error.code, message.error.message, message.error.retryAfterMs)
@@ -327,7 +337,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   }
 
   #send(message: ClientMessage): void {
-    this.sendRaw(lengthPrefixed(ClientMessage.encode(message)))
+    this.sendRaw(encodeClientFrame(message))
   }
 
   /** Write bytes as they are, for tests that speak the protocol badly on purpose. */
@@ -404,15 +414,18 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     } finally {
       this.#closed = true
       this.#stopTimers()
+      // An error the tracker sent just before closing says why better than "closed before answering".
+      const cause = this.#unattributedError
       for (const { reject } of this.#pending.values()) {
-        reject(new SessionClosedError('the tracker session closed before answering'))
+        reject(cause ?? new SessionClosedError('the tracker session closed before answering'))
       }
       this.#pending.clear()
-      this.safeDispatchEvent('closed', { detail: { error } })
+      this.safeDispatchEvent('closed', { detail: { error: cause ?? error } })
     }
   }
 
   #onMessage(message: TrackerMessage, bytes: number): void {
+    this.#unattributedError = undefined
     if (message.id !== 0) {
       const waiter = this.#pending.get(message.id)
       this.#pending.delete(message.id)
@@ -430,10 +443,12 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
         detail: { kind: noticeName(message.notice.kind), message: message.notice.message }
       })
     } else if (message.error !== undefined) {
-      // An error not tied to a request (bad frame, login timeout): surface it as a notice-less close cause.
-      this.safeDispatchEvent('closed', {
-        detail: { error: errorFromCode(message.error.code, message.error.message) }
-      })
+      // Not tied to a request (bad frame, login timeout): if the stream ends next, this is why (see #readLoop).
+      this.#unattributedError = errorFromCode(
+        message.error.code,
+        message.error.message,
+        message.error.retryAfterMs
+      )
     }
   }
 
@@ -490,6 +505,17 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       }
     )
   }
+}
+
+/** A client frame as it goes on the wire; throws MESSAGE_TOO_LARGE above what the tracker reads. */
+function encodeClientFrame(message: ClientMessage): Uint8Array {
+  const body = ClientMessage.encode(message)
+  if (body.byteLength > MAX_CLIENT_MESSAGE_BYTES) {
+    throw new MessageTooLargeError(
+      `this request is ${body.byteLength} bytes; the tracker reads at most ${MAX_CLIENT_MESSAGE_BYTES} (a password is at most ${PASSWORD_MAX_BYTES} bytes)`
+    )
+  }
+  return lengthPrefixed(body)
 }
 
 /** Wait for `promise`, or fail with TIMEOUT when `signal` aborts first (the promise carries on). */

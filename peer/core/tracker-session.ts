@@ -4,25 +4,35 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { Backoff } from '../../src/backoff.ts'
 import {
   AuthFailedError,
+  InvalidPasswordError,
   NotLoggedInError,
   type P2PChatError,
   toP2PChatError,
   UsernameTakenError
 } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
-import { RECONNECT_BASE_MS, RECONNECT_FACTOR, RECONNECT_MAX_MS } from '../../src/protocol/constants.ts'
+import {
+  PASSWORD_MAX_BYTES,
+  RECONNECT_BASE_MS,
+  RECONNECT_FACTOR,
+  RECONNECT_MAX_MS
+} from '../../src/protocol/constants.ts'
 import type { TrackerEvent, TrackerState } from '../api/schema.ts'
 import { plainNetworkError } from './dial.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerClient } from './tracker-client.ts'
 
-/** Errors a retry cannot fix: the session stops instead of retrying (a wrong password never locks out). */
+/**
+ * Errors a retry cannot fix: the session stops instead of retrying (a wrong password never locks out).
+ * MESSAGE_TOO_LARGE: the same login is the same size next time, whether refused here or by the tracker.
+ */
 const FINAL_CODES = new Set([
   'AUTH_FAILED',
   'USERNAME_TAKEN',
   'INVALID_USERNAME',
   'INVALID_PASSWORD',
-  'INVALID_ADDRESS'
+  'INVALID_ADDRESS',
+  'MESSAGE_TOO_LARGE'
 ])
 
 export interface TrackerSessionInit {
@@ -132,6 +142,13 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   /** One connection and login; on failure either throws (first attempt, final error) or schedules another. */
   async #attempt(first: boolean): Promise<void> {
     if (this.#stopped) return
+    const tooLong = this.#passwordTooLong()
+    if (tooLong !== undefined) {
+      // Known before connecting: the tracker would refuse it (or the whole frame) every time.
+      this.#fail(tooLong)
+      if (first) throw tooLong
+      return
+    }
     let client: TrackerClient
     try {
       client = await TrackerClient.connect(this.#node as P2PChatNode, this.#init.tracker)
@@ -196,6 +213,14 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     const created = this.#created
     this.#created = false
     this.#setState('connected', undefined, undefined, undefined, created)
+  }
+
+  #passwordTooLong(): InvalidPasswordError | undefined {
+    const bytes = new TextEncoder().encode(this.#init.password).byteLength
+    if (bytes <= PASSWORD_MAX_BYTES) return undefined
+    return new InvalidPasswordError(
+      `the password is ${bytes} bytes; a tracker accepts at most ${PASSWORD_MAX_BYTES}: use a shorter one`
+    )
   }
 
   async #login(client: TrackerClient): Promise<void> {
