@@ -98,9 +98,20 @@ export class Session implements PresenceMember {
     return true
   }
 
-  /** Replies and notices are always written (the peer's own requests bound them); only pushes are skipped. */
+  /**
+   * Replies and notices are written even while pushes are skipped, but they count against the same
+   * backlog: a peer that asks and never reads its answers is cut off once it owes more than the cap,
+   * and its buffers go with the stream — one request more costs at most one reply more.
+   */
   #write(frame: Uint8Array): void {
-    if (this.stream.writeStatus === 'writable') this.stream.send(frame)
+    if (this.stream.writeStatus !== 'writable') return
+    if (this.stream.writeBufferLength > MAX_SUBSCRIBER_BACKLOG_BYTES) {
+      this.#log('closing: %d bytes of replies not read', this.stream.writeBufferLength)
+      this.closed = true
+      this.stream.abort(new MessageTooLargeError('the peer does not read its replies'))
+      return
+    }
+    this.stream.send(frame)
   }
 
   reply(id: number, message: Partial<TrackerMessage>): void {

@@ -115,4 +115,33 @@ describe('tracker robustness', () => {
     expect(tracker.presence.byPeer(a.node.peerId.toString())?.key).toBe('alias')
     second.close()
   })
+
+  it('cuts off a peer that asks and never reads its replies, and frees what it owed', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const watcher = await connectPeer(tracker, 'watcher')
+    const raw = await rawSession(tracker)
+    raw.send(
+      lengthPrefixed(ClientMessage.encode({ id: 1, register: { username: 'greedy', password: PASSWORD } }))
+    )
+    raw.send(
+      lengthPrefixed(
+        ClientMessage.encode({ id: 2, login: { username: 'greedy', password: PASSWORD, addrs: [] } })
+      )
+    )
+    expect((await raw.read()).registered?.username).toBe('greedy')
+    expect((await raw.read()).loggedIn?.username).toBe('greedy')
+    const left = nextEvent<{ user: string }>(watcher.client, 'left', l => l.user === 'greedy', 30_000)
+    const closed = new Promise(resolve => raw.stream.addEventListener('close', resolve, { once: true }))
+    // Lookups (each answered, most with RATE_LIMITED) from a client that stops reading: ~3 MB of
+    // replies would be owed if nothing were cut off.
+    const lookup = lengthPrefixed(
+      ClientMessage.encode({ id: 3, lookup: { peerId: watcher.node.peerId.toMultihash().bytes } })
+    )
+    raw.stream.pause()
+    for (let i = 0; i < 40_000; i++) raw.send(lookup)
+    await closed
+    await left
+    // The tracker still serves everyone else.
+    await expect(watcher.client.heartbeat()).resolves.toBeUndefined()
+  })
 })
