@@ -290,10 +290,16 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         ack(message.messageId, 'TEXT_TOO_LONG')
         continue
       }
+      // A message we could not store is answered with the error (NO_SPACE for a full disk), so it stays
+      // in the sender's outbox and comes back later; it is neither kept nor shown until it is stored.
+      const refuse = (err: unknown): void => {
+        this.#log.error('could not store message %s from %s: %e', message.messageId, from, err)
+        ack(message.messageId, err instanceof P2PChatError ? err.code : 'INTERNAL')
+      }
       const existing = this.#history.get(from, message.messageId)
       if (existing !== undefined) {
-        // A retry of something we already have: ack again, show nothing.
-        ack(message.messageId)
+        // A retry of something we already have (or are still writing): ack once it is on disk, show nothing.
+        this.#history.whenStored(existing).then(() => ack(message.messageId), refuse)
         continue
       }
       const { durable } = this.#history.add({
@@ -304,20 +310,20 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         sentAt: message.sentAt,
         status: 'delivered'
       })
-      this.safeDispatchEvent('message', {
-        detail: {
-          messageId: message.messageId,
-          from,
-          to: this.#host.self(),
-          text: message.text,
-          sentAt: message.sentAt
-        }
-      })
-      // Ack once it is on disk: an acked message survives our crash.
-      durable.then(
-        () => ack(message.messageId),
-        err => this.#log.error('could not store message %s: %e', message.messageId, err)
-      )
+      // Show and ack once it is on disk: an acked message survives our crash, and one that could not be
+      // stored is shown once, when its retry is.
+      durable.then(() => {
+        this.safeDispatchEvent('message', {
+          detail: {
+            messageId: message.messageId,
+            from,
+            to: this.#host.self(),
+            text: message.text,
+            sentAt: message.sentAt
+          }
+        })
+        ack(message.messageId)
+      }, refuse)
     }
   }
 }

@@ -44,14 +44,35 @@ describe('HistoryStore', () => {
     expect(JSON.parse(await readFile(join(dir, HISTORY_FILE_NAME), 'utf8')).messages).toHaveLength(2)
   })
 
-  it('drops a torn last journal line (a write cut short) and keeps the rest', async () => {
+  it('keeps the good records before a torn last journal line (a write cut short)', async () => {
     const h = await opened()
     await h.add(msg(0)).durable
+    await h.add(msg(1)).durable
     await appendFile(join(dir, JOURNAL_FILE_NAME), '{"t":"add","m":{"messageId":"id9","fro')
+    // Crash: no close.
     const again = await opened()
-    expect(again.size).toBe(1)
+    expect(again.outbox('alice').map(m => m.messageId)).toEqual(['id0', 'id1'])
     expect(again.get('alice', 'id9')).toBeUndefined()
   })
+
+  for (const [what, tail] of [
+    ['a torn last line', Buffer.from('{"t":"add","m":{"messageId":"id9","fro')],
+    ['an unparsable last line (zeros after a crash)', Buffer.concat([Buffer.alloc(30), Buffer.from('\n')])]
+  ] as const) {
+    it(`cuts off ${what} at start-up so what is appended next loads`, async () => {
+      const h = await opened()
+      await h.add(msg(0)).durable
+      await h.close() // folded into history.json: the journal is empty
+      const journal = join(dir, JOURNAL_FILE_NAME)
+      await appendFile(journal, tail)
+      const again = await opened()
+      expect((await stat(journal)).size).toBe(0)
+      await again.add(msg(1)).durable
+      // Crash: the record appended after the cut is read back, nothing refuses to start.
+      const third = await opened()
+      expect(third.outbox('alice').map(m => m.messageId)).toEqual(['id0', 'id1'])
+    })
+  }
 
   it('refuses a damaged line in the middle with DATA_CORRUPT', async () => {
     const h = await opened()
