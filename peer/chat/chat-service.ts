@@ -25,6 +25,8 @@ import type { HistoryStore, StoredMessage } from './history.ts'
 
 /** Messages written but not yet acked, across all recipients: bounds memory (64 × 64 KiB = 4 MiB). */
 export const MAX_MESSAGES_IN_FLIGHT = 64
+/** Shown-but-not-stored message ids remembered (a disk-full episode), oldest dropped first. */
+const MAX_SHOWN_UNSTORED = 10_000
 /** Retrying an online recipient that could not be reached: first wait and longest wait. */
 export const RETRY_BASE_MS = 2_000
 export const RETRY_MAX_MS = 60_000
@@ -94,6 +96,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   readonly #retries = new Map<string, Backoff>()
   /** What was last reported about each undelivered message, so a retry that fails the same way is quiet. */
   readonly #reported = new Map<string, string>()
+  /** Messages shown whose store failed (`user/messageId`): their retry is stored, not shown again. */
+  readonly #shownUnstored = new Set<string>()
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
   readonly #log: Logger
   readonly #retryBaseMs: number
@@ -310,9 +314,11 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         sentAt: message.sentAt,
         status: 'delivered'
       })
-      // Show and ack once it is on disk: an acked message survives our crash, and one that could not be
-      // stored is shown once, when its retry is.
-      durable.then(() => {
+      // Shown at once (the disk does not hold up the screen), acked once it is on disk: an acked message
+      // survives our crash. One that could not be stored is remembered as shown, so its retry is not
+      // shown a second time.
+      const key = `${usernameKey(from)}/${message.messageId}`
+      if (!this.#shownUnstored.delete(key)) {
         this.safeDispatchEvent('message', {
           detail: {
             messageId: message.messageId,
@@ -322,8 +328,17 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
             sentAt: message.sentAt
           }
         })
-        ack(message.messageId)
-      }, refuse)
+      }
+      durable.then(
+        () => ack(message.messageId),
+        err => {
+          this.#shownUnstored.add(key)
+          if (this.#shownUnstored.size > MAX_SHOWN_UNSTORED) {
+            this.#shownUnstored.delete(this.#shownUnstored.values().next().value!)
+          }
+          refuse(err)
+        }
+      )
     }
   }
 }
