@@ -3,7 +3,13 @@ import type { Logger } from '@libp2p/interface'
 import { Low } from 'lowdb'
 import { AuthFailedError, RateLimitedError, UsernameTakenError } from '../src/errors.ts'
 import { DurableJSONFile } from '../src/storage/durable-json-file.ts'
-import { checkPassword, normalizeUsername, usernameKey } from '../src/usernames.ts'
+import {
+  checkPassword,
+  checkUsernameScripts,
+  normalizeUsername,
+  usernameKey,
+  usernameSkeleton
+} from '../src/usernames.ts'
 import { LoginThrottle } from './login-throttle.ts'
 import type { PasswordHash, PasswordHasher } from './password-hash.ts'
 
@@ -60,7 +66,12 @@ export class AccountStore {
   readonly #hasher: PasswordHasher
   readonly #throttle = new LoginThrottle()
   readonly #log: Logger
-  /** Keys being registered right now, so two racing registrations of one name cannot both win. */
+  /**
+   * Accounts by `usernameSkeleton`, so a look-alike of a name cannot be registered. Kept in memory
+   * only: the file stays keyed by `usernameKey`, which is what logins and peers use.
+   */
+  readonly #bySkeleton = new Map<string, Account>()
+  /** Skeletons being registered right now, so two racing registrations of one name cannot both win. */
   readonly #registering = new Set<string>()
 
   constructor(init: AccountStoreInit) {
@@ -78,6 +89,22 @@ export class AccountStore {
     // Keyed by username, so without a prototype: "constructor" or "__proto__" must be free names, not
     // Object.prototype's members (taken by nobody, yet refused as USERNAME_TAKEN).
     this.#db.data.accounts = Object.assign(Object.create(null), this.#db.data.accounts)
+    this.#bySkeleton.clear()
+    for (const account of Object.values(this.#db.data.accounts)) {
+      const skeleton = usernameSkeleton(account.username)
+      const other = this.#bySkeleton.get(skeleton)
+      // Registered before look-alikes were refused: both stay usable (each logs in under its own
+      // name), and only new look-alikes are refused.
+      if (other !== undefined) {
+        this.#log(
+          'accounts %s and %s look alike (registered before that was refused)',
+          other.username,
+          account.username
+        )
+      } else {
+        this.#bySkeleton.set(skeleton, account)
+      }
+    }
   }
 
   get size(): number {
@@ -88,19 +115,28 @@ export class AccountStore {
     const username = normalizeUsername(usernameInput)
     checkPassword(password)
     const key = usernameKey(username)
-    if (this.#get(key) !== undefined || this.#registering.has(key)) {
+    const skeleton = usernameSkeleton(username)
+    const existing = this.#get(key) ?? this.#bySkeleton.get(skeleton)
+    if (existing !== undefined && usernameKey(existing.username) !== key) {
+      throw new UsernameTakenError(`username "${username}" looks like "${existing.username}", which is taken`)
+    }
+    if (existing !== undefined || this.#registering.has(skeleton)) {
       throw new UsernameTakenError(`username "${username}" is taken`)
     }
-    this.#registering.add(key)
+    // After the look-alike check, so "аlice" (Cyrillic а) is told it copies "alice", not only that
+    // it mixes scripts.
+    checkUsernameScripts(username)
+    this.#registering.add(skeleton)
     try {
       const hash = await this.#hasher.hash(password)
       const account: Account = { username, password: hash, createdAt: Date.now() }
       this.#db.data.accounts[key] = account
+      this.#bySkeleton.set(skeleton, account)
       await this.#db.write()
       this.#log('registered account %s', username)
       return account
     } finally {
-      this.#registering.delete(key)
+      this.#registering.delete(skeleton)
     }
   }
 
