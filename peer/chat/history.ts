@@ -1,11 +1,13 @@
-import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { Low } from 'lowdb'
-import { DataCorruptError, NoSpaceError } from '../../src/errors.ts'
 import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
 import { usernameKey } from '../../src/usernames.ts'
+import type { JournalHandle } from './history-journal.ts'
+import { Journal } from './history-journal.ts'
+
+export type { JournalHandle }
 
 /** File in a peer's data directory holding its chat history and outbox. */
 export const HISTORY_FILE_NAME = 'history.json'
@@ -70,17 +72,6 @@ type JournalRecord =
   | { t: 'add'; m: StoredMessage }
   | { t: 'status'; from: string; id: string; s: MessageStatus }
 
-/** What the store needs of the open journal; a `FileHandle` opened for appending is one. */
-export interface JournalHandle {
-  /** One write at the end of the file; may write fewer bytes than asked (a short write). */
-  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>
-  datasync(): Promise<void>
-  sync(): Promise<void>
-  truncate(length: number): Promise<void>
-  stat(): Promise<{ size: number }>
-  close(): Promise<void>
-}
-
 export interface HistoryStoreInit {
   /**
    * Opens the journal for appending (tests hand in one that fails like a full disk).
@@ -90,8 +81,6 @@ export interface HistoryStoreInit {
   /** @default logger('p2pchat:peer:history') */
   log?: Logger
 }
-
-const openJournalFile = (path: string): Promise<JournalHandle> => open(path, 'a', 0o600)
 
 /**
  * Every message this account sent or received, with its status. The full history lives in a lowdb
@@ -113,17 +102,11 @@ export class HistoryStore {
   readonly #ids = new Map<string, StoredMessage>()
   /** Adds not yet on disk, so a duplicate that arrives meanwhile waits for the same write. */
   readonly #pendingAdds = new Map<StoredMessage, Promise<void>>()
-  readonly #openJournal: (path: string) => Promise<JournalHandle>
+  readonly #journal: Journal<JournalRecord>
   readonly #log: Logger
-  #journal?: JournalHandle
-  /** Length of the journal up to its last whole, fsynced record. */
-  #journalBytes = 0
-  /** A write failed and the journal may hold bytes past `#journalBytes`: cut them before appending. */
-  #torn = false
+  #open = false
   /** Journal size that triggers the next fold (pushed further out when a fold fails). */
   #compactAt = COMPACT_JOURNAL_BYTES
-  #queue: Array<{ line: string; undo: () => void; done: PromiseWithResolvers<void> }> = []
-  #writing: Promise<void> | null = null
 
   constructor(dataDir: string, init: HistoryStoreInit = {}) {
     this.#file = new DurableJSONFile<HistoryFile>(join(dataDir, HISTORY_FILE_NAME), {
@@ -131,29 +114,22 @@ export class HistoryStore {
     })
     this.#db = new Low(this.#file, { version: SCHEMA_VERSION, seq: 0, messages: [] })
     this.#journalPath = join(dataDir, JOURNAL_FILE_NAME)
-    this.#openJournal = init.openJournal ?? openJournalFile
     this.#log = init.log ?? logger('p2pchat:peer:history')
+    this.#journal = new Journal<JournalRecord>(this.#journalPath, {
+      parse: parseRecord,
+      log: this.#log,
+      openJournal: init.openJournal,
+      afterBatch: async () => {
+        if (this.#journal.bytes > this.#compactAt) await this.#tryCompact()
+      }
+    })
   }
 
   async open(): Promise<void> {
     await this.#db.read()
     for (const m of this.#db.data.messages) this.#ids.set(idKey(m.from, m.messageId), m)
-    const { replayed, goodBytes } = await this.#replay()
-    const journal = await this.#openJournal(this.#journalPath)
-    try {
-      const size = (await journal.stat()).size
-      if (size > goodBytes) {
-        // A write cut short by a crash: never acknowledged, and a later append must not follow it.
-        this.#log('cutting a torn tail of %d bytes off %s', size - goodBytes, this.#journalPath)
-        await journal.truncate(goodBytes)
-        await journal.sync()
-      }
-    } catch (err) {
-      await journal.close()
-      throw err
-    }
-    this.#journal = journal
-    this.#journalBytes = goodBytes
+    const replayed = await this.#journal.open(record => this.#apply(record))
+    this.#open = true
     // Fold what was replayed into history.json now, so the journal starts empty.
     if (replayed > 0) await this.#tryCompact()
   }
@@ -227,24 +203,20 @@ export class HistoryStore {
   }
 
   /** Wait until every change so far is on disk. */
-  async flush(): Promise<void> {
-    while (this.#writing !== null || this.#queue.length > 0) {
-      if (this.#writing === null) this.#writing = this.#drain()
-      await this.#writing
-    }
+  flush(): Promise<void> {
+    return this.#journal.flush()
   }
 
   /** Flush, fold the journal into history.json, and close the journal. */
   async close(): Promise<void> {
     await this.flush()
-    const journal = this.#journal
-    if (journal === undefined) return
+    if (!this.#open) return
+    this.#open = false
     try {
       // Folding is an optimisation: if it fails (disk full) the journal still holds everything.
-      if (this.#journalBytes > 0 || this.#torn) await this.#tryCompact()
+      if (this.#journal.dirty) await this.#tryCompact()
     } finally {
-      this.#journal = undefined
-      await journal.close()
+      await this.#journal.close()
     }
   }
 
@@ -271,113 +243,8 @@ export class HistoryStore {
     if (i >= 0) all.splice(i, 1)
   }
 
-  /**
-   * Apply every whole record of the journal. Damage after the last good record is a write cut short
-   * by a crash (never acknowledged, since acks wait for the fsync) and is left out of `goodBytes` so
-   * `open` cuts it off; damage followed by a good record is corruption and stops start-up.
-   */
-  async #replay(): Promise<{ replayed: number; goodBytes: number }> {
-    let bytes: Buffer
-    try {
-      bytes = await readFile(this.#journalPath)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { replayed: 0, goodBytes: 0 }
-      throw err
-    }
-    let replayed = 0
-    let goodBytes = 0
-    let damage: { line: number; reason: string } | undefined
-    let start = 0
-    for (let line = 1; start < bytes.length; line++) {
-      const end = bytes.indexOf(0x0a, start)
-      if (end === -1) break // no newline: the tail of a torn write
-      const record = parseRecord(bytes.toString('utf8', start, end))
-      start = end + 1
-      if (typeof record === 'string') {
-        damage ??= { line, reason: record }
-        continue
-      }
-      if (damage !== undefined) {
-        throw new DataCorruptError(
-          `${this.#journalPath} line ${damage.line} is damaged (${damage.reason}): restore it from a backup or move it away`
-        )
-      }
-      this.#apply(record)
-      replayed++
-      goodBytes = start
-    }
-    return { replayed, goodBytes }
-  }
-
   #append(record: JournalRecord, undo: () => void): Promise<void> {
-    const done = Promise.withResolvers<void>()
-    this.#queue.push({ line: `${JSON.stringify(record)}\n`, undo, done })
-    if (this.#writing === null) this.#writing = this.#drain()
-    return done.promise
-  }
-
-  /** Write everything queued in one append and one fsync; repeat while more arrived meanwhile. */
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue
-        this.#queue = []
-        try {
-          const journal = this.#journal
-          if (journal === undefined) throw new Error('history is closed')
-          if (this.#torn) await this.#cutTornTail(journal)
-          const text = Buffer.from(batch.map(b => b.line).join(''))
-          await this.#appendDurably(journal, text)
-          this.#journalBytes += text.length
-          for (const b of batch) b.done.resolve()
-        } catch (err) {
-          const e = storeError(err)
-          this.#log.error('could not write %d history change(s): %e', batch.length, e)
-          // Newest first, so a status change is undone before the message it belongs to.
-          for (let i = batch.length - 1; i >= 0; i--) batch[i].undo()
-          for (const b of batch) b.done.reject(e)
-        }
-        if (this.#journalBytes > this.#compactAt) await this.#tryCompact()
-      }
-    } finally {
-      this.#writing = null
-    }
-  }
-
-  /**
-   * Append `text` and fsync it. A short write is continued from where it stopped; if the write or the
-   * fsync fails, the journal is cut back to its last good record so the next append cannot follow a
-   * torn line (if even that fails, `#torn` makes the next append try again first).
-   */
-  async #appendDurably(journal: JournalHandle, text: Buffer): Promise<void> {
-    this.#torn = true
-    try {
-      let written = 0
-      while (written < text.length) {
-        const { bytesWritten } = await journal.write(text, written, text.length - written)
-        if (bytesWritten <= 0)
-          throw new Error(`the journal took no bytes (${written} of ${text.length} written)`)
-        written += bytesWritten
-      }
-      await journal.datasync()
-      this.#torn = false
-    } catch (err) {
-      await this.#cutTornTail(journal).catch(cutErr =>
-        this.#log.error(
-          'could not cut %s back to %d bytes: %e',
-          this.#journalPath,
-          this.#journalBytes,
-          cutErr
-        )
-      )
-      throw err
-    }
-  }
-
-  async #cutTornTail(journal: JournalHandle): Promise<void> {
-    await journal.truncate(this.#journalBytes)
-    await journal.sync()
-    this.#torn = false
+    return this.#journal.append(record, undo)
   }
 
   /** Fold the journal into history.json; on failure keep the journal (it holds everything) and go on. */
@@ -390,18 +257,12 @@ export class HistoryStore {
           ? data
           : { ...data, messages: data.messages.filter(m => !this.#pendingAdds.has(m)) }
       )
-      const journal = this.#journal
-      if (journal !== undefined) {
-        await journal.truncate(0)
-        await journal.sync()
-      }
-      this.#journalBytes = 0
-      this.#torn = false
+      await this.#journal.reset()
       this.#compactAt = COMPACT_JOURNAL_BYTES
     } catch (err) {
       this.#log.error('could not fold %s into %s: %e', this.#journalPath, HISTORY_FILE_NAME, err)
       // Try again once the journal has grown some more, not on every append.
-      this.#compactAt = this.#journalBytes + COMPACT_JOURNAL_BYTES
+      this.#compactAt = this.#journal.bytes + COMPACT_JOURNAL_BYTES
     }
   }
 }
@@ -416,17 +277,6 @@ function parseRecord(line: string): JournalRecord | string {
   } catch (err) {
     return (err as Error).message
   }
-}
-
-/** A full disk becomes `NO_SPACE`, which the sender of a received message is told; other errors as they are. */
-function storeError(err: unknown): Error {
-  const code = (err as NodeJS.ErrnoException).code
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new NoSpaceError('no space left on the disk for the chat history: free some space', {
-      cause: err
-    })
-  }
-  return err as Error
 }
 
 function idKey(from: string, messageId: string): string {
