@@ -10,6 +10,7 @@ import {
   usernameKey,
   usernameSkeleton
 } from '../src/usernames.ts'
+import type { LoginOrigin } from './login-throttle.ts'
 import { LoginThrottle } from './login-throttle.ts'
 import type { PasswordHash, PasswordHasher } from './password-hash.ts'
 
@@ -59,7 +60,7 @@ export interface AccountStoreInit {
 
 /**
  * Accounts in lowdb, written atomically and durably. Registration and login go through here, with
- * the per-account login back-off and equal work for unknown users and wrong passwords.
+ * the login back-off (per account for strangers, per PeerId for known devices) and equal work for unknown users and wrong passwords.
  */
 export class AccountStore {
   readonly #db: Low<AccountsFile>
@@ -141,10 +142,12 @@ export class AccountStore {
   }
 
   /**
-   * Check a login. Unknown user and wrong password both throw `AuthFailedError` after the same work;
-   * an account in back-off throws `RateLimitedError` without hashing.
+   * Check a login from `from` (source host and Noise-proven PeerId). Unknown user and wrong password both
+   * throw `AuthFailedError` after the same work; a login held back (`LoginThrottle`: strangers share the
+   * account's back-off, a PeerId that logged in before has its own) throws `RateLimitedError` without
+   * hashing.
    */
-  async authenticate(usernameInput: string, password: string): Promise<Account> {
+  async authenticate(usernameInput: string, password: string, from: LoginOrigin): Promise<Account> {
     checkPassword(password)
     let key: string
     try {
@@ -153,8 +156,9 @@ export class AccountStore {
       // A malformed name cannot exist; answer like any unknown user (same work) so nothing leaks.
       key = ''
     }
-    const wait = this.#throttle.retryAfter(key)
-    if (wait > 0) {
+    const attempt = this.#throttle.begin(key, from)
+    if (attempt.retryAfterMs > 0) {
+      const wait = attempt.retryAfterMs
       throw new RateLimitedError(
         `too many failed logins for this account: try again in ${Math.ceil(wait / 1000)} s`,
         {
@@ -163,18 +167,27 @@ export class AccountStore {
       )
     }
     const account = key === '' ? undefined : this.#get(key)
-    const ok = await this.#hasher.verify(password, account?.password)
+    let ok: boolean
+    try {
+      ok = await this.#hasher.verify(password, account?.password)
+    } catch (err) {
+      // BUSY or a hashing failure: no check happened, so nothing is counted.
+      attempt.cancel()
+      throw err
+    }
     if (!ok || account === undefined) {
-      const backoff = this.#throttle.fail(key)
+      const backoff = attempt.fail()
       this.#log(
-        'failed login for %s (%d failures, back-off %d ms)',
+        'failed login for %s from %s (%s, %d failures, back-off %d ms)',
         key,
-        this.#throttle.failures(key),
+        from.source,
+        attempt.known ? 'known PeerId' : 'stranger',
+        this.#throttle.failures(key, from),
         backoff
       )
       throw new AuthFailedError('unknown user or wrong password')
     }
-    this.#throttle.succeed(key)
+    attempt.succeed()
     return account
   }
 

@@ -27,6 +27,7 @@ import { VERSION } from '../src/version.ts'
 import { AccountStore } from './accounts.ts'
 import { publishedAddrs } from './addresses.ts'
 import { Liveness } from './liveness.ts'
+import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
 import { Session } from './session.ts'
@@ -261,7 +262,12 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     const addrs = publishedAddrs(declaredAddrs, session.connection.remoteAddr)
     let account: Awaited<ReturnType<AccountStore['authenticate']>>
     try {
-      account = await this.#accounts!.authenticate(username, password)
+      // The host and the Noise-proven PeerId: a device that logged in before is not held back by
+      // strangers' failures.
+      account = await this.#accounts!.authenticate(username, password, {
+        source: loginSource(session.connection.remoteAddr),
+        peer: session.peerKey
+      })
     } catch (err) {
       this.#counters.failedLogins++
       throw err
