@@ -263,9 +263,16 @@ export class IncomingTransfer {
     }
   }
 
+  /** The sender broke the protocol (a frame not allowed here): the transfer fails with that error. */
+  protocolError(err: unknown): void {
+    this.#fail(toP2PChatError(err), false)
+  }
+
   /** Release the part without deciding anything (peer stopping): it stays for a resume. */
   async close(): Promise<void> {
     clearTimeout(this.#expiry)
+    // An offer still waiting for an answer ends here (its expiry timer is gone): stop() waits for it.
+    if (this.waiting) this.#fail(new InterruptedError('this peer stopped before answering'), false)
     this.stream.abort(new InterruptedError('stopping'))
     await this.#writing.catch(() => {})
     await this.#part?.handle.close().catch(() => {})

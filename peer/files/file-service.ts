@@ -336,9 +336,18 @@ export class FileService extends TypedEventEmitter<FileEvents> {
             t => {
               if (t === undefined) return
               transfer = t
-              for (const f of early.splice(0)) {
-                if (f.kind === 'data') t.onData(f.data)
-                else t.onControl(f.frame)
+              try {
+                for (const f of early.splice(0)) {
+                  if (f.kind === 'data') t.onData(f.data)
+                  else t.onControl(f.frame)
+                }
+              } catch (err) {
+                // A frame the protocol does not allow here (as readFrames does for one it reads itself):
+                // end the stream and the transfer, never an unhandled rejection.
+                this.#log('bad frame after the offer from %s: %s', from, (err as Error).message)
+                t.protocolError(err)
+                stream.abort(err as Error)
+                return
               }
               if (endedEarly !== undefined) t.onEnd(endedEarly.error)
             },

@@ -1,0 +1,135 @@
+import { lengthPrefixed } from '../../src/protocol/frame.ts'
+import { ChatFrame } from '../../src/protocol/pb/chat.ts'
+import { FileFrame } from '../../src/protocol/pb/file.ts'
+import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
+import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+
+/**
+ * Valid messages of every type of every protocol, empty and optional fields included: the starting
+ * points the mutators work from (a mutated valid message gets much further into a decoder than noise).
+ */
+
+/** An Ed25519 PeerId as identity-multihash bytes (fixed key bytes: any 32 bytes parse). */
+export const PEER_ID_BYTES = Uint8Array.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20, ...new Array(32).fill(7)])
+/** /ip4/127.0.0.1/tcp/4001 and /ip6/::1/tcp/9 as binary multiaddrs. */
+const ADDR_V4 = Uint8Array.from([0x04, 127, 0, 0, 1, 0x06, 0x0f, 0xa1])
+const ADDR_V6 = Uint8Array.from([0x29, ...new Array(15).fill(0), 1, 0x06, 0x00, 0x09])
+
+const entry: OnlinePeer = {
+  username: 'ü-ser',
+  peerId: PEER_ID_BYTES,
+  addrs: [ADDR_V4, ADDR_V6],
+  since: 1_700_000_000_123
+}
+
+/** Every ClientMessage body; logins use `user`/`password` so a fuzz run can reach logged-in paths. */
+export function clientMessages(user = 'fuzzer', password = 'correct horse battery'): ClientMessage[] {
+  return [
+    { id: 0 },
+    { id: 1, register: { username: '', password: '' } },
+    { id: 2, register: { username: 'fz-new', password: 'p'.repeat(40) } },
+    { id: 3, login: { username: user, password, addrs: [] } },
+    { id: 4, login: { username: user, password, addrs: [ADDR_V4, ADDR_V6, new Uint8Array()] } },
+    { id: 5, heartbeat: { ack: false } },
+    { id: 6, heartbeat: { ack: true } },
+    { id: 7, logout: {} },
+    { id: 0xffff_ffff, snapshot: {} },
+    { id: 8, lookup: { peerId: new Uint8Array() } },
+    { id: 9, lookup: { peerId: PEER_ID_BYTES } },
+    { id: 10, account: { username: '' } },
+    { id: 11, account: { username: 'Zoe\u0308-ü_1.x' } },
+    { id: 12, register: { username: 'a', password: 'x' }, heartbeat: { ack: true }, snapshot: {} }
+  ]
+}
+
+export const trackerMessages: TrackerMessage[] = [
+  { id: 0 },
+  { id: 1, error: { code: 'AUTH_FAILED', message: 'wrong password', retryAfterMs: 0 } },
+  { id: 2, error: { code: 'RATE_LIMITED', message: '', retryAfterMs: 30_000 } },
+  { id: 3, registered: { username: 'alice' } },
+  {
+    id: 4,
+    loggedIn: {
+      username: 'alice',
+      heartbeatMs: 10_000,
+      addrs: [],
+      snapshot: { version: 0, peers: [] },
+      trackerVersion: ''
+    }
+  },
+  {
+    id: 5,
+    loggedIn: {
+      username: 'a',
+      heartbeatMs: 1,
+      addrs: [ADDR_V4],
+      snapshot: { version: 2 ** 40, peers: [entry] },
+      trackerVersion: '0.1.0'
+    }
+  },
+  { id: 6, snapshot: { version: 9, peers: [entry, { ...entry, username: 'b', addrs: [] }] } },
+  { id: 0, delta: { baseVersion: 0, events: [] } },
+  {
+    id: 0,
+    delta: {
+      baseVersion: 41,
+      events: [
+        { version: 42, joined: entry, reason: LeaveReason.LOGOUT },
+        { version: 43, left: 'ü-ser', reason: LeaveReason.TIMEOUT },
+        { version: 44, left: '', reason: LeaveReason.DISCONNECT },
+        { version: 45, left: 'x', reason: LeaveReason.REPLACED }
+      ]
+    }
+  },
+  { id: 0, notice: { kind: NoticeKind.SHUTDOWN, message: 'bye' } },
+  { id: 0, notice: { kind: NoticeKind.REPLACED_BY_NEW_LOGIN, message: '' } },
+  { id: 0, notice: { kind: NoticeKind.EVICTED, message: 'late' } },
+  { id: 0, error: { code: 'INVALID_MESSAGE', message: 'frame does not decode', retryAfterMs: 0 } },
+  { id: 7, ack: {} },
+  { id: 8, peer: entry },
+  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } },
+  { id: 10, account: { username: '', exists: false } },
+  { id: 11, account: { username: 'Zoë', exists: true } }
+]
+
+export const chatFrames: ChatFrame[] = [
+  {},
+  { message: { messageId: '', text: '', sentAt: 0 } },
+  { message: { messageId: 'AAAAAAAAAAAAAAAAAAAAAA', text: 'héllo 👋\n', sentAt: 1_700_000_000_000 } },
+  { message: { messageId: 'fz_1', text: 'x'.repeat(300), sentAt: 2 ** 52 } },
+  { ack: { messageId: 'AAAAAAAAAAAAAAAAAAAAAA', error: '' } },
+  { ack: { messageId: 'x', error: 'TEXT_TOO_LONG' } },
+  { message: { messageId: 'a', text: 'b', sentAt: 1 }, ack: { messageId: 'a', error: '' } }
+]
+
+const SHA = new Uint8Array(32).fill(0xab)
+
+/** Control frames; the data frame is built by hand (file-frames.ts) and has its own seeds. */
+export const fileFrames: FileFrame[] = [
+  {},
+  { offer: { transferId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'hello.txt', size: 10, sha256: SHA } },
+  { offer: { transferId: '', name: '', size: 0, sha256: new Uint8Array() } },
+  { offer: { transferId: 'fz', name: '../../etc/passwd\u202e', size: 2 ** 53 - 1, sha256: SHA } },
+  { answer: { accept: true, offset: 0, prefixSha256: new Uint8Array(), error: '', message: '' } },
+  { answer: { accept: true, offset: 4, prefixSha256: SHA, error: '', message: '' } },
+  { answer: { accept: false, offset: 0, prefixSha256: new Uint8Array(), error: 'REJECTED', message: 'no' } },
+  { start: { offset: 0 } },
+  { start: { offset: 123_456 } },
+  { result: { error: '', message: '' } },
+  { result: { error: 'CHECKSUM_MISMATCH', message: 'bad' } },
+  { cancel: { message: '' } },
+  { cancel: { message: 'stop' } },
+  { data: new Uint8Array() },
+  { data: Uint8Array.of(1, 2, 3) }
+]
+
+export const clientSeeds = (user?: string, password?: string): Uint8Array[] =>
+  clientMessages(user, password).map(m => ClientMessage.encode(m))
+export const trackerSeeds = (): Uint8Array[] => trackerMessages.map(m => TrackerMessage.encode(m))
+export const chatSeeds = (): Uint8Array[] => chatFrames.map(m => ChatFrame.encode(m))
+export const fileSeeds = (): Uint8Array[] => fileFrames.map(m => FileFrame.encode(m))
+
+/** Bodies of hand-built data frames: tag 0x2a, a varint length, the bytes. */
+export function dataFrameBody(chunk: Uint8Array): Uint8Array {
+  return Uint8Array.from([0x2a, ...lengthPrefixed(chunk)])
+}
