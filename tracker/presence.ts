@@ -2,6 +2,7 @@ import { DEFAULT_PRESENCE_COALESCE_MS } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
 import type { OnlinePeer, PresenceEvent, Snapshot } from '../src/protocol/pb/tracker.ts'
 import { LeaveReason } from '../src/protocol/pb/tracker.ts'
+import { leaveReasonCode } from '../src/protocol/presence-names.ts'
 
 export { LeaveReason }
 
@@ -91,7 +92,7 @@ export class Presence {
     }
     this.#members.set(member.key, member)
     this.#byPeer.set(member.peerKey, member)
-    return this.#record({ version: 0, joined: member.entry, reason: LeaveReason.LOGOUT })
+    return this.#record({ version: 0, joined: member.entry, reason: leaveReasonCode(LeaveReason.LOGOUT) })
   }
 
   /** Remove a member if it is the current one for its account; returns whether it was. */
@@ -99,7 +100,7 @@ export class Presence {
     if (!this.isCurrent(member)) return false
     this.#members.delete(member.key)
     this.#byPeer.delete(member.peerKey)
-    this.#record({ version: 0, left: member.entry.username, reason })
+    this.#record({ version: 0, left: member.entry.username, reason: leaveReasonCode(reason) })
     return true
   }
 

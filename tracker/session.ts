@@ -20,6 +20,7 @@ import {
 import { trackerFrame } from '../src/protocol/frame.ts'
 import type { AccountInfo, OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
+import { noticeCode } from '../src/protocol/presence-names.ts'
 import type { PresenceMember } from './presence.ts'
 import { LeaveReason } from './presence.ts'
 import { TokenBucket } from './token-bucket.ts'
@@ -129,7 +130,7 @@ export class Session implements PresenceMember {
 
   /** Tell the peer why, then close the stream. */
   notifyAndClose(kind: NoticeKind, message: string): void {
-    this.#write(trackerFrame({ notice: { kind, message } }))
+    this.#write(trackerFrame({ notice: { kind: noticeCode(kind), message } }))
     this.close()
   }
 

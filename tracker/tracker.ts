@@ -19,7 +19,7 @@ import {
 import type { AccountInfo, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { NoticeKind } from '../src/protocol/pb/tracker.ts'
 import type { LeaveReasonName } from '../src/protocol/presence-names.ts'
-import { leaveReasonName } from '../src/protocol/presence-names.ts'
+import { leaveReasonCode, leaveReasonName } from '../src/protocol/presence-names.ts'
 import type { DirLock } from '../src/storage/dir-lock.ts'
 import { lockDataDir } from '../src/storage/dir-lock.ts'
 import { usernameKey } from '../src/usernames.ts'
@@ -318,7 +318,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     session.loggedIn = false
     this.#liveness.forget(session)
     if (this.presence.leave(session, reason)) {
-      this.log('%s left (%s)', session.username, leaveReasonName(reason))
+      this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
     }
   }
 }

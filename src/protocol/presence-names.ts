@@ -1,36 +1,48 @@
 /**
  * The names the tracker's protobuf enums go by outside the wire format: in logs, metrics, peer events and
- * the JSON/WebSocket API. One map per enum, used by both the tracker and the peers.
+ * the JSON/WebSocket API. On the wire `PresenceEvent.reason` and `Notice.kind` are plain numbers (the
+ * enums' values), so a value a newer tracker adds reaches older peers as a number they name with a
+ * fallback, instead of making the whole frame fail to decode.
  */
 import { LeaveReason, NoticeKind } from './pb/tracker.ts'
 
-/** Why someone left the online list. */
+/** Why someone left the online list, in the order of their wire values (LeaveReason 0, 1, 2, 3). */
 export const LEAVE_REASON_NAMES = ['logout', 'timeout', 'disconnect', 'replaced'] as const
 export type LeaveReasonName = (typeof LEAVE_REASON_NAMES)[number]
 
-const LEAVE_REASONS: Record<LeaveReason, LeaveReasonName> = {
-  [LeaveReason.LOGOUT]: 'logout',
-  [LeaveReason.TIMEOUT]: 'timeout',
-  [LeaveReason.DISCONNECT]: 'disconnect',
-  [LeaveReason.REPLACED]: 'replaced'
+const LEAVE_REASON_CODES: Record<LeaveReason, number> = {
+  [LeaveReason.LOGOUT]: 0,
+  [LeaveReason.TIMEOUT]: 1,
+  [LeaveReason.DISCONNECT]: 2,
+  [LeaveReason.REPLACED]: 3
 }
 
-/** The name of a leave reason; a value this version does not know (a newer tracker's) is `disconnect`. */
-export function leaveReasonName(reason: LeaveReason): LeaveReasonName {
-  return LEAVE_REASONS[reason] ?? 'disconnect'
+/** The wire value of a leave reason. */
+export function leaveReasonCode(reason: LeaveReason): number {
+  return LEAVE_REASON_CODES[reason]
 }
 
-/** What the tracker said before closing a session. */
+/** The name of a leave reason's wire value; one this version does not know (a newer tracker's) is `disconnect`. */
+export function leaveReasonName(code: number): LeaveReasonName {
+  return LEAVE_REASON_NAMES[code] ?? 'disconnect'
+}
+
+/** What the tracker said before closing a session, in the order of their wire values (NoticeKind 0, 1, 2). */
 export const NOTICE_NAMES = ['shutdown', 'replaced', 'evicted'] as const
 export type NoticeName = (typeof NOTICE_NAMES)[number]
 
-const NOTICES: Record<NoticeKind, NoticeName> = {
-  [NoticeKind.SHUTDOWN]: 'shutdown',
-  [NoticeKind.REPLACED_BY_NEW_LOGIN]: 'replaced',
-  [NoticeKind.EVICTED]: 'evicted'
+const NOTICE_CODES: Record<NoticeKind, number> = {
+  [NoticeKind.SHUTDOWN]: 0,
+  [NoticeKind.REPLACED_BY_NEW_LOGIN]: 1,
+  [NoticeKind.EVICTED]: 2
 }
 
-/** The name of a notice kind; a value this version does not know is `shutdown` (the session ends either way). */
-export function noticeName(kind: NoticeKind): NoticeName {
-  return NOTICES[kind] ?? 'shutdown'
+/** The wire value of a notice kind. */
+export function noticeCode(kind: NoticeKind): number {
+  return NOTICE_CODES[kind]
+}
+
+/** The name of a notice kind's wire value; one this version does not know is `shutdown` (the session ends either way). */
+export function noticeName(code: number): NoticeName {
+  return NOTICE_NAMES[code] ?? 'shutdown'
 }

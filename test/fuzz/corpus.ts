@@ -3,6 +3,7 @@ import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { FileFrame } from '../../src/protocol/pb/file.ts'
 import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+import { leaveReasonCode, noticeCode } from '../../src/protocol/presence-names.ts'
 
 /**
  * Valid messages of every type of every protocol, empty and optional fields included: the starting
@@ -74,16 +75,16 @@ export const trackerMessages: TrackerMessage[] = [
     delta: {
       baseVersion: 41,
       events: [
-        { version: 42, joined: entry, reason: LeaveReason.LOGOUT },
-        { version: 43, left: 'ü-ser', reason: LeaveReason.TIMEOUT },
-        { version: 44, left: '', reason: LeaveReason.DISCONNECT },
-        { version: 45, left: 'x', reason: LeaveReason.REPLACED }
+        { version: 42, joined: entry, reason: leaveReasonCode(LeaveReason.LOGOUT) },
+        { version: 43, left: 'ü-ser', reason: leaveReasonCode(LeaveReason.TIMEOUT) },
+        { version: 44, left: '', reason: leaveReasonCode(LeaveReason.DISCONNECT) },
+        { version: 45, left: 'x', reason: leaveReasonCode(LeaveReason.REPLACED) }
       ]
     }
   },
-  { id: 0, notice: { kind: NoticeKind.SHUTDOWN, message: 'bye' } },
-  { id: 0, notice: { kind: NoticeKind.REPLACED_BY_NEW_LOGIN, message: '' } },
-  { id: 0, notice: { kind: NoticeKind.EVICTED, message: 'late' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.SHUTDOWN), message: 'bye' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.REPLACED_BY_NEW_LOGIN), message: '' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.EVICTED), message: 'late' } },
   { id: 0, error: { code: 'INVALID_MESSAGE', message: 'frame does not decode', retryAfterMs: 0 } },
   { id: 7, ack: {} },
   { id: 8, peer: entry },

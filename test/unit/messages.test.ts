@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+import { leaveReasonCode, noticeCode } from '../../src/protocol/presence-names.ts'
 
 const peer = {
   username: 'ü-ser',
@@ -65,16 +66,16 @@ const trackerMessages: TrackerMessage[] = [
     delta: {
       baseVersion: 41,
       events: [
-        { version: 42, joined: peer, reason: LeaveReason.LOGOUT },
-        { version: 43, left: 'ü-ser', reason: LeaveReason.TIMEOUT },
-        { version: 44, left: '', reason: LeaveReason.DISCONNECT },
-        { version: 45, left: 'x', reason: LeaveReason.REPLACED }
+        { version: 42, joined: peer, reason: leaveReasonCode(LeaveReason.LOGOUT) },
+        { version: 43, left: 'ü-ser', reason: leaveReasonCode(LeaveReason.TIMEOUT) },
+        { version: 44, left: '', reason: leaveReasonCode(LeaveReason.DISCONNECT) },
+        { version: 45, left: 'x', reason: leaveReasonCode(LeaveReason.REPLACED) }
       ]
     }
   },
-  { id: 0, notice: { kind: NoticeKind.SHUTDOWN, message: 'bye' } },
-  { id: 0, notice: { kind: NoticeKind.REPLACED_BY_NEW_LOGIN, message: '' } },
-  { id: 0, notice: { kind: NoticeKind.EVICTED, message: 'late' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.SHUTDOWN), message: 'bye' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.REPLACED_BY_NEW_LOGIN), message: '' } },
+  { id: 0, notice: { kind: noticeCode(NoticeKind.EVICTED), message: 'late' } },
   { id: 7, ack: {} },
   { id: 8, peer },
   { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } },

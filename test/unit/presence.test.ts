@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TrackerMessage } from '../../src/protocol/pb/tracker.ts'
+import { leaveReasonName } from '../../src/protocol/presence-names.ts'
 import type { PresenceMember } from '../../tracker/presence.ts'
 import { LeaveReason, Presence } from '../../tracker/presence.ts'
 
@@ -36,10 +37,12 @@ describe('presence', () => {
     expect(b.frames).toHaveLength(1)
     const delta = decode(b.frames[0]).delta!
     expect(delta.baseVersion).toBe(0)
-    expect(delta.events.map(e => [e.version, e.joined?.username ?? e.left, e.reason])).toEqual([
-      [1, 'a', LeaveReason.LOGOUT],
-      [2, 'b', LeaveReason.LOGOUT],
-      [3, 'a', LeaveReason.TIMEOUT]
+    expect(
+      delta.events.map(e => [e.version, e.joined?.username ?? e.left, leaveReasonName(e.reason)])
+    ).toEqual([
+      [1, 'a', 'logout'],
+      [2, 'b', 'logout'],
+      [3, 'a', 'timeout']
     ])
     p.stop()
   })

@@ -8,6 +8,7 @@ import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { trackerFrame } from '../../src/protocol/frame.ts'
 import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { ClientMessage, LeaveReason } from '../../src/protocol/pb/tracker.ts'
+import { leaveReasonCode } from '../../src/protocol/presence-names.ts'
 import { nextEvent } from '../fixtures/nodes.ts'
 
 async function entry(username: string): Promise<OnlinePeer> {
@@ -58,8 +59,8 @@ describe('tracker client presence', () => {
         delta: {
           baseVersion: 1,
           events: [
-            { version: 2, joined: b, reason: LeaveReason.LOGOUT },
-            { version: 3, joined: c, reason: LeaveReason.LOGOUT }
+            { version: 2, joined: b, reason: leaveReasonCode(LeaveReason.LOGOUT) },
+            { version: 3, joined: c, reason: leaveReasonCode(LeaveReason.LOGOUT) }
           ]
         }
       })
@@ -68,7 +69,10 @@ describe('tracker client presence', () => {
     const left = nextEvent(t.client, 'left')
     t.push(
       trackerFrame({
-        delta: { baseVersion: 3, events: [{ version: 4, left: 'b', reason: LeaveReason.TIMEOUT }] }
+        delta: {
+          baseVersion: 3,
+          events: [{ version: 4, left: 'b', reason: leaveReasonCode(LeaveReason.TIMEOUT) }]
+        }
       })
     )
     expect(await left).toEqual({ user: 'b', reason: 'timeout' })
@@ -85,7 +89,10 @@ describe('tracker client presence', () => {
     // Versions 2..4 never arrived; this delta starts at 5.
     t.push(
       trackerFrame({
-        delta: { baseVersion: 5, events: [{ version: 6, joined: c, reason: LeaveReason.LOGOUT }] }
+        delta: {
+          baseVersion: 5,
+          events: [{ version: 6, joined: c, reason: leaveReasonCode(LeaveReason.LOGOUT) }]
+        }
       })
     )
     expect(await gap).toEqual({ have: 1, base: 5 })

@@ -1318,13 +1318,13 @@ export namespace TrackerMessage {
 
   export interface TrackerMessageDeltaEventsReasonFieldEvent {
     field: '$.delta.events[].reason'
-    value: LeaveReason
+    value: number
     index: number
   }
 
   export interface TrackerMessageNoticeKindFieldEvent {
     field: '$.notice.kind'
-    value: NoticeKind
+    value: number
   }
 
   export interface TrackerMessageNoticeMessageFieldEvent {
@@ -2356,7 +2356,7 @@ export interface PresenceEvent {
   version: number
   joined?: OnlinePeer
   left?: string
-  reason: LeaveReason
+  reason: number
 }
 
 export namespace PresenceEvent {
@@ -2384,9 +2384,9 @@ export namespace PresenceEvent {
           w.string(obj.left)
         }
 
-        if (obj.reason != null && __LeaveReasonValues[obj.reason] !== 0) {
+        if ((obj.reason != null && obj.reason !== 0)) {
           w.uint32(32)
-          LeaveReason.codec().encode(obj.reason, w)
+          w.uint32(obj.reason)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2395,7 +2395,7 @@ export namespace PresenceEvent {
       }, (reader, length, opts = {}) => {
         const obj: any = {
           version: 0,
-          reason: LeaveReason.LOGOUT
+          reason: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2419,7 +2419,7 @@ export namespace PresenceEvent {
               break
             }
             case 4: {
-              obj.reason = LeaveReason.codec().decode(reader)
+              obj.reason = reader.uint32()
               break
             }
             default: {
@@ -2461,7 +2461,7 @@ export namespace PresenceEvent {
             case 4: {
               yield {
                 field: `${prefix}.reason`,
-                value: LeaveReason.codec().decode(reader)
+                value: reader.uint32()
               }
               break
             }
@@ -2510,7 +2510,7 @@ export namespace PresenceEvent {
 
   export interface PresenceEventReasonFieldEvent {
     field: '$.reason'
-    value: LeaveReason
+    value: number
   }
 
   export function encode (obj: Partial<PresenceEvent>): Uint8Array<ArrayBuffer> {
@@ -2681,7 +2681,7 @@ export namespace Delta {
 
   export interface DeltaEventsReasonFieldEvent {
     field: '$.events[].reason'
-    value: LeaveReason
+    value: number
     index: number
   }
 
@@ -2717,7 +2717,7 @@ export namespace NoticeKind {
 }
 
 export interface Notice {
-  kind: NoticeKind
+  kind: number
   message: string
 }
 
@@ -2731,9 +2731,9 @@ export namespace Notice {
           w.fork()
         }
 
-        if (obj.kind != null && __NoticeKindValues[obj.kind] !== 0) {
+        if ((obj.kind != null && obj.kind !== 0)) {
           w.uint32(8)
-          NoticeKind.codec().encode(obj.kind, w)
+          w.uint32(obj.kind)
         }
 
         if ((obj.message != null && obj.message !== '')) {
@@ -2746,7 +2746,7 @@ export namespace Notice {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          kind: NoticeKind.SHUTDOWN,
+          kind: 0,
           message: ''
         }
 
@@ -2757,7 +2757,7 @@ export namespace Notice {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.kind = NoticeKind.codec().decode(reader)
+              obj.kind = reader.uint32()
               break
             }
             case 2: {
@@ -2782,7 +2782,7 @@ export namespace Notice {
             case 1: {
               yield {
                 field: `${prefix}.kind`,
-                value: NoticeKind.codec().decode(reader)
+                value: reader.uint32()
               }
               break
             }
@@ -2807,7 +2807,7 @@ export namespace Notice {
 
   export interface NoticeKindFieldEvent {
     field: '$.kind'
-    value: NoticeKind
+    value: number
   }
 
   export interface NoticeMessageFieldEvent {
