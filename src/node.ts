@@ -2,7 +2,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { mplex } from '@libp2p/mplex'
 import type { Ping } from '@libp2p/ping'
 import { ping } from '@libp2p/ping'
@@ -51,6 +51,11 @@ export interface NodeInit {
    * @default ['yamux', 'mplex']
    */
   muxers?: MuxerName[]
+  /**
+   * Extra checks on connections (the tracker's dial-back probes, its handshake limits).
+   * @default {} (libp2p's gater: nothing denied)
+   */
+  connectionGater?: ConnectionGater
 }
 
 /** Build (not start) the libp2p node every p2pchat process runs: TCP, Noise, yamux then mplex, identify, ping. */
@@ -70,6 +75,7 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
     addresses: { listen: init.listen ?? [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
+    connectionGater: init.connectionGater,
     streamMuxers,
     connectionManager: server
       ? {

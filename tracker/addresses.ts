@@ -6,18 +6,36 @@ import { MAX_ADDR_BYTES, MAX_PEER_ADDRS } from '../src/protocol/constants.ts'
 const UNSPECIFIED = new Set(['0.0.0.0', '::'])
 
 /**
- * The addresses the tracker publishes for a peer: what it declared, with unspecified hosts (0.0.0.0, ::)
- * replaced by the host the tracker saw it connect from, then the observed address itself. `/p2p/`
- * components are stripped (the PeerId travels separately, from Noise). Throws `InvalidAddressError`.
+ * Addresses of one login the tracker dials back at most: a peer listens on a port or two per address
+ * family; more candidates would let one login make the tracker dial many ports of the peer's host.
  */
-export function publishedAddrs(declared: Uint8Array[], observed: Multiaddr): Multiaddr[] {
+export const MAX_DIAL_BACK_CANDIDATES = 4
+
+/** What a peer declared, sorted into what the tracker will try to verify and what it drops, and why. */
+export interface AddressCandidates {
+  /** On the host the peer connected from, in the order declared, at most `MAX_DIAL_BACK_CANDIDATES`. */
+  candidates: Multiaddr[]
+  /** Declared but not on that host (a LAN address behind a NAT, another machine, a DNS name): never dialled. */
+  elsewhere: Multiaddr[]
+}
+
+/**
+ * The addresses the tracker may dial back to verify a peer's declared listen addresses. Unspecified hosts
+ * (0.0.0.0, ::) become the host the tracker saw the peer connect from; `/p2p/` components are stripped
+ * (the PeerId travels separately, from Noise). Only addresses on that observed host are candidates: the
+ * tracker never dials a host the peer did not connect from, so a login cannot aim it at someone else.
+ * The observed address itself is not a candidate: its port is the peer's outgoing one, where nothing
+ * listens. Throws `InvalidAddressError` for too many, too long or undecodable addresses.
+ */
+export function dialBackCandidates(declared: Uint8Array[], observed: Multiaddr): AddressCandidates {
   if (declared.length > MAX_PEER_ADDRS) {
     throw new InvalidAddressError(
       `at most ${MAX_PEER_ADDRS} addresses may be published, got ${declared.length}`
     )
   }
   const observedHost = hostOf(observed)
-  const out = new Map<string, Multiaddr>()
+  const candidates = new Map<string, Multiaddr>()
+  const elsewhere = new Map<string, Multiaddr>()
   for (const bytes of declared) {
     if (bytes.byteLength === 0 || bytes.byteLength > MAX_ADDR_BYTES) {
       throw new InvalidAddressError(`an address must be 1–${MAX_ADDR_BYTES} bytes, got ${bytes.byteLength}`)
@@ -31,22 +49,21 @@ export function publishedAddrs(declared: Uint8Array[], observed: Multiaddr): Mul
     const components = addr.getComponents().filter(c => c.code !== CODE_P2P)
     if (components.length === 0) continue
     const host = components[0]
-    if ((host.code === CODE_IP4 || host.code === CODE_IP6) && UNSPECIFIED.has(host.value ?? '')) {
+    const isIp = host.code === CODE_IP4 || host.code === CODE_IP6
+    if (isIp && UNSPECIFIED.has(host.value ?? '')) {
       // Only the observed host of the same family can stand in for an unspecified one.
       if (observedHost === undefined || observedHost.code !== host.code) continue
       components[0] = { code: host.code, name: host.name, value: observedHost.value }
     }
     const fixed = multiaddr(components.map(c => ({ code: c.code, name: c.name, value: c.value })))
-    out.set(fixed.toString(), fixed)
+    const sameHost =
+      observedHost !== undefined &&
+      components[0].code === observedHost.code &&
+      components[0].value === observedHost.value
+    if (sameHost && candidates.size < MAX_DIAL_BACK_CANDIDATES) candidates.set(fixed.toString(), fixed)
+    else if (!candidates.has(fixed.toString())) elsewhere.set(fixed.toString(), fixed)
   }
-  const observedTransport = multiaddr(
-    observed
-      .getComponents()
-      .filter(c => c.code !== CODE_P2P)
-      .map(c => ({ code: c.code, name: c.name, value: c.value }))
-  )
-  if (observedTransport.getComponents().length > 0) out.set(observedTransport.toString(), observedTransport)
-  return [...out.values()]
+  return { candidates: [...candidates.values()], elsewhere: [...elsewhere.values()] }
 }
 
 function hostOf(addr: Multiaddr): { code: number; value?: string } | undefined {

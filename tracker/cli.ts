@@ -15,7 +15,13 @@ import {
 import { VERSION } from '../src/version.ts'
 import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
-import { DEFAULT_DATA_DIR, DEFAULT_LISTEN, Tracker } from './tracker.ts'
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LISTEN,
+  DEFAULT_REGISTRATION_BURST,
+  DEFAULT_REGISTRATIONS_PER_MINUTE,
+  Tracker
+} from './tracker.ts'
 
 export const TRACKER_HELP = `Usage: p2pchat tracker [options]
 
@@ -37,6 +43,12 @@ Options (each falls back to the environment variable shown):
   --scrypt-log-n N      password hash cost, log2 of scrypt's N; 17 is  [P2PCHAT_SCRYPT_LOG_N]
                         OWASP's; lower only for labs and benchmarks
                         default: ${DEFAULT_SCRYPT_LOG_N}
+  --registration-burst N                                               [P2PCHAT_REGISTRATION_BURST]
+                        registrations one host (IPv4 address, IPv6 /64)
+                        may make at once; default: ${DEFAULT_REGISTRATION_BURST}
+  --registrations-per-minute N                                   [P2PCHAT_REGISTRATIONS_PER_MINUTE]
+                        then this many per minute per host; more are
+                        told RATE_LIMITED; default: ${DEFAULT_REGISTRATIONS_PER_MINUTE}
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
@@ -49,6 +61,8 @@ interface TrackerOptions {
   heartbeatMs: number
   coalesceMs: number
   scryptLogN: number
+  registrationBurst: number
+  registrationsPerMinute: number
 }
 
 export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
@@ -76,6 +90,12 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
   const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
   const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
   const scryptLogN = option(v['scrypt-log-n'], '--scrypt-log-n', 'P2PCHAT_SCRYPT_LOG_N')
+  const burst = option(v['registration-burst'], '--registration-burst', 'P2PCHAT_REGISTRATION_BURST')
+  const perMinute = option(
+    v['registrations-per-minute'],
+    '--registrations-per-minute',
+    'P2PCHAT_REGISTRATIONS_PER_MINUTE'
+  )
   return {
     listen,
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
@@ -98,6 +118,18 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       max: MAX_SCRYPT_LOG_N,
       integer: true,
       fallback: DEFAULT_SCRYPT_LOG_N
+    }),
+    registrationBurst: parseNumberOption(burst.name, burst.value, {
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      fallback: DEFAULT_REGISTRATION_BURST
+    }),
+    registrationsPerMinute: parseNumberOption(perMinute.name, perMinute.value, {
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      fallback: DEFAULT_REGISTRATIONS_PER_MINUTE
     })
   }
 }
@@ -114,6 +146,8 @@ function parseTrackerArgv(argv: string[]) {
       heartbeat: { type: 'string' },
       coalesce: { type: 'string' },
       'scrypt-log-n': { type: 'string' },
+      'registration-burst': { type: 'string' },
+      'registrations-per-minute': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })

@@ -17,6 +17,13 @@ const SALT_BYTES = 16
 export const MAX_QUEUED_HASHES = 64
 /** What a BUSY reply tells the client to wait. */
 export const BUSY_RETRY_AFTER_MS = 1_000
+/**
+ * Registration hashes running at once. Node runs scrypt on 4 libuv threads; registrations may take two,
+ * so a sign-up flood from many hosts leaves logins two threads (and memory for two 128 MiB hashes).
+ */
+export const REGISTRATION_HASHES_AT_ONCE = 2
+/** Registrations waiting for one of those; more are refused with BUSY at once instead of piling up. */
+export const MAX_QUEUED_REGISTRATIONS = 16
 
 export interface PasswordHash {
   /** log2 of scrypt's N; stored per account so the cost can be raised later. */
@@ -40,6 +47,9 @@ function scryptAsync(password: string, salt: Buffer, logN: number, r: number, p:
 export class PasswordHasher {
   readonly logN: number
   #queued = 0
+  /** Registration hashes running, and the ones waiting for a turn (FIFO). */
+  #registering = 0
+  readonly #registrationQueue: Array<() => void> = []
   readonly #dummy: Promise<PasswordHash>
 
   constructor(logN = DEFAULT_SCRYPT_LOG_N) {
@@ -49,8 +59,29 @@ export class PasswordHasher {
     this.#dummy.catch(() => {})
   }
 
+  /**
+   * Hash a new password (a registration): at most `REGISTRATION_HASHES_AT_ONCE` run at once, at most
+   * `MAX_QUEUED_REGISTRATIONS` wait, more are refused with BUSY.
+   */
   async hash(password: string): Promise<PasswordHash> {
-    return this.#limited(() => this.#hashNow(password))
+    if (this.#registering >= REGISTRATION_HASHES_AT_ONCE) {
+      if (this.#registrationQueue.length >= MAX_QUEUED_REGISTRATIONS) {
+        throw new BusyError('the tracker is busy creating accounts: try again in a moment', {
+          retryAfterMs: BUSY_RETRY_AFTER_MS
+        })
+      }
+      await new Promise<void>(resolve => this.#registrationQueue.push(resolve))
+    } else {
+      this.#registering++
+    }
+    try {
+      return await this.#limited(() => this.#hashNow(password))
+    } finally {
+      // Hand the turn straight to the next waiter, or give it back.
+      const next = this.#registrationQueue.shift()
+      if (next !== undefined) next()
+      else this.#registering--
+    }
   }
 
   async verify(password: string, stored: PasswordHash | undefined): Promise<boolean> {

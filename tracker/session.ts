@@ -1,4 +1,4 @@
-import type { Connection, Logger, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
   AlreadyLoggedInError,
@@ -11,7 +11,6 @@ import {
   TimeoutError
 } from '../src/errors.ts'
 import {
-  LOGIN_TIMEOUT_MS,
   LOOKUP_BURST,
   LOOKUP_REFILL_PER_SECOND,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -40,10 +39,17 @@ export const SESSION_READ_BUFFER_BYTES = 1024 * 1024 + 64 * 1024
  */
 export const REFUSED_STREAM_GRACE_MS = 5_000
 
+/** After the login deadline, requests already on their way are answered until the sender pauses this long… */
+export const EXPIRED_DRAIN_IDLE_MS = 100
+/** …or for at most this long, so a client that keeps sending cannot keep an expired session open. */
+export const EXPIRED_DRAIN_MAX_MS = 2_000
+
 /** What a session needs from its tracker. */
 export interface SessionHost {
   readonly log: Logger
-  register(username: string, password: string): Promise<string>
+  /** A session must log in within this long after its stream opens. */
+  readonly loginTimeoutMs: number
+  register(session: Session, username: string, password: string): Promise<string>
   login(
     session: Session,
     username: string,
@@ -146,15 +152,27 @@ export class Session implements PresenceMember {
       maxDataLength: MAX_CLIENT_MESSAGE_BYTES,
       maxBufferSize: SESSION_READ_BUFFER_BYTES
     })
+    let loginExpired = false
+    let busy = false
+    const timeoutMs = this.#host.loginTimeoutMs
+    const expire = (): void => {
+      this.replyError(0, new TimeoutError(`no login within ${timeoutMs / 1000} s`))
+      this.close()
+    }
     const loginTimer = setTimeout(() => {
-      if (!this.loggedIn && !this.closed) {
-        this.replyError(0, new TimeoutError(`no login within ${LOGIN_TIMEOUT_MS / 1000} s`))
-        this.close()
-      }
-    }, LOGIN_TIMEOUT_MS)
+      if (this.loggedIn || this.closed) return
+      loginExpired = true
+      // A request in progress (a registration waiting for its hash) is answered first; the loop ends it.
+      if (!busy) expire()
+    }, timeoutMs)
     loginTimer.unref?.()
     try {
       while (!this.closed) {
+        if (loginExpired && !this.loggedIn) {
+          await this.#refuseBuffered(lp)
+          expire()
+          return
+        }
         let frame: Uint8Array
         try {
           frame = (await lp.read()).subarray()
@@ -170,16 +188,46 @@ export class Session implements PresenceMember {
           this.replyError(0, new InvalidMessageError(`frame does not decode: ${(err as Error).message}`))
           continue
         }
+        busy = true
         try {
           await this.#dispatch(message)
         } catch (err) {
           this.replyError(message.id, err)
+        } finally {
+          busy = false
         }
       }
     } finally {
       clearTimeout(loginTimer)
       this.closed = true
       if (this.loggedIn) this.#host.logout(this, LeaveReason.DISCONNECT)
+    }
+  }
+
+  /**
+   * The login deadline passed while a request was in progress: requests already sent behind it are
+   * answered `TIMEOUT` instead of being dropped with the stream. Reads until the sender pauses (or for a
+   * bounded time), so a client that pipelined many requests learns what happened to each.
+   */
+  async #refuseBuffered(lp: { read(options?: AbortOptions): Promise<{ subarray(): Uint8Array }> }): Promise<void> {
+    const until = Date.now() + EXPIRED_DRAIN_MAX_MS
+    while (!this.closed && Date.now() < until) {
+      let frame: Uint8Array
+      try {
+        frame = (await lp.read({ signal: AbortSignal.timeout(EXPIRED_DRAIN_IDLE_MS) })).subarray()
+      } catch {
+        return
+      }
+      let id = 0
+      try {
+        id = ClientMessage.decode(frame).id
+      } catch {
+        // Undecodable: answered as id 0 like any bad frame.
+      }
+      this.replyError(
+        id,
+        new TimeoutError(`no login within ${this.#host.loginTimeoutMs / 1000} s: this session is closing`)
+      )
     }
   }
 
@@ -253,7 +301,7 @@ export class Session implements PresenceMember {
       return
     }
     if (message.register !== undefined) {
-      const username = await this.#host.register(message.register.username, message.register.password)
+      const username = await this.#host.register(this, message.register.username, message.register.password)
       this.reply(id, { registered: { username } })
       return
     }

@@ -58,3 +58,43 @@ export class TokenBucket {
     if (elapsed > 0) this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#refillPerMs)
   }
 }
+
+export interface KeyedTokenBucketsInit extends TokenBucketInit {
+  /** Keys tracked at once; past this the one used longest ago is forgotten (its next request starts full). */
+  maxKeys: number
+}
+
+/**
+ * One token bucket per key (a source host, say), with bounded memory: the least recently used key is
+ * dropped first, so an attacker cycling through keys only ever gets the buckets' first bursts.
+ */
+export class KeyedTokenBuckets {
+  readonly #init: KeyedTokenBucketsInit
+  /** Map order is recency order: a key is moved to the end on every use. */
+  readonly #buckets = new Map<string, TokenBucket>()
+
+  constructor(init: KeyedTokenBucketsInit) {
+    if (!(init.maxKeys >= 1)) throw new RangeError('maxKeys must be >= 1')
+    this.#init = init
+  }
+
+  get size(): number {
+    return this.#buckets.size
+  }
+
+  /** Take one token from `key`'s bucket: 0 when taken, else ms until one is available. */
+  take(key: string): number {
+    let bucket = this.#buckets.get(key)
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.#init)
+      if (this.#buckets.size >= this.#init.maxKeys) {
+        const oldest = this.#buckets.keys().next().value
+        if (oldest !== undefined) this.#buckets.delete(oldest)
+      }
+    } else {
+      this.#buckets.delete(key)
+    }
+    this.#buckets.set(key, bucket)
+    return bucket.take()
+  }
+}

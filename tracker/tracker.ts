@@ -4,7 +4,7 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
-import { InvalidMessageError, UnknownPeerError } from '../src/errors.ts'
+import { InvalidMessageError, RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
 import type { MuxerName, P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
@@ -13,6 +13,7 @@ import {
   DEFAULT_PRESENCE_COALESCE_MS,
   DEFAULT_TRACKER_PORT,
   HEARTBEAT_MISSES_BEFORE_EVICTION,
+  LOGIN_TIMEOUT_MS,
   MAX_TRACKER_STREAMS_PER_CONNECTION,
   TRACKER_PROTOCOL
 } from '../src/protocol/constants.ts'
@@ -25,15 +26,27 @@ import { lockDataDir } from '../src/storage/dir-lock.ts'
 import { usernameKey } from '../src/usernames.ts'
 import { VERSION } from '../src/version.ts'
 import { AccountStore } from './accounts.ts'
-import { publishedAddrs } from './addresses.ts'
+import { dialBackCandidates } from './addresses.ts'
+import type { DialBackInit, DialBackStats } from './dial-back.ts'
+import { DialBackVerifier } from './dial-back.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
 import { Session } from './session.ts'
+import { KeyedTokenBuckets } from './token-bucket.ts'
 
 export const DEFAULT_LISTEN = [`/ip4/0.0.0.0/tcp/${DEFAULT_TRACKER_PORT}`]
 export const DEFAULT_DATA_DIR = './data'
+/**
+ * Registrations one source host (IPv4 address, IPv6 /64) may make at once: a class or an office behind
+ * one NAT signing up together; more wait for the refill (`RATE_LIMITED` with `retryAfterMs`).
+ */
+export const DEFAULT_REGISTRATION_BURST = 20
+/** Refill of that budget: one account every 3 s per host, 28,800 a day — a flood is a trickle. */
+export const DEFAULT_REGISTRATIONS_PER_MINUTE = 20
+/** Source hosts whose registration budget is tracked at once (~100 B each); the least recent is dropped. */
+export const MAX_REGISTRATION_SOURCES = 100_000
 
 export interface TrackerInit {
   /**
@@ -66,6 +79,27 @@ export interface TrackerInit {
    * @default ['yamux', 'mplex']
    */
   muxers?: MuxerName[]
+  /**
+   * A connection must log in within this long after opening its session stream.
+   * @default 30_000
+   */
+  loginTimeoutMs?: number
+  /**
+   * Registrations per source host at once, before the per-minute refill applies.
+   * @default 20
+   */
+  registrationBurst?: number
+  /**
+   * Registrations per source host per minute after the burst.
+   * @default 20
+   */
+  registrationsPerMinute?: number
+  /**
+   * How published addresses are verified by dialling back (timeout, concurrency, how long a verified
+   * address is trusted).
+   * @default {} (DialBackVerifier's defaults)
+   */
+  dialBack?: DialBackInit
 }
 
 export interface TrackerCounters {
@@ -104,6 +138,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly #liveness = new Liveness<Session>()
   readonly #sessions = new Set<Session>()
   #accounts?: AccountStore
+  #dialBack?: DialBackVerifier
+  readonly #registrationBudget: KeyedTokenBuckets
   #lock?: DirLock
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
@@ -115,6 +151,12 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.dataDir = init.dataDir ?? DEFAULT_DATA_DIR
     this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
     this.log = logger('p2pchat:tracker')
+    this.#host.loginTimeoutMs = init.loginTimeoutMs ?? LOGIN_TIMEOUT_MS
+    this.#registrationBudget = new KeyedTokenBuckets({
+      capacity: init.registrationBurst ?? DEFAULT_REGISTRATION_BURST,
+      refillPerSecond: (init.registrationsPerMinute ?? DEFAULT_REGISTRATIONS_PER_MINUTE) / 60,
+      maxKeys: MAX_REGISTRATION_SOURCES
+    })
     this.presence = new Presence({ coalesceMs: init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS })
     this.presence.onEvent = event => {
       // Thousands of logins a second: build no event nobody listens to.
@@ -144,6 +186,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     return this.#counters
   }
 
+  /** Dial-backs of published addresses: verified, failed, trusted from before, skipped. */
+  get dialBackStats(): Readonly<DialBackStats> {
+    return this.#dialBack?.stats ?? { verified: 0, failed: 0, cached: 0, skipped: 0 }
+  }
+
   async start(): Promise<void> {
     this.#lock = lockDataDir(this.dataDir)
     try {
@@ -155,11 +202,20 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       })
       await accounts.open()
       this.#accounts = accounts
+      const dialBack = new DialBackVerifier(
+        {
+          dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
+          log: this.log.newScope('dial-back')
+        },
+        this.#init.dialBack
+      )
+      this.#dialBack = dialBack
       this.node = await createNode({
         privateKey,
         listen: this.#init.listen ?? DEFAULT_LISTEN,
         role: 'server',
-        muxers: this.#init.muxers
+        muxers: this.#init.muxers,
+        connectionGater: { ...dialBack.gater }
       })
       await this.node.handle(TRACKER_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
         maxInboundStreams: MAX_TRACKER_STREAMS_PER_CONNECTION,
@@ -186,6 +242,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       session.notifyAndClose(NoticeKind.SHUTDOWN, 'the tracker is shutting down')
     }
     this.presence.stop()
+    this.#dialBack?.stop()
     try {
       await this.#accounts?.flush()
       await this.node?.stop()
@@ -220,7 +277,18 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   readonly #host = {
     log: logger('p2pchat:tracker:session'),
-    register: async (username: string, password: string): Promise<string> => {
+    /** Set by the constructor (fields are initialised before it runs). */
+    loginTimeoutMs: LOGIN_TIMEOUT_MS,
+    register: async (session: Session, username: string, password: string): Promise<string> => {
+      const source = loginSource(session.connection.remoteAddr)
+      const wait = this.#registrationBudget.take(source)
+      if (wait > 0) {
+        this.log('registrations from %s over budget: refused for %d ms', source, wait)
+        throw new RateLimitedError(
+          `too many registrations from your address: try again in ${Math.ceil(wait / 1000)} s`,
+          { retryAfterMs: wait }
+        )
+      }
       const account = await this.#accounts!.register(username, password)
       this.#counters.registrations++
       return account.username
@@ -259,7 +327,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     declaredAddrs: Uint8Array[]
   ): Promise<TrackerMessage['loggedIn']> {
     // Validate addresses first: cheap, and a bad one should not cost a password hash.
-    const addrs = publishedAddrs(declaredAddrs, session.connection.remoteAddr)
+    const { candidates, elsewhere } = dialBackCandidates(declaredAddrs, session.connection.remoteAddr)
     let account: Awaited<ReturnType<AccountStore['authenticate']>>
     try {
       // The host and the Noise-proven PeerId: a device that logged in before is not held back by
@@ -271,6 +339,14 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     } catch (err) {
       this.#counters.failedLogins++
       throw err
+    }
+    if (session.closed || this.#stopping) return undefined
+    // Only after the password: a stranger cannot make the tracker dial anything. Only addresses that
+    // answer with this session's Noise-proven PeerId are published.
+    const addrs = await this.#dialBack!.verify(session.connection.remotePeer, candidates)
+    if (addrs.length < candidates.length + elsewhere.length) {
+      const dropped = [...candidates.filter(a => !addrs.includes(a)), ...elsewhere]
+      this.log('%s: not publishing %s (not verified by dialling back)', account.username, dropped.join(' '))
     }
     if (session.closed || this.#stopping) return undefined
     const key = usernameKey(account.username)

@@ -203,6 +203,15 @@ export class InteractiveUI {
     const list = others.length > 0 ? `: ${others.map(u => e(u)).join(', ')}` : ''
     const count = `${others.length} ${others.length === 1 ? 'other' : 'others'}`
     this.show(`Logged in as ${this.#s.bold(e(this.#me))}. ${count} online${list}.`)
+    const me = users.find(u => this.#isMe(u.user))
+    if (me !== undefined && me.addrs.length === 0) {
+      // The tracker publishes only addresses it could dial back (docs/security.md).
+      this.show(
+        this.#s.yellow(
+          'The tracker could not connect back to your listen address, so others cannot start a chat with you; you can still message them (behind a NAT or firewall? see docs/deploy.md).'
+        )
+      )
+    }
   }
 
   #isMe(user: string): boolean {

@@ -81,7 +81,10 @@ try {
       '--heartbeat',
       String(heartbeatS),
       '--scrypt-log-n',
-      String(scryptLogN)
+      String(scryptLogN),
+      // N simulated peers sign up from one address (127.0.0.1): lift the per-host registration limit.
+      '--registration-burst',
+      String(peers + probes + 10)
     ],
     'tracker'
   )

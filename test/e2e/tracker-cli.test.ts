@@ -31,7 +31,16 @@ describe('p2pchat CLI', () => {
     const help = spawnScript(CLI, ['tracker', '--help'])
     expect((await help.exited).code).toBe(0)
     const text = help.lines.join('\n')
-    for (const flag of ['--listen', '--data', '--http', '--heartbeat', '--coalesce', '--scrypt-log-n']) {
+    for (const flag of [
+      '--listen',
+      '--data',
+      '--http',
+      '--heartbeat',
+      '--coalesce',
+      '--scrypt-log-n',
+      '--registration-burst',
+      '--registrations-per-minute'
+    ]) {
       expect(text).toContain(flag)
     }
     expect(text).toContain(`default: ${DEFAULT_HEARTBEAT_MS / 1000}`)
@@ -48,6 +57,8 @@ describe('p2pchat CLI', () => {
       ['tracker', '--scrypt-log-n', '10.5'],
       ['tracker', '--heartbeat', '0x10'],
       ['tracker', '--coalesce', '1e3'],
+      ['tracker', '--registration-burst', '0'],
+      ['tracker', '--registrations-per-minute', 'lots'],
       // A data "directory" that is a file.
       ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', 'package.json'],
       ['bogus']

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir, writeFile } from 'node:fs/promises'
 import type { AddressInfo, Socket } from 'node:net'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
@@ -135,28 +135,47 @@ describe('peer rough edges', () => {
     const tracker = await startTracker({ coalesceMs: 10 })
     // Redelivery starts at 300 ms instead of 2 s, so several rounds fit in a short test.
     const alice = await startPeerClient(tracker, 'alice', { chatRetryBaseMs: 300 })
-    // bob is logged in but publishes an address where nothing speaks libp2p: every dial fails the same way.
+    // bob is logged in and publishes a port forward that worked when the tracker dialled back to verify
+    // it, then broke: every later dial reaches a socket that closes at once.
+    const bobNode = await startNode()
+    const bobPort = Number(
+      bobNode
+        .getMultiaddrs()[0]
+        .getComponents()
+        .find(c => c.name === 'tcp')?.value
+    )
+    let forwarding = true
     const dials: number[] = []
     const sockets = new Set<Socket>()
-    const dead = createServer(s => {
-      dials.push(Date.now())
+    const forward = createServer(s => {
       sockets.add(s)
-      s.destroy()
+      s.on('error', () => {})
+      if (!forwarding) {
+        dials.push(Date.now())
+        s.destroy()
+        return
+      }
+      const upstream = connect(bobPort, '127.0.0.1')
+      sockets.add(upstream)
+      upstream.on('error', () => s.destroy())
+      s.pipe(upstream).pipe(s)
     })
-    await new Promise<void>(r => dead.listen(0, '127.0.0.1', () => r()))
+    await new Promise<void>(r => forward.listen(0, '127.0.0.1', () => r()))
     onCleanup(
       () =>
         new Promise<void>(r => {
           for (const s of sockets) s.destroy()
-          dead.close(() => r())
+          forward.close(() => r())
         })
     )
-    const deadPort = (dead.address() as AddressInfo).port
-    const bobNode = await startNode(undefined, [])
+    const forwardPort = (forward.address() as AddressInfo).port
     const bob = await connectPeer(tracker, 'bob', { node: bobNode, login: false })
     const joined = nextEvent<UserInfo>(alice, 'joined', u => u.user === 'bob')
-    await bob.client.login('bob', PASSWORD, [multiaddr(`/ip4/127.0.0.1/tcp/${deadPort}`)])
+    await bob.client.login('bob', PASSWORD, [multiaddr(`/ip4/127.0.0.1/tcp/${forwardPort}`)])
+    expect(bob.client.publishedAddrs.map(String)).toEqual([`/ip4/127.0.0.1/tcp/${forwardPort}`])
     await joined
+    forwarding = false
+    for (const s of sockets) s.destroy()
 
     const errors: ErrorEvent[] = []
     alice.addEventListener('error', e => errors.push(e.detail))

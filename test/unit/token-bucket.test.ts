@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TokenBucket } from '../../tracker/token-bucket.ts'
+import { KeyedTokenBuckets, TokenBucket } from '../../tracker/token-bucket.ts'
 
 describe('token bucket', () => {
   it('allows a burst, then one request per refill interval', () => {
@@ -29,5 +29,27 @@ describe('token bucket', () => {
   it('refuses a bucket that could never grant anything', () => {
     expect(() => new TokenBucket({ capacity: 0, refillPerSecond: 1 })).toThrow(RangeError)
     expect(() => new TokenBucket({ capacity: 1, refillPerSecond: 0 })).toThrow(RangeError)
+  })
+})
+
+describe('keyed token buckets', () => {
+  it('gives each key its own burst', () => {
+    const now = 0
+    const buckets = new KeyedTokenBuckets({ capacity: 2, refillPerSecond: 1, maxKeys: 10, now: () => now })
+    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([0, 0, 1000])
+    expect([buckets.take('b'), buckets.take('b')]).toEqual([0, 0])
+  })
+
+  it('forgets the key used longest ago when full, not the busy one', () => {
+    const now = 0
+    const buckets = new KeyedTokenBuckets({ capacity: 1, refillPerSecond: 1, maxKeys: 2, now: () => now })
+    buckets.take('a')
+    buckets.take('b')
+    // 'a' is used again, so 'b' is now the oldest and is the one dropped for 'c'.
+    expect(buckets.take('a')).toBe(1000)
+    buckets.take('c')
+    expect(buckets.size).toBe(2)
+    expect(buckets.take('a')).toBe(1000)
+    expect(buckets.take('b')).toBe(0)
   })
 })

@@ -1,0 +1,108 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { multiaddr } from '@multiformats/multiaddr'
+import { describe, expect, it } from 'vitest'
+import { TrackerClient } from '../../peer/core/tracker-client.ts'
+import { connectPeer, onCleanup, PASSWORD, startNode, startTracker } from '../fixtures/nodes.ts'
+
+const published = (client: TrackerClient): string[] => client.publishedAddrs.map(a => a.toString())
+
+/** A TCP server on 127.0.0.1 that accepts and never says a word (a handshake that stalls). */
+async function silentServer(): Promise<{ server: Server; port: number }> {
+  const sockets = new Set<Socket>()
+  const server = createServer(socket => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  onCleanup(async () => {
+    for (const s of sockets) s.destroy()
+    await new Promise(resolve => server.close(resolve))
+  })
+  return { server, port: (server.address() as { port: number }).port }
+}
+
+describe('published addresses are verified by dialling back', () => {
+  it('publishes an address that answers with the peer’s own PeerId, and the others see it', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const bob = await connectPeer(tracker, 'bob')
+    const alice = await connectPeer(tracker, 'alice')
+    const [listen] = alice.node.getMultiaddrs().map(a => a.decapsulateCode(421).toString())
+    expect(published(alice.client)).toEqual([listen])
+    await expect
+      .poll(() => bob.client.online.get('alice')?.addrs.map(a => a.decapsulateCode(421).toString()))
+      .toEqual([listen])
+  })
+
+  it('fills in an unspecified host with the observed one, then verifies it', async () => {
+    const tracker = await startTracker()
+    const node = await startNode(undefined, ['/ip4/127.0.0.1/tcp/0'])
+    const port = node
+      .getMultiaddrs()[0]
+      .getComponents()
+      .find(c => c.name === 'tcp')?.value
+    const { client } = await connectPeer(tracker, 'alice', { node, login: false })
+    await client.login('alice', PASSWORD, [multiaddr(`/ip4/0.0.0.0/tcp/${port}`)])
+    expect(published(client)).toEqual([`/ip4/127.0.0.1/tcp/${port}`])
+  })
+
+  it('does not publish the tracker’s own address, another peer’s, a dead port or its outgoing port', async () => {
+    const tracker = await startTracker()
+    const other = await connectPeer(tracker, 'other')
+    const dead = await startNode()
+    const deadAddr = dead.getMultiaddrs()[0].decapsulateCode(421)
+    await dead.stop()
+    const { client } = await connectPeer(tracker, 'mallory', { login: false })
+    const claims = [
+      tracker.getMultiaddrs()[0].decapsulateCode(421),
+      other.node.getMultiaddrs()[0].decapsulateCode(421),
+      deadAddr
+    ]
+    await client.login('mallory', PASSWORD, claims)
+    // Logged in all the same, with nothing anyone would dial: not even the address it connected from.
+    expect(published(client)).toEqual([])
+    expect(tracker.presence.byKey('mallory')?.entry.addrs).toEqual([])
+  })
+
+  it('never dials a host the peer did not connect from', async () => {
+    const tracker = await startTracker()
+    const target = await silentServer()
+    let dialled = 0
+    target.server.on('connection', () => dialled++)
+    const { client } = await connectPeer(tracker, 'mallory', { login: false })
+    // 127.0.0.2 is another host as far as the tracker can tell (the peer connected from 127.0.0.1).
+    await client.login('mallory', PASSWORD, [multiaddr(`/ip4/127.0.0.2/tcp/${target.port}`)])
+    expect(published(client)).toEqual([])
+    expect(dialled).toBe(0)
+  })
+
+  it('gives up on an address that stalls the handshake within the dial-back timeout', async () => {
+    const tracker = await startTracker({ dialBack: { timeoutMs: 300 } })
+    const stall = await silentServer()
+    const { client } = await connectPeer(tracker, 'slow', { login: false })
+    const began = performance.now()
+    await client.login('slow', PASSWORD, [multiaddr(`/ip4/127.0.0.1/tcp/${stall.port}`)])
+    expect(performance.now() - began).toBeLessThan(5_000)
+    expect(published(client)).toEqual([])
+  })
+
+  it('trusts a verified address again without dialling on the next login', async () => {
+    const tracker = await startTracker()
+    const node = await startNode()
+    let inbound = 0
+    node.addEventListener('connection:open', e => {
+      if (e.detail.direction === 'inbound') inbound++
+    })
+    const first = await connectPeer(tracker, 'alice', { node })
+    expect(published(first.client)).toHaveLength(1)
+    expect(tracker.dialBackStats).toMatchObject({ verified: 1, cached: 0 })
+    expect(inbound).toBe(1)
+    await first.client.logout()
+    const again = await TrackerClient.connect(node, tracker.getMultiaddrs()[0])
+    onCleanup(() => again.close())
+    await again.login('alice', PASSWORD, node.getMultiaddrs())
+    expect(published(again)).toEqual(published(first.client))
+    expect(tracker.dialBackStats).toMatchObject({ verified: 1, cached: 1 })
+    expect(inbound).toBe(1)
+  })
+})
