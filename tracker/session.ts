@@ -209,7 +209,9 @@ export class Session implements PresenceMember {
    * answered `TIMEOUT` instead of being dropped with the stream. Reads until the sender pauses (or for a
    * bounded time), so a client that pipelined many requests learns what happened to each.
    */
-  async #refuseBuffered(lp: { read(options?: AbortOptions): Promise<{ subarray(): Uint8Array }> }): Promise<void> {
+  async #refuseBuffered(lp: {
+    read(options?: AbortOptions): Promise<{ subarray(): Uint8Array }>
+  }): Promise<void> {
     const until = Date.now() + EXPIRED_DRAIN_MAX_MS
     while (!this.closed && Date.now() < until) {
       let frame: Uint8Array
