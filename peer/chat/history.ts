@@ -3,9 +3,9 @@ import type { Logger } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { Low } from 'lowdb'
 import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import type { JournalHandle } from '../../src/storage/journal.ts'
+import { Journal } from '../../src/storage/journal.ts'
 import { usernameKey } from '../../src/usernames.ts'
-import type { JournalHandle } from './history-journal.ts'
-import { Journal } from './history-journal.ts'
 
 export type { JournalHandle }
 
@@ -102,6 +102,11 @@ export class HistoryStore {
   readonly #ids = new Map<string, StoredMessage>()
   /** Adds not yet on disk, so a duplicate that arrives meanwhile waits for the same write. */
   readonly #pendingAdds = new Map<StoredMessage, Promise<void>>()
+  /**
+   * Adds whose journal write has not completed, updated synchronously by the journal (a fold runs
+   * between a batch's fsync and its promises' callbacks, so `#pendingAdds` is still stale then).
+   */
+  readonly #unwritten = new Set<StoredMessage>()
   readonly #journal: Journal<JournalRecord>
   readonly #log: Logger
   #open = false
@@ -146,7 +151,15 @@ export class HistoryStore {
   add(message: Omit<StoredMessage, 'seq'>): { stored: StoredMessage; durable: Promise<void> } {
     const stored: StoredMessage = { ...message, seq: ++this.#db.data.seq }
     this.#apply({ t: 'add', m: stored })
-    const durable = this.#append({ t: 'add', m: stored }, () => this.#remove(stored))
+    this.#unwritten.add(stored)
+    const durable = this.#journal.append(
+      { t: 'add', m: stored },
+      () => {
+        this.#unwritten.delete(stored)
+        this.#remove(stored)
+      },
+      () => this.#unwritten.delete(stored)
+    )
     this.#pendingAdds.set(stored, durable)
     const settled = (): void => {
       this.#pendingAdds.delete(stored)
@@ -253,9 +266,9 @@ export class HistoryStore {
       // Messages still waiting for their journal write stay out: if that write fails, they were never stored.
       const data = this.#db.data
       await this.#file.write(
-        this.#pendingAdds.size === 0
+        this.#unwritten.size === 0
           ? data
-          : { ...data, messages: data.messages.filter(m => !this.#pendingAdds.has(m)) }
+          : { ...data, messages: data.messages.filter(m => !this.#unwritten.has(m)) }
       )
       await this.#journal.reset()
       this.#compactAt = COMPACT_JOURNAL_BYTES

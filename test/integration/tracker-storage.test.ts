@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ACCOUNTS_FILE_NAME } from '../../tracker/accounts.ts'
+import { ACCOUNTS_FILE_NAME, ACCOUNTS_JOURNAL_FILE_NAME } from '../../tracker/accounts.ts'
 import { Tracker } from '../../tracker/tracker.ts'
 import { connectPeer, PASSWORD, startTracker, TEST_SCRYPT_LOG_N, tempDir } from '../fixtures/nodes.ts'
 
@@ -25,6 +25,21 @@ describe('tracker storage', () => {
     const text = await readFile(join(dataDir, ACCOUNTS_FILE_NAME), 'utf8')
     expect(text).not.toContain(PASSWORD)
     expect(JSON.parse(text).accounts.alice.password).toMatchObject({ logN: TEST_SCRYPT_LOG_N, r: 8, p: 1 })
+  })
+
+  it('appends a registration to accounts.journal and folds it into accounts.json at stop', async () => {
+    const dataDir = await tempDir()
+    const tracker = await startTracker({ dataDir })
+    await connectPeer(tracker, 'alice', { login: false })
+    // Acknowledged means fsynced in the journal; accounts.json is not rewritten for it.
+    const journal = await readFile(join(dataDir, ACCOUNTS_JOURNAL_FILE_NAME), 'utf8')
+    expect(journal.split('\n').map(l => (l === '' ? '' : JSON.parse(l).username))).toEqual(['alice', ''])
+    expect(journal).not.toContain(PASSWORD)
+    await expect(stat(join(dataDir, ACCOUNTS_FILE_NAME))).rejects.toMatchObject({ code: 'ENOENT' })
+    await tracker.stop()
+    expect((await stat(join(dataDir, ACCOUNTS_JOURNAL_FILE_NAME))).size).toBe(0)
+    const file = JSON.parse(await readFile(join(dataDir, ACCOUNTS_FILE_NAME), 'utf8'))
+    expect(Object.keys(file.accounts)).toEqual(['alice'])
   })
 
   it('stores names that are Object.prototype members as ordinary accounts', async () => {
