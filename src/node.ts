@@ -9,11 +9,13 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Libp2p } from 'libp2p'
 import { createLibp2p } from 'libp2p'
+import type { SelfAddresses } from './self-addresses.ts'
+import { selfAddresses } from './self-addresses.ts'
 import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
 
 export type MuxerName = 'yamux' | 'mplex'
 
-export type P2PChatNode = Libp2p<{ identify: Identify; ping: Ping }>
+export type P2PChatNode = Libp2p<{ identify: Identify; ping: Ping; self: SelfAddresses }>
 
 /** Connection limits of a server: many peers, many of them arriving from one NAT or one test host. */
 export const SERVER_MAX_CONNECTIONS = 50_000
@@ -22,13 +24,23 @@ export const SERVER_MAX_CONNECTIONS = 50_000
  * test) thousands of peers share one address, so a server accepts this many per host per second.
  */
 export const SERVER_INBOUND_CONNECTION_THRESHOLD = 10_000
-/** Handshakes (Noise + muxer negotiation) a server runs at once; more wait in the kernel's backlog. */
+/**
+ * Handshakes (Noise + muxer negotiation) a server runs at once; more are refused (reset) and retried by
+ * clients. A tracker's handshake guard sets its own limits below this cap and raises it (`NodeInit`).
+ */
 export const SERVER_MAX_PENDING_CONNECTIONS = 512
 /**
  * A handshake may wait this long on a busy server: during a login storm the event loop is shared with
  * fan-out, and a slow handshake that succeeds beats a fast failure that makes the client retry.
  */
 export const SERVER_INBOUND_UPGRADE_TIMEOUT_MS = 30_000
+/**
+ * Connections the kernel queues for a server until it accepts them (Linux caps this at
+ * net.core.somaxconn, 4096 by default). A flood that reconnects as soon as it is refused keeps about one
+ * connection per attacking socket in this queue; past Node's default of 511 a real client's SYN is dropped
+ * and its kernel retries only 1 s later (measured: bench:handshake).
+ */
+export const SERVER_LISTEN_BACKLOG = 4096
 /** A peer talks to the tracker and to the people it chats with: a few hundred connections is plenty. */
 export const PEER_MAX_CONNECTIONS = 1_000
 
@@ -56,6 +68,17 @@ export interface NodeInit {
    * @default {} (libp2p's gater: nothing denied)
    */
   connectionGater?: ConnectionGater
+  /**
+   * Server only: handshakes libp2p runs at once before refusing more. It checks this before the
+   * connection gater, so a gater that limits handshakes itself needs this above its own total.
+   * @default SERVER_MAX_PENDING_CONNECTIONS (512)
+   */
+  maxPendingConnections?: number
+  /**
+   * Server only: the longest an inbound handshake may take before libp2p aborts it.
+   * @default SERVER_INBOUND_UPGRADE_TIMEOUT_MS (30 s)
+   */
+  inboundUpgradeTimeoutMs?: number
 }
 
 /** Build (not start) the libp2p node every p2pchat process runs: TCP, Noise, yamux then mplex, identify, ping. */
@@ -73,7 +96,7 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
   return createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? [] },
-    transports: [tcp()],
+    transports: [tcp(server ? { backlog: SERVER_LISTEN_BACKLOG } : {})],
     connectionEncrypters: [noise()],
     connectionGater: init.connectionGater,
     streamMuxers,
@@ -81,8 +104,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
       ? {
           maxConnections: SERVER_MAX_CONNECTIONS,
           inboundConnectionThreshold: SERVER_INBOUND_CONNECTION_THRESHOLD,
-          maxIncomingPendingConnections: SERVER_MAX_PENDING_CONNECTIONS,
-          inboundUpgradeTimeout: SERVER_INBOUND_UPGRADE_TIMEOUT_MS
+          maxIncomingPendingConnections: init.maxPendingConnections ?? SERVER_MAX_PENDING_CONNECTIONS,
+          inboundUpgradeTimeout: init.inboundUpgradeTimeoutMs ?? SERVER_INBOUND_UPGRADE_TIMEOUT_MS
         }
       : { maxConnections: PEER_MAX_CONNECTIONS },
     // libp2p's monitor opens a ping stream on every connection every 10 s; on a tracker with 10,000
@@ -91,7 +114,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
     services: {
       // A server does not need to identify every client that connects; clients still identify it.
       identify: identify({ runOnConnectionOpen: !server }),
-      ping: ping()
+      ping: ping(),
+      self: selfAddresses()
     }
   })
 }

@@ -13,6 +13,13 @@ import {
   MIN_HEARTBEAT_MS
 } from '../src/protocol/constants.ts'
 import { VERSION } from '../src/version.ts'
+import type { HandshakeGuardInit } from './handshake-guard.ts'
+import {
+  DEFAULT_KNOWN_RESERVED_SHARE,
+  DEFAULT_MAX_PENDING_HANDSHAKES,
+  DEFAULT_PENDING_PER_KNOWN_HOST,
+  DEFAULT_PENDING_PER_STRANGER_HOST
+} from './handshake-guard.ts'
 import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
 import {
@@ -49,6 +56,16 @@ Options (each falls back to the environment variable shown):
   --registrations-per-minute N                                   [P2PCHAT_REGISTRATIONS_PER_MINUTE]
                         then this many per minute per host; more are
                         told RATE_LIMITED; default: ${DEFAULT_REGISTRATIONS_PER_MINUTE}
+  --max-pending-handshakes N                                      [P2PCHAT_MAX_PENDING_HANDSHAKES]
+                        connections still in their handshake at once;
+                        ${DEFAULT_KNOWN_RESERVED_SHARE * 100} % kept for hosts that logged in before
+                        default: ${DEFAULT_MAX_PENDING_HANDSHAKES}
+  --pending-handshakes-per-host N                            [P2PCHAT_PENDING_HANDSHAKES_PER_HOST]
+                        of those, per host (IPv4 address, IPv6 /64)
+                        that has not logged in; default: ${DEFAULT_PENDING_PER_STRANGER_HOST}
+  --pending-handshakes-per-known-host N                [P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST]
+                        per host that has logged in (raise it for big
+                        NATs); default: ${DEFAULT_PENDING_PER_KNOWN_HOST}
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
@@ -63,6 +80,7 @@ interface TrackerOptions {
   scryptLogN: number
   registrationBurst: number
   registrationsPerMinute: number
+  handshakes: HandshakeGuardInit
 }
 
 export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
@@ -96,6 +114,23 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     '--registrations-per-minute',
     'P2PCHAT_REGISTRATIONS_PER_MINUTE'
   )
+  const maxPending = option(
+    v['max-pending-handshakes'],
+    '--max-pending-handshakes',
+    'P2PCHAT_MAX_PENDING_HANDSHAKES'
+  )
+  const perStranger = option(
+    v['pending-handshakes-per-host'],
+    '--pending-handshakes-per-host',
+    'P2PCHAT_PENDING_HANDSHAKES_PER_HOST'
+  )
+  const perKnown = option(
+    v['pending-handshakes-per-known-host'],
+    '--pending-handshakes-per-known-host',
+    'P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST'
+  )
+  const count = (o: { name: string; value: string | undefined }, fallback: number): number =>
+    parseNumberOption(o.name, o.value, { min: 1, max: 100_000, integer: true, fallback })
   return {
     listen,
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
@@ -130,7 +165,12 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       max: 1_000_000,
       integer: true,
       fallback: DEFAULT_REGISTRATIONS_PER_MINUTE
-    })
+    }),
+    handshakes: {
+      maxPending: count(maxPending, DEFAULT_MAX_PENDING_HANDSHAKES),
+      pendingPerStrangerHost: count(perStranger, DEFAULT_PENDING_PER_STRANGER_HOST),
+      pendingPerKnownHost: count(perKnown, DEFAULT_PENDING_PER_KNOWN_HOST)
+    }
   }
 }
 
@@ -148,6 +188,9 @@ function parseTrackerArgv(argv: string[]) {
       'scrypt-log-n': { type: 'string' },
       'registration-burst': { type: 'string' },
       'registrations-per-minute': { type: 'string' },
+      'max-pending-handshakes': { type: 'string' },
+      'pending-handshakes-per-host': { type: 'string' },
+      'pending-handshakes-per-known-host': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import { VERSION } from '../src/version.ts'
+import type { HandshakeStats } from './handshake-guard.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -52,6 +53,8 @@ export interface TrackerStats {
   deltaBytesSent: number
   deltaFramesSent: number
   skippedPushes: number
+  /** Connections still in their handshake, and what the handshake guard refused or aborted. */
+  handshakes: HandshakeStats
 }
 
 /** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
@@ -94,6 +97,17 @@ export class StatsServer {
     gauge('p2pchat_failed_logins_total', 'Failed logins since start', s => s.failedLogins)
     gauge('p2pchat_evictions_total', 'Peers evicted for missing heartbeats', s => s.evictions)
     gauge('p2pchat_delta_bytes_sent_total', 'Bytes of presence deltas pushed', s => s.deltaBytesSent)
+    gauge('p2pchat_pending_handshakes', 'Connections still in their handshake', s => s.handshakes.pending)
+    gauge(
+      'p2pchat_handshakes_refused_total',
+      'Handshakes refused: their host or their share of slots was full',
+      s => s.handshakes.refusedPerHost + s.handshakes.refusedFull
+    )
+    gauge(
+      'p2pchat_handshakes_aborted_total',
+      'Handshakes aborted: past the deadline for the load, or evicted for a lighter host',
+      s => s.handshakes.timedOut + s.handshakes.evicted
+    )
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
@@ -112,7 +126,8 @@ export class StatsServer {
       ...t.counters,
       deltaBytesSent: p.deltaBytes,
       deltaFramesSent: p.deltaFrames,
-      skippedPushes: p.skippedPushes
+      skippedPushes: p.skippedPushes,
+      handshakes: t.handshakes.stats
     }
   }
 

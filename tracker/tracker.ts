@@ -29,6 +29,8 @@ import { AccountStore } from './accounts.ts'
 import { dialBackCandidates } from './addresses.ts'
 import type { DialBackInit, DialBackStats } from './dial-back.ts'
 import { DialBackVerifier } from './dial-back.ts'
+import type { HandshakeGuardInit } from './handshake-guard.ts'
+import { HandshakeGuard } from './handshake-guard.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
@@ -100,6 +102,12 @@ export interface TrackerInit {
    * @default {} (DialBackVerifier's defaults)
    */
   dialBack?: DialBackInit
+  /**
+   * Limits on handshakes in progress (per host, a share kept for hosts that logged in before, deadlines
+   * that shrink under load), against half-open floods.
+   * @default {} (HandshakeGuard's defaults)
+   */
+  handshakes?: HandshakeGuardInit
 }
 
 export interface TrackerCounters {
@@ -139,6 +147,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly #sessions = new Set<Session>()
   #accounts?: AccountStore
   #dialBack?: DialBackVerifier
+  /** Pending handshakes: limits and counters (for stats). */
+  readonly handshakes: HandshakeGuard
   readonly #registrationBudget: KeyedTokenBuckets
   #lock?: DirLock
   #sweepTimer?: ReturnType<typeof setInterval>
@@ -152,6 +162,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
     this.log = logger('p2pchat:tracker')
     this.#host.loginTimeoutMs = init.loginTimeoutMs ?? LOGIN_TIMEOUT_MS
+    this.handshakes = new HandshakeGuard(init.handshakes)
     this.#registrationBudget = new KeyedTokenBuckets({
       capacity: init.registrationBurst ?? DEFAULT_REGISTRATION_BURST,
       refillPerSecond: (init.registrationsPerMinute ?? DEFAULT_REGISTRATIONS_PER_MINUTE) / 60,
@@ -215,13 +226,17 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         listen: this.#init.listen ?? DEFAULT_LISTEN,
         role: 'server',
         muxers: this.#init.muxers,
-        connectionGater: { ...dialBack.gater }
+        connectionGater: { ...dialBack.gater, ...this.handshakes.gater },
+        ...this.handshakes.nodeLimits
       })
       await this.node.handle(TRACKER_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
         maxInboundStreams: MAX_TRACKER_STREAMS_PER_CONNECTION,
         maxOutboundStreams: 1
       })
       await this.node.start()
+      // The operator chose these: count them as reachable, so they are printed and announced even on
+      // a public IP (libp2p 3 leaves such an address out until something confirms it from outside).
+      this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
       await Promise.resolve(this.node?.stop()).catch(() => {})
       this.#lock.release()
@@ -243,6 +258,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     }
     this.presence.stop()
     this.#dialBack?.stop()
+    this.handshakes.stop()
     try {
       await this.#accounts?.flush()
       await this.node?.stop()
@@ -378,6 +394,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#liveness.touch(session, session.lastSeen)
     this.presence.join(session)
     this.#counters.logins++
+    this.handshakes.loginSucceeded(session.connection.remoteAddr)
     this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))
     return {
       username: account.username,

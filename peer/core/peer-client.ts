@@ -182,6 +182,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
           password: this.#init.password,
           register: this.#init.register === true,
           listenAddrs: () => this.#listenAddrs(),
+          // Reached from outside: count them as ours, so identify tells the people we dial.
+          published: addrs => this.node?.services.self.confirm(addrs),
           log: this.log.newScope('tracker')
         }
       )
@@ -357,10 +359,11 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   }
 
   #listenAddrs(): Multiaddr[] {
-    // Publish what we listen on; the tracker replaces 0.0.0.0 with the address it sees us at.
+    // Everything we listen on, public addresses included (libp2p's getMultiaddrs() leaves those out until
+    // verified): the tracker verifies them by dialling back and publishes only those that answer.
     const seen = new Set<string>()
     const out: Multiaddr[] = []
-    for (const a of this.node!.getMultiaddrs()) {
+    for (const a of this.node!.services.self.listenAddrs()) {
       const bare = a.decapsulateCode(421)
       if (!seen.has(bare.toString())) {
         seen.add(bare.toString())

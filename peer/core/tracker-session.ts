@@ -44,6 +44,8 @@ export interface TrackerSessionInit {
   register: boolean
   /** Addresses to publish, asked at every login (they may change). */
   listenAddrs(): Multiaddr[]
+  /** What the tracker published of them (verified by dialling back), after every login. */
+  published?(addrs: Multiaddr[]): void
   log: Logger
 }
 
@@ -237,6 +239,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     }
     try {
       await client.login(this.#init.user, this.#init.password, this.#init.listenAddrs())
+      this.#init.published?.(client.publishedAddrs)
     } catch (err) {
       if (taken && err instanceof AuthFailedError) {
         // --register with a name someone else has: say so, not "wrong password".

@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { createNode } from '../../src/node.ts'
+import {
+  DEFAULT_MAX_PENDING_HANDSHAKES,
+  DEFAULT_PENDING_PER_KNOWN_HOST
+} from '../../tracker/handshake-guard.ts'
 import type { Child } from './bench-utils.ts'
 import {
   benchOptions,
@@ -82,9 +86,21 @@ try {
       String(heartbeatS),
       '--scrypt-log-n',
       String(scryptLogN),
-      // N simulated peers sign up from one address (127.0.0.1): lift the per-host registration limit.
+      // N simulated peers sign up from one address (127.0.0.1): lift the per-host registration limit
+      // (a registration told BUSY and retried takes a token again, so the refill is lifted too).
       '--registration-burst',
-      String(peers + probes + 10)
+      String(peers + probes + 10),
+      '--registrations-per-minute',
+      '1000000',
+      // Each simulator has up to 32 handshakes in flight (--concurrency below), all from 127.0.0.1 and
+      // the first before that host has logged in: lift the per-host handshake limits to that
+      // (bench:handshake measures those limits).
+      '--pending-handshakes-per-host',
+      String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
+      '--pending-handshakes-per-known-host',
+      String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
+      '--max-pending-handshakes',
+      String(Math.max(DEFAULT_MAX_PENDING_HANDSHAKES, 2 * 32 * procs))
     ],
     'tracker'
   )

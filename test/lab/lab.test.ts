@@ -139,11 +139,12 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       const who = await carol.peer.wait(o => o.id === 'w')
       const byUser = Object.fromEntries((who.users as Json[]).map(u => [u.user, u]))
       expect(byUser.alice).toMatchObject({ peerId: alice.ready.peerId, addrs: [] })
-      // KNOWN GAP, not a lab property: carol is on a public address, yet she is published without one too.
-      // libp2p 3 keeps a listen address on a public IP unverified until AutoNAT confirms it, so
-      // getMultiaddrs() (what a peer declares at login) lists only 127.0.0.1, which the tracker never dials.
-      // Once peers declare their listening (transport) addresses: [/ip4/11.0.0.2/tcp/<port>/p2p/…].
-      expect(byUser.carol).toMatchObject({ peerId: carol.ready.peerId, addrs: [] })
+      // carol is on a public address: she declares it (her transport's listen address; libp2p's own
+      // getMultiaddrs() would leave it out until AutoNAT confirmed it) and the tracker, having reached
+      // her key there by dialling back, publishes exactly that.
+      expect(byUser.carol.peerId).toBe(carol.ready.peerId)
+      expect(byUser.carol.addrs).toHaveLength(1)
+      expect(byUser.carol.addrs[0]).toMatch(/^\/ip4\/11\.0\.0\.2\/tcp\/\d+\/p2p\//)
 
       // Nobody on the internet can open a connection to alice's listener: not to her LAN address (no
       // route), not to routerA's public address on that port, not to the NAT mapping the tracker uses.
