@@ -15,15 +15,17 @@ export const MAX_DIAL_BACK_CANDIDATES = 4
 export interface AddressCandidates {
   /** On the host the peer connected from, in the order declared, at most `MAX_DIAL_BACK_CANDIDATES`. */
   candidates: Multiaddr[]
-  /** Declared but not on that host (a LAN address behind a NAT, another machine, a DNS name): never dialled. */
+  /** Declared but not dialled: a DNS name, another address family. */
   elsewhere: Multiaddr[]
 }
 
 /**
- * The addresses the tracker may dial back to verify a peer's declared listen addresses. Unspecified hosts
- * (0.0.0.0, ::) become the host the tracker saw the peer connect from; `/p2p/` components are stripped
- * (the PeerId travels separately, from Noise). Only addresses on that observed host are candidates: the
- * tracker never dials a host the peer did not connect from, so a login cannot aim it at someone else.
+ * The addresses the tracker may dial back to verify a peer's declared listen addresses. Every IP host of
+ * the peer's family — unspecified (0.0.0.0, ::), a LAN address behind a NAT, anything else — becomes the
+ * host the tracker saw the peer connect from, keeping the port: a peer listening on 192.168.1.2:4002
+ * behind a router that forwards 4002 is verified at <router's public address>:4002. `/p2p/` components
+ * are stripped (the PeerId travels separately, from Noise). The tracker never dials a host the peer did
+ * not connect from, so a login cannot aim it at someone else.
  * The observed address itself is not a candidate: its port is the peer's outgoing one, where nothing
  * listens. Throws `InvalidAddressError` for too many, too long or undecodable addresses.
  */
@@ -50,18 +52,18 @@ export function dialBackCandidates(declared: Uint8Array[], observed: Multiaddr):
     if (components.length === 0) continue
     const host = components[0]
     const isIp = host.code === CODE_IP4 || host.code === CODE_IP6
-    if (isIp && UNSPECIFIED.has(host.value ?? '')) {
-      // Only the observed host of the same family can stand in for an unspecified one.
-      if (observedHost === undefined || observedHost.code !== host.code) continue
-      components[0] = { code: host.code, name: host.name, value: observedHost.value }
+    if (isIp && UNSPECIFIED.has(host.value ?? '') && observedHost?.code !== host.code) {
+      // An unspecified host of the other family: there is no host to put in its place.
+      continue
     }
+    const sameFamily = isIp && observedHost !== undefined && observedHost.code === host.code
+    if (sameFamily) components[0] = { code: host.code, name: host.name, value: observedHost.value }
     const fixed = multiaddr(components.map(c => ({ code: c.code, name: c.name, value: c.value })))
-    const sameHost =
-      observedHost !== undefined &&
-      components[0].code === observedHost.code &&
-      components[0].value === observedHost.value
-    if (sameHost && candidates.size < MAX_DIAL_BACK_CANDIDATES) candidates.set(fixed.toString(), fixed)
-    else if (!candidates.has(fixed.toString())) elsewhere.set(fixed.toString(), fixed)
+    if (!sameFamily) {
+      elsewhere.set(fixed.toString(), fixed)
+    } else if (!candidates.has(fixed.toString()) && candidates.size < MAX_DIAL_BACK_CANDIDATES) {
+      candidates.set(fixed.toString(), fixed)
+    }
   }
   return { candidates: [...candidates.values()], elsewhere: [...elsewhere.values()] }
 }

@@ -7,14 +7,14 @@ import { connectPeer, onCleanup, PASSWORD, startNode, startTracker } from '../fi
 const published = (client: TrackerClient): string[] => client.publishedAddrs.map(a => a.toString())
 
 /** A TCP server on 127.0.0.1 that accepts and never says a word (a handshake that stalls). */
-async function silentServer(): Promise<{ server: Server; port: number }> {
+async function silentServer(host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
   const sockets = new Set<Socket>()
   const server = createServer(socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>(resolve => server.listen(0, host, resolve))
   onCleanup(async () => {
     for (const s of sockets) s.destroy()
     await new Promise(resolve => server.close(resolve))
@@ -64,16 +64,29 @@ describe('published addresses are verified by dialling back', () => {
     expect(tracker.presence.byKey('mallory')?.entry.addrs).toEqual([])
   })
 
-  it('never dials a host the peer did not connect from', async () => {
+  it('never dials a host the peer did not connect from, only the same port on the host it came from', async () => {
     const tracker = await startTracker()
-    const target = await silentServer()
+    // A server on 127.0.0.2, which to the tracker is another host (the peer connects from 127.0.0.1).
+    const target = await silentServer('127.0.0.2')
     let dialled = 0
     target.server.on('connection', () => dialled++)
     const { client } = await connectPeer(tracker, 'mallory', { login: false })
-    // 127.0.0.2 is another host as far as the tracker can tell (the peer connected from 127.0.0.1).
     await client.login('mallory', PASSWORD, [multiaddr(`/ip4/127.0.0.2/tcp/${target.port}`)])
     expect(published(client)).toEqual([])
     expect(dialled).toBe(0)
+  })
+
+  it('verifies a LAN address at the host the peer came from, as a port forward would make it', async () => {
+    const tracker = await startTracker()
+    const node = await startNode(undefined, ['/ip4/127.0.0.1/tcp/0'])
+    const port = node
+      .getMultiaddrs()[0]
+      .getComponents()
+      .find(c => c.name === 'tcp')?.value
+    const { client } = await connectPeer(tracker, 'alice', { node, login: false })
+    // As a peer behind a router declares its LAN address; the router forwards the same port to it.
+    await client.login('alice', PASSWORD, [multiaddr(`/ip4/192.168.1.2/tcp/${port}`)])
+    expect(published(client)).toEqual([`/ip4/127.0.0.1/tcp/${port}`])
   })
 
   it('gives up on an address that stalls the handshake within the dial-back timeout', async () => {

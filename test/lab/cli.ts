@@ -113,7 +113,7 @@ function howTo(lab: Lab): string {
     'Run p2pchat in it (as root, from the checkout; one terminal each):',
     `  ip netns exec ${ns('tracker')} ./p2pchat tracker --listen /ip4/${LAB_ADDRESSES.tracker}/tcp/4001 \\`,
     `      --data ${dir}/tracker --scrypt-log-n 10`,
-    '  (it prints "PeerId 12D3KooW…": put it in <tracker PeerId> below)',
+    '  (it prints /ip4/11.0.0.1/tcp/4001/p2p/12D3KooW…: put its PeerId in <tracker PeerId> below)',
     peer('hostA', 'alice'),
     peer('hostB', 'bob'),
     peer('public', 'carol'),

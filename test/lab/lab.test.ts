@@ -50,7 +50,14 @@ function p2pchatIn(lab: Lab, node: LabNode, args: string[]): Proc {
 }
 
 /** A `p2pchat peer --json` in `node`, registered as `user`, listening on all its addresses. */
-async function peerIn(lab: Lab, node: LabNode, tracker: string, user: string, dir: string) {
+async function peerIn(
+  lab: Lab,
+  node: LabNode,
+  tracker: string,
+  user: string,
+  dir: string,
+  listen = '/ip4/0.0.0.0/tcp/0'
+) {
   const proc = p2pchatIn(lab, node, [
     'peer',
     '--tracker',
@@ -63,7 +70,7 @@ async function peerIn(lab: Lab, node: LabNode, tracker: string, user: string, di
     '--data',
     join(dir, user),
     '--listen',
-    '/ip4/0.0.0.0/tcp/0',
+    listen,
     '--json'
   ])
   const peer = jsonPeer(proc, dir)
@@ -115,10 +122,9 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
         '--scrypt-log-n',
         '10'
       ])
-      // libp2p prints no /ip4/11.0.0.1 address (docs/lab.md): build the tracker's address from its PeerId.
-      const peerId = (await tracker.waitLine(l => l.includes(' PeerId 12D3'))).split(' PeerId ')[1].trim()
+      // The address it prints: its listen address on the public side, confirmed at start.
+      const trackerAddr = (await tracker.waitLine(l => l.includes(`/ip4/${A.tracker}/tcp/`))).trim()
       await tracker.waitLine(l => l.startsWith('Ready.'))
-      const trackerAddr = `/ip4/${A.tracker}/tcp/${TRACKER_PORT}/p2p/${peerId}`
 
       const alice = await peerIn(lab, 'hostA', trackerAddr, 'alice', dir)
       const carol = await peerIn(lab, 'public', trackerAddr, 'carol', dir)
@@ -169,6 +175,41 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       expect(blocked(toMapping)).toBe('ETIMEDOUT')
       expect(local.ok).toBe(true)
       expect(toCarol).toMatchObject({ ok: true, remoteAddress: A.public })
+    }
+  )
+
+  labTest(
+    'a peer behind routerA with a forwarded port is published at the router’s address and reached directly',
+    async () => {
+      const dir = await tempDir('p2pchat-lab-')
+      await writeFile(join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 })
+      const port = 4002
+      await lab.forwardPort('routerA', port)
+      const tracker = p2pchatIn(lab, 'tracker', [
+        'tracker',
+        '--listen',
+        `/ip4/${A.tracker}/tcp/${TRACKER_PORT + 2}`,
+        '--data',
+        join(dir, 'tracker'),
+        '--scrypt-log-n',
+        '10'
+      ])
+      // The tracker prints its public address (its own listen address, confirmed at start).
+      const trackerAddr = (await tracker.waitLine(l => l.includes(`/ip4/${A.tracker}/tcp/`))).trim()
+      const alice = await peerIn(lab, 'hostA', trackerAddr, 'alice', dir, `/ip4/0.0.0.0/tcp/${port}`)
+      const carol = await peerIn(lab, 'public', trackerAddr, 'carol', dir)
+      // alice declared 192.168.1.2:4002; the tracker tried that port on the address she came from.
+      carol.peer.send({ id: 'w', cmd: 'who' })
+      const who = await carol.peer.wait(o => o.id === 'w')
+      const entry = (who.users as Json[]).find(u => u.user === 'alice')
+      expect(entry?.addrs).toEqual([`/ip4/${A.routerA}/tcp/${port}/p2p/${alice.ready.peerId}`])
+      // carol starts the chat: a direct connection through the forward, no help from alice.
+      carol.peer.send({ id: 'm', cmd: 'msg', to: 'alice', text: 'through the forward' })
+      expect(await carol.peer.wait(o => o.id === 'm')).toMatchObject({ ok: true })
+      await carol.peer.wait(o => o.event === 'delivered')
+      await alice.peer.wait(o => o.event === 'message' && o.text === 'through the forward')
+      const atAlice = await established(lab, 'hostA', `( sport = :${port} )`)
+      expect(atAlice.map(([, remote]) => remote.split(':')[0])).toContain(A.public)
     }
   )
 
