@@ -74,7 +74,7 @@ export class Session implements PresenceMember {
   readonly connection: Connection
   readonly peerKey: string
   key = ''
-  entry: OnlinePeer = { username: '', peerId: new Uint8Array(), addrs: [], since: 0 }
+  entry: OnlinePeer = { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false }
   loggedIn = false
   /** When the last heartbeat (or the login) arrived, Unix ms. */
   lastSeen = 0

@@ -387,7 +387,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       username: account.username,
       peerId: session.connection.remotePeer.toMultihash().bytes,
       addrs: addrs.map(a => a.bytes),
-      since: Date.now()
+      since: Date.now(),
+      reachable: addrs.length > 0
     }
     session.loggedIn = true
     session.lastSeen = Date.now()

@@ -49,6 +49,11 @@ export interface UserInfo {
   user: string
   peerId: string
   addrs: string[]
+  /**
+   * Whether others can dial them directly: the tracker reached their key at `addrs` by dialling back.
+   * When false they can still start chats and transfers (they dial); nobody can start one with them.
+   */
+  reachable: boolean
 }
 
 /**

@@ -89,7 +89,12 @@ export interface PeerClientInit {
 }
 
 function info(u: OnlineUser): UserInfo {
-  return { user: u.user, peerId: u.peerId.toString(), addrs: u.addrs.map(a => a.toString()) }
+  return {
+    user: u.user,
+    peerId: u.peerId.toString(),
+    addrs: u.addrs.map(a => a.toString()),
+    reachable: u.reachable
+  }
 }
 
 /**
@@ -112,6 +117,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   /** Accounts known to exist (key → spelling), so `msg` asks the tracker about a name once. */
   readonly #accounts = new Map<string, string>()
   #stopping?: Promise<void>
+  /** The tracker published an address of ours at the last login (it reached us by dialling back). */
+  #reachable = false
   #owner?: DataOwner
   /** Recording the data directory's owner after a login: start() and stop() wait for it. */
   #claiming?: Promise<void>
@@ -183,7 +190,10 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
           register: this.#init.register === true,
           listenAddrs: () => this.#listenAddrs(),
           // Reached from outside: count them as ours, so identify tells the people we dial.
-          published: addrs => this.node?.services.self.confirm(addrs),
+          published: addrs => {
+            this.#reachable = addrs.length > 0
+            this.node?.services.self.confirm(addrs)
+          },
           log: this.log.newScope('tracker')
         }
       )
@@ -227,6 +237,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
         user: this.username,
         peerId: this.node.peerId.toString(),
         addrs: this.node.getMultiaddrs().map(String),
+        reachable: this.#reachable,
         tracker: this.trackerState
       }
     })

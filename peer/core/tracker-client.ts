@@ -58,6 +58,8 @@ export interface OnlineUser {
   addrs: Multiaddr[]
   /** Unix ms when they logged in. */
   since: number
+  /** The tracker verified `addrs` by dialling back: they can be dialled directly. */
+  reachable: boolean
 }
 
 /** Event details, by event name. */
@@ -105,6 +107,7 @@ export interface TrackerClientInit {
 class ListedUser implements OnlineUser {
   readonly user: string
   readonly since: number
+  readonly reachable: boolean
   readonly #entry: OnlinePeer
   #peerId?: PeerId
   #addrs?: Multiaddr[]
@@ -113,6 +116,8 @@ class ListedUser implements OnlineUser {
     this.#entry = entry
     this.user = entry.username
     this.since = entry.since
+    // A tracker from before `reachable` existed published only what it could reach (or nothing useful).
+    this.reachable = entry.reachable || entry.addrs.length > 0
   }
 
   get peerId(): PeerId {
@@ -128,12 +133,13 @@ class ListedUser implements OnlineUser {
     return this.#addrs
   }
 
-  toJSON(): { user: string; peerId: string; addrs: string[]; since: number } {
+  toJSON(): { user: string; peerId: string; addrs: string[]; since: number; reachable: boolean } {
     return {
       user: this.user,
       peerId: this.peerId.toString(),
       addrs: this.addrs.map(String),
-      since: this.since
+      since: this.since,
+      reachable: this.reachable
     }
   }
 }

@@ -204,7 +204,7 @@ export class InteractiveUI {
     const count = `${others.length} ${others.length === 1 ? 'other' : 'others'}`
     this.show(`Logged in as ${this.#s.bold(e(this.#me))}. ${count} online${list}.`)
     const me = users.find(u => this.#isMe(u.user))
-    if (me !== undefined && me.addrs.length === 0) {
+    if (me !== undefined && !me.reachable) {
       // The tracker publishes only addresses it could dial back (docs/security.md).
       this.show(
         this.#s.yellow(
@@ -414,7 +414,10 @@ export class InteractiveUI {
       switch (word) {
         case 'who': {
           const r = await this.#run({ cmd: 'who' })
-          const names = r.users.map(u => e(u.user)).join(', ')
+          // Nobody can start a chat with them; they can start one (docs/deploy.md).
+          const names = r.users
+            .map(u => (u.reachable ? e(u.user) : `${e(u.user)} ${this.#s.dim('(not reachable directly)')}`))
+            .join(', ')
           const stale =
             r.tracker === 'connected'
               ? ''

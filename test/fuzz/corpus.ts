@@ -20,7 +20,8 @@ const entry: OnlinePeer = {
   username: 'ü-ser',
   peerId: PEER_ID_BYTES,
   addrs: [ADDR_V4, ADDR_V6],
-  since: 1_700_000_000_123
+  since: 1_700_000_000_123,
+  reachable: true
 }
 
 /** Every ClientMessage body; logins use `user`/`password` so a fuzz run can reach logged-in paths. */
@@ -88,7 +89,7 @@ export const trackerMessages: TrackerMessage[] = [
   { id: 0, error: { code: 'INVALID_MESSAGE', message: 'frame does not decode', retryAfterMs: 0 } },
   { id: 7, ack: {} },
   { id: 8, peer: entry },
-  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0 } },
+  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false } },
   { id: 10, account: { username: '', exists: false } },
   { id: 11, account: { username: 'Zoë', exists: true } }
 ]

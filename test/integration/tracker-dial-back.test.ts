@@ -32,6 +32,7 @@ describe('published addresses are verified by dialling back', () => {
     await expect
       .poll(() => bob.client.online.get('alice')?.addrs.map(a => a.decapsulateCode(421).toString()))
       .toEqual([listen])
+    expect(bob.client.online.get('alice')?.reachable).toBe(true)
   })
 
   it('fills in an unspecified host with the observed one, then verifies it', async () => {
@@ -61,7 +62,7 @@ describe('published addresses are verified by dialling back', () => {
     await client.login('mallory', PASSWORD, claims)
     // Logged in all the same, with nothing anyone would dial: not even the address it connected from.
     expect(published(client)).toEqual([])
-    expect(tracker.presence.byKey('mallory')?.entry.addrs).toEqual([])
+    expect(tracker.presence.byKey('mallory')?.entry).toMatchObject({ addrs: [], reachable: false })
   })
 
   it('never dials a host the peer did not connect from, only the same port on the host it came from', async () => {

@@ -144,12 +144,14 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       carol.peer.send({ id: 'w', cmd: 'who' })
       const who = await carol.peer.wait(o => o.id === 'w')
       const byUser = Object.fromEntries((who.users as Json[]).map(u => [u.user, u]))
-      expect(byUser.alice).toMatchObject({ peerId: alice.ready.peerId, addrs: [] })
+      expect(byUser.alice).toMatchObject({ peerId: alice.ready.peerId, addrs: [], reachable: false })
+      expect(alice.ready.reachable).toBe(false)
       // carol is on a public address: she declares it (her transport's listen address; libp2p's own
       // getMultiaddrs() would leave it out until AutoNAT confirmed it) and the tracker, having reached
       // her key there by dialling back, publishes exactly that.
       expect(byUser.carol.peerId).toBe(carol.ready.peerId)
       expect(byUser.carol.addrs).toHaveLength(1)
+      expect(byUser.carol.reachable).toBe(true)
       expect(byUser.carol.addrs[0]).toMatch(/^\/ip4\/11\.0\.0\.2\/tcp\/\d+\/p2p\//)
 
       // Nobody on the internet can open a connection to alice's listener: not to her LAN address (no

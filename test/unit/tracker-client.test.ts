@@ -17,7 +17,8 @@ async function entry(username: string): Promise<OnlinePeer> {
     username,
     peerId: peerId.toMultihash().bytes,
     addrs: [multiaddr('/ip4/127.0.0.1/tcp/9').bytes],
-    since: 5
+    since: 5,
+    reachable: true
   }
 }
 

@@ -1241,6 +1241,12 @@ export namespace TrackerMessage {
     index: number
   }
 
+  export interface TrackerMessageLoggedInSnapshotPeersReachableFieldEvent {
+    field: '$.loggedIn.snapshot.peers[].reachable'
+    value: boolean
+    index: number
+  }
+
   export interface TrackerMessageLoggedInTrackerVersionFieldEvent {
     field: '$.loggedIn.trackerVersion'
     value: string
@@ -1272,6 +1278,12 @@ export namespace TrackerMessage {
   export interface TrackerMessageSnapshotPeersSinceFieldEvent {
     field: '$.snapshot.peers[].since'
     value: number
+    index: number
+  }
+
+  export interface TrackerMessageSnapshotPeersReachableFieldEvent {
+    field: '$.snapshot.peers[].reachable'
+    value: boolean
     index: number
   }
 
@@ -1307,6 +1319,12 @@ export namespace TrackerMessage {
   export interface TrackerMessageDeltaEventsJoinedSinceFieldEvent {
     field: '$.delta.events[].joined.since'
     value: number
+    index: number
+  }
+
+  export interface TrackerMessageDeltaEventsJoinedReachableFieldEvent {
+    field: '$.delta.events[].joined.reachable'
+    value: boolean
     index: number
   }
 
@@ -1353,6 +1371,11 @@ export namespace TrackerMessage {
     value: number
   }
 
+  export interface TrackerMessagePeerReachableFieldEvent {
+    field: '$.peer.reachable'
+    value: boolean
+  }
+
   export interface TrackerMessageAccountUsernameFieldEvent {
     field: '$.account.username'
     value: string
@@ -1371,7 +1394,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -1919,6 +1942,12 @@ export namespace LoggedIn {
     index: number
   }
 
+  export interface LoggedInSnapshotPeersReachableFieldEvent {
+    field: '$.snapshot.peers[].reachable'
+    value: boolean
+    index: number
+  }
+
   export interface LoggedInTrackerVersionFieldEvent {
     field: '$.trackerVersion'
     value: string
@@ -1932,7 +1961,7 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInTrackerVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInTrackerVersionFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
   }
 }
@@ -2006,6 +2035,7 @@ export interface OnlinePeer {
   peerId: Uint8Array<ArrayBuffer>
   addrs: Uint8Array<ArrayBuffer>[]
   since: number
+  reachable: boolean
 }
 
 export namespace OnlinePeer {
@@ -2040,6 +2070,11 @@ export namespace OnlinePeer {
           w.uint64Number(obj.since)
         }
 
+        if ((obj.reachable != null && obj.reachable !== false)) {
+          w.uint32(40)
+          w.bool(obj.reachable)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2048,7 +2083,8 @@ export namespace OnlinePeer {
           username: '',
           peerId: uint8ArrayAlloc(0),
           addrs: [],
-          since: 0
+          since: 0,
+          reachable: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2075,6 +2111,10 @@ export namespace OnlinePeer {
             }
             case 4: {
               obj.since = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.reachable = reader.bool()
               break
             }
             default: {
@@ -2132,6 +2172,13 @@ export namespace OnlinePeer {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.reachable`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2165,6 +2212,11 @@ export namespace OnlinePeer {
     value: number
   }
 
+  export interface OnlinePeerReachableFieldEvent {
+    field: '$.reachable'
+    value: boolean
+  }
+
   export function encode (obj: Partial<OnlinePeer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OnlinePeer.codec())
   }
@@ -2173,7 +2225,7 @@ export namespace OnlinePeer {
     return decodeMessage(buf, OnlinePeer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OnlinePeer>): Generator<OnlinePeerUsernameFieldEvent | OnlinePeerPeerIdFieldEvent | OnlinePeerAddrsFieldEvent | OnlinePeerSinceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OnlinePeer>): Generator<OnlinePeerUsernameFieldEvent | OnlinePeerPeerIdFieldEvent | OnlinePeerAddrsFieldEvent | OnlinePeerSinceFieldEvent | OnlinePeerReachableFieldEvent> {
     return streamMessage(buf, OnlinePeer.codec(), opts)
   }
 }
@@ -2319,6 +2371,12 @@ export namespace Snapshot {
     index: number
   }
 
+  export interface SnapshotPeersReachableFieldEvent {
+    field: '$.peers[].reachable'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<Snapshot>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Snapshot.codec())
   }
@@ -2327,7 +2385,7 @@ export namespace Snapshot {
     return decodeMessage(buf, Snapshot.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Snapshot>): Generator<SnapshotVersionFieldEvent | SnapshotPeersUsernameFieldEvent | SnapshotPeersPeerIdFieldEvent | SnapshotPeersAddrsFieldEvent | SnapshotPeersSinceFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Snapshot>): Generator<SnapshotVersionFieldEvent | SnapshotPeersUsernameFieldEvent | SnapshotPeersPeerIdFieldEvent | SnapshotPeersAddrsFieldEvent | SnapshotPeersSinceFieldEvent | SnapshotPeersReachableFieldEvent> {
     return streamMessage(buf, Snapshot.codec(), opts)
   }
 }
@@ -2503,6 +2561,11 @@ export namespace PresenceEvent {
     value: number
   }
 
+  export interface PresenceEventJoinedReachableFieldEvent {
+    field: '$.joined.reachable'
+    value: boolean
+  }
+
   export interface PresenceEventLeftFieldEvent {
     field: '$.left'
     value: string
@@ -2521,7 +2584,7 @@ export namespace PresenceEvent {
     return decodeMessage(buf, PresenceEvent.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceEvent>): Generator<PresenceEventVersionFieldEvent | PresenceEventJoinedUsernameFieldEvent | PresenceEventJoinedPeerIdFieldEvent | PresenceEventJoinedAddrsFieldEvent | PresenceEventJoinedSinceFieldEvent | PresenceEventLeftFieldEvent | PresenceEventReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceEvent>): Generator<PresenceEventVersionFieldEvent | PresenceEventJoinedUsernameFieldEvent | PresenceEventJoinedPeerIdFieldEvent | PresenceEventJoinedAddrsFieldEvent | PresenceEventJoinedSinceFieldEvent | PresenceEventJoinedReachableFieldEvent | PresenceEventLeftFieldEvent | PresenceEventReasonFieldEvent> {
     return streamMessage(buf, PresenceEvent.codec(), opts)
   }
 }
@@ -2673,6 +2736,12 @@ export namespace Delta {
     index: number
   }
 
+  export interface DeltaEventsJoinedReachableFieldEvent {
+    field: '$.events[].joined.reachable'
+    value: boolean
+    index: number
+  }
+
   export interface DeltaEventsLeftFieldEvent {
     field: '$.events[].left'
     value: string
@@ -2693,7 +2762,7 @@ export namespace Delta {
     return decodeMessage(buf, Delta.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delta>): Generator<DeltaBaseVersionFieldEvent | DeltaEventsVersionFieldEvent | DeltaEventsJoinedUsernameFieldEvent | DeltaEventsJoinedPeerIdFieldEvent | DeltaEventsJoinedAddrsFieldEvent | DeltaEventsJoinedSinceFieldEvent | DeltaEventsLeftFieldEvent | DeltaEventsReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delta>): Generator<DeltaBaseVersionFieldEvent | DeltaEventsVersionFieldEvent | DeltaEventsJoinedUsernameFieldEvent | DeltaEventsJoinedPeerIdFieldEvent | DeltaEventsJoinedAddrsFieldEvent | DeltaEventsJoinedSinceFieldEvent | DeltaEventsJoinedReachableFieldEvent | DeltaEventsLeftFieldEvent | DeltaEventsReasonFieldEvent> {
     return streamMessage(buf, Delta.codec(), opts)
   }
 }
