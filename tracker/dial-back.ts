@@ -11,11 +11,19 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { CODE_P2P, multiaddr } from '@multiformats/multiaddr'
 
 /**
- * How long one dial-back (TCP connect + Noise + muxer) may take. A reachable peer answers in well under a
- * second even across continents; a firewall that drops the SYN would otherwise hold the login for the
- * kernel's ~2 min connect timeout. This bounds what a silently firewalled peer's login waits.
+ * How long a dial-back's TCP connect may take. A reachable peer accepts in well under a second even
+ * across continents; a home router or firewall that drops the SYN would otherwise hold the login for the
+ * kernel's ~2 min connect timeout. This is what a NAT'd peer's login waits.
  */
 export const DEFAULT_DIAL_BACK_TIMEOUT_MS = 2_000
+/**
+ * Once TCP is connected, how long Noise may take. Someone is there; on a loaded tracker (a login storm)
+ * or a slow link a handshake can take seconds, and giving up would publish a reachable peer as
+ * unreachable.
+ */
+export const DEFAULT_DIAL_BACK_HANDSHAKE_TIMEOUT_MS = 10_000
+/** The upgrade (Noise) of an outbound connection has begun: TCP is connected. */
+const ENCRYPT_STARTED = 'upgrader:encrypt-outbound-connection'
 /**
  * Dial-backs running at once: each is a handshake like an incoming login's. Below libp2p's own 100
  * parallel dials, so the tracker's other dials are never starved.
@@ -40,7 +48,7 @@ export interface DialBackComponents {
    * Open a new connection to `addr` (ending in `/p2p/<PeerId>`), never an existing one, through a node
    * whose connection gater includes this verifier's `gater`.
    */
-  dial(addr: Multiaddr, options: AbortOptions): Promise<Connection>
+  dial(addr: Multiaddr, options: AbortOptions & { onProgress?(evt: { type: string }): void }): Promise<Connection>
   log: Logger
 }
 
@@ -61,8 +69,10 @@ function probeKey(addr: Multiaddr): string {
 }
 
 export interface DialBackInit {
-  /** @default DEFAULT_DIAL_BACK_TIMEOUT_MS (2 s) */
+  /** TCP connect. @default DEFAULT_DIAL_BACK_TIMEOUT_MS (2 s) */
   timeoutMs?: number
+  /** Noise, once connected. @default DEFAULT_DIAL_BACK_HANDSHAKE_TIMEOUT_MS (10 s) */
+  handshakeTimeoutMs?: number
   /** @default DEFAULT_DIAL_BACK_CONCURRENCY (64) */
   concurrency?: number
   /** @default DEFAULT_VERIFIED_TTL_MS (10 min) */
@@ -90,6 +100,7 @@ export interface DialBackStats {
 export class DialBackVerifier {
   readonly #components: DialBackComponents
   readonly #timeoutMs: number
+  readonly #handshakeTimeoutMs: number
   readonly #ttlMs: number
   readonly #now: () => number
   readonly #queue: Queue<boolean>
@@ -103,6 +114,7 @@ export class DialBackVerifier {
   constructor(components: DialBackComponents, init: DialBackInit = {}) {
     this.#components = components
     this.#timeoutMs = init.timeoutMs ?? DEFAULT_DIAL_BACK_TIMEOUT_MS
+    this.#handshakeTimeoutMs = init.handshakeTimeoutMs ?? DEFAULT_DIAL_BACK_HANDSHAKE_TIMEOUT_MS
     this.#ttlMs = init.verifiedTtlMs ?? DEFAULT_VERIFIED_TTL_MS
     this.#now = init.now ?? Date.now
     this.#queue = new Queue({
@@ -163,17 +175,26 @@ export class DialBackVerifier {
   }
 
   async #dial(peer: PeerId, addr: Multiaddr, options: AbortOptions): Promise<boolean> {
-    const signal = AbortSignal.any([
-      AbortSignal.timeout(this.#timeoutMs),
-      options.signal ?? this.#stop.signal
-    ])
+    const deadline = new AbortController()
+    const expire = (what: string, ms: number): ReturnType<typeof setTimeout> =>
+      setTimeout(() => deadline.abort(new Error(`${what} took over ${ms} ms`)), ms)
+    let timer = expire('the TCP connect', this.#timeoutMs)
+    const onProgress = (evt: { type: string }): void => {
+      if (evt.type !== ENCRYPT_STARTED) return
+      clearTimeout(timer)
+      timer = expire('the handshake', this.#handshakeTimeoutMs)
+    }
+    const signal = AbortSignal.any([deadline.signal, options.signal ?? this.#stop.signal])
     const key = probeKey(addr)
     const probe: Probe = { peer, proven: false }
     const probes = this.#probes.get(key) ?? []
     probes.push(probe)
     this.#probes.set(key, probes)
     try {
-      const connection = await this.#components.dial(addr.encapsulate(multiaddr(`/p2p/${peer}`)), { signal })
+      const connection = await this.#components.dial(addr.encapsulate(multiaddr(`/p2p/${peer}`)), {
+        signal,
+        onProgress
+      })
       // Only if the gater is not installed: still a proof (libp2p checked the key), but close it.
       connection.close().catch(err => connection.abort(err))
       probe.proven = connection.remotePeer.equals(peer)
@@ -183,6 +204,7 @@ export class DialBackVerifier {
         this.#components.log('dial-back to %a of %p failed: %s', addr, peer, (err as Error).message)
       }
     } finally {
+      clearTimeout(timer)
       probes.splice(probes.indexOf(probe), 1)
       if (probes.length === 0) this.#probes.delete(key)
     }

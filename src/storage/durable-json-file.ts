@@ -113,7 +113,8 @@ export async function writeFileDurably(
   await fsyncDir(dir)
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** fsync a directory, so a rename or a new file in it survives a crash. */
+export async function fsyncDir(dir: string): Promise<void> {
   const dh = await open(dir, 'r')
   try {
     await dh.sync()

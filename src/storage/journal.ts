@@ -2,6 +2,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
 import { DataCorruptError, NoSpaceError } from '../errors.ts'
+import { fsyncDir } from './durable-json-file.ts'
 
 /** What the journal needs of its open file; a `FileHandle` opened for appending is one. */
 export interface JournalHandle {
@@ -333,14 +334,5 @@ async function writeFully(handle: JournalHandle, data: Uint8Array): Promise<void
     const { bytesWritten } = await handle.write(data, written, data.length - written)
     if (bytesWritten <= 0) throw new Error(`the journal took no bytes (${written} of ${data.length} written)`)
     written += bytesWritten
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const dh = await open(dir, 'r')
-  try {
-    await dh.sync()
-  } finally {
-    await dh.close()
   }
 }
