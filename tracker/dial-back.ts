@@ -48,7 +48,10 @@ export interface DialBackComponents {
    * Open a new connection to `addr` (ending in `/p2p/<PeerId>`), never an existing one, through a node
    * whose connection gater includes this verifier's `gater`.
    */
-  dial(addr: Multiaddr, options: AbortOptions & { onProgress?(evt: { type: string }): void }): Promise<Connection>
+  dial(
+    addr: Multiaddr,
+    options: AbortOptions & { onProgress?(evt: { type: string }): void }
+  ): Promise<Connection>
   log: Logger
 }
 
