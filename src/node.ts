@@ -1,5 +1,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import type { CircuitRelayServerInit, CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
@@ -15,7 +17,13 @@ import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
 
 export type MuxerName = 'yamux' | 'mplex'
 
-export type P2PChatNode = Libp2p<{ identify: Identify; ping: Ping; self: SelfAddresses }>
+export type P2PChatNode = Libp2p<{
+  identify: Identify
+  ping: Ping
+  self: SelfAddresses
+  /** A tracker's circuit relay, when it runs one. */
+  relay?: CircuitRelayService
+}>
 
 /** Connection limits of a server: many peers, many of them arriving from one NAT or one test host. */
 export const SERVER_MAX_CONNECTIONS = 50_000
@@ -69,6 +77,11 @@ export interface NodeInit {
    */
   connectionGater?: ConnectionGater
   /**
+   * Server only: be a circuit relay (v2) with these settings; peers always can dial and listen through one.
+   * @default undefined (no relay)
+   */
+  relay?: CircuitRelayServerInit
+  /**
    * Server only: handshakes libp2p runs at once before refusing more. It checks this before the
    * connection gater, so a gater that limits handshakes itself needs this above its own total.
    * @default SERVER_MAX_PENDING_CONNECTIONS (512)
@@ -96,7 +109,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
   return createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen ?? [] },
-    transports: [tcp(server ? { backlog: SERVER_LISTEN_BACKLOG } : {})],
+    // A peer reaches (and is reached by) peers nobody can dial through its tracker's relay.
+    transports: server ? [tcp({ backlog: SERVER_LISTEN_BACKLOG })] : [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     connectionGater: init.connectionGater,
     streamMuxers,
@@ -115,7 +129,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
       // A server does not need to identify every client that connects; clients still identify it.
       identify: identify({ runOnConnectionOpen: !server }),
       ping: ping(),
-      self: selfAddresses()
+      self: selfAddresses(),
+      ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {})
     }
   })
 }

@@ -10,7 +10,7 @@ export const CONFIRMED_ADDRESS_TTL_MS = 24 * 60 * 60_000
 
 /** The parts of libp2p's components this service uses (internal interfaces, so only these methods). */
 export interface SelfAddressesComponents {
-  transportManager: { getAddrs(): Multiaddr[] }
+  transportManager: { getAddrs(): Multiaddr[]; listen(addrs: Multiaddr[]): Promise<void> }
   addressManager: {
     confirmObservedAddr(addr: Multiaddr, options?: { ttl?: number; type?: 'transport' }): void
   }
@@ -27,11 +27,18 @@ export interface SelfAddresses {
   listenAddrs(): Multiaddr[]
   /** Count these (host and port, no `/p2p/`) as verified, so `getMultiaddrs()` and identify include them. */
   confirm(addrs: Multiaddr[], ttlMs?: number): void
+  /** Listen on more addresses: `<relay>/p2p-circuit` reserves a slot on that relay. */
+  listen(addrs: Multiaddr[]): Promise<void>
 }
 
 export function selfAddresses(): (components: SelfAddressesComponents) => SelfAddresses {
   return components => ({
-    listenAddrs: () => components.transportManager.getAddrs().map(withoutPeerId),
+    listenAddrs: () =>
+      components.transportManager
+        .getAddrs()
+        .filter(a => !a.toString().includes('/p2p-circuit'))
+        .map(withoutPeerId),
+    listen: addrs => components.transportManager.listen(addrs),
     confirm: (addrs, ttlMs = CONFIRMED_ADDRESS_TTL_MS) => {
       for (const addr of addrs) // 'transport': our own listen address (libp2p only tracks one once it has listed it).
         components.addressManager.confirmObservedAddr(withoutPeerId(addr), { ttl: ttlMs, type: 'transport' })

@@ -27,6 +27,9 @@ import {
   DEFAULT_LISTEN,
   DEFAULT_REGISTRATION_BURST,
   DEFAULT_REGISTRATIONS_PER_MINUTE,
+  DEFAULT_RELAY_DATA_LIMIT_BYTES,
+  DEFAULT_RELAY_DURATION_LIMIT_MS,
+  DEFAULT_RELAY_MAX_RESERVATIONS,
   Tracker
 } from './tracker.ts'
 
@@ -66,12 +69,16 @@ Options (each falls back to the environment variable shown):
   --pending-handshakes-per-known-host N                [P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST]
                         per host that has logged in (raise it for big
                         NATs); default: ${DEFAULT_PENDING_PER_KNOWN_HOST}
+  --relay on|off        relay for logged-in peers nobody can dial (behind   [P2PCHAT_RELAY]
+                        a NAT): up to ${DEFAULT_RELAY_MAX_RESERVATIONS} of them, each relayed connection
+                        cut after ${DEFAULT_RELAY_DATA_LIMIT_BYTES / 1024 / 1024} MiB or ${DEFAULT_RELAY_DURATION_LIMIT_MS / 60_000} min; default: on
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
 `
 
 interface TrackerOptions {
+  relay: false | Record<string, never>
   listen: string[]
   dataDir: string
   http?: { host: string; port: number }
@@ -129,6 +136,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     '--pending-handshakes-per-known-host',
     'P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST'
   )
+  const relay = option(v.relay, '--relay', 'P2PCHAT_RELAY')
   const count = (o: { name: string; value: string | undefined }, fallback: number): number =>
     parseNumberOption(o.name, o.value, { min: 1, max: 100_000, integer: true, fallback })
   return {
@@ -166,12 +174,19 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       integer: true,
       fallback: DEFAULT_REGISTRATIONS_PER_MINUTE
     }),
+    relay: parseOnOff(relay.name, relay.value ?? 'on') ? {} : false,
     handshakes: {
       maxPending: count(maxPending, DEFAULT_MAX_PENDING_HANDSHAKES),
       pendingPerStrangerHost: count(perStranger, DEFAULT_PENDING_PER_STRANGER_HOST),
       pendingPerKnownHost: count(perKnown, DEFAULT_PENDING_PER_KNOWN_HOST)
     }
   }
+}
+
+function parseOnOff(name: string, value: string): boolean {
+  if (value === 'on') return true
+  if (value === 'off') return false
+  throw new InvalidOptionError(`${name} must be "on" or "off", got "${value}"`)
 }
 
 function parseTrackerArgv(argv: string[]) {
@@ -191,6 +206,7 @@ function parseTrackerArgv(argv: string[]) {
       'max-pending-handshakes': { type: 'string' },
       'pending-handshakes-per-host': { type: 'string' },
       'pending-handshakes-per-known-host': { type: 'string' },
+      relay: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })

@@ -6,7 +6,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { InvalidMessageError, RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
-import type { MuxerName, P2PChatNode } from '../src/node.ts'
+import type { MuxerName, NodeInit, P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
 import {
   DEFAULT_HEARTBEAT_MS,
@@ -49,6 +49,21 @@ export const DEFAULT_REGISTRATION_BURST = 20
 export const DEFAULT_REGISTRATIONS_PER_MINUTE = 20
 /** Source hosts whose registration budget is tracked at once (~100 B each); the least recent is dropped. */
 export const MAX_REGISTRATION_SOURCES = 100_000
+/** Relay slots at once: one per logged-in user nobody can dial (libp2p's default of 15 is for helpers). */
+export const DEFAULT_RELAY_MAX_RESERVATIONS = 1_000
+/** Bytes one relayed connection may carry (both directions together) before the relay cuts it. */
+export const DEFAULT_RELAY_DATA_LIMIT_BYTES = 64 * 1024 * 1024
+/** How long one relayed connection may stay open; chat re-dials when it is cut (nothing is lost). */
+export const DEFAULT_RELAY_DURATION_LIMIT_MS = 30 * 60_000
+
+export interface RelayInit {
+  /** @default DEFAULT_RELAY_MAX_RESERVATIONS (1,000) */
+  maxReservations?: number
+  /** @default DEFAULT_RELAY_DATA_LIMIT_BYTES (64 MiB) */
+  dataLimitBytes?: number
+  /** @default DEFAULT_RELAY_DURATION_LIMIT_MS (30 min) */
+  durationLimitMs?: number
+}
 
 export interface TrackerInit {
   /**
@@ -96,6 +111,11 @@ export interface TrackerInit {
    * @default 20
    */
   registrationsPerMinute?: number
+  /**
+   * Relay for logged-in users nobody can dial (circuit relay v2), or `false` for none.
+   * @default {} (on, with RelayInit's defaults)
+   */
+  relay?: RelayInit | false
   /**
    * How published addresses are verified by dialling back (timeout, concurrency, how long a verified
    * address is trusted).
@@ -226,8 +246,9 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         listen: this.#init.listen ?? DEFAULT_LISTEN,
         role: 'server',
         muxers: this.#init.muxers,
-        connectionGater: { ...dialBack.gater, ...this.handshakes.gater },
-        ...this.handshakes.nodeLimits
+        connectionGater: { ...dialBack.gater, ...this.handshakes.gater, ...this.#relayGater },
+        ...this.handshakes.nodeLimits,
+        relay: this.#relayInit()
       })
       await this.node.handle(TRACKER_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
         maxInboundStreams: MAX_TRACKER_STREAMS_PER_CONNECTION,
@@ -402,7 +423,30 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       heartbeatMs: this.heartbeatMs,
       addrs: session.entry.addrs,
       snapshot: this.presence.snapshot(),
-      trackerVersion: VERSION
+      trackerVersion: VERSION,
+      relay: this.#init.relay !== false
+    }
+  }
+
+  /** Only logged-in users may hold a relay slot, and only between two logged-in users is anything relayed. */
+  readonly #relayGater = {
+    denyInboundRelayReservation: (peer: PeerId): boolean =>
+      this.presence.byPeer(peer.toString()) === undefined,
+    denyOutboundRelayedConnection: (source: PeerId, destination: PeerId): boolean =>
+      this.presence.byPeer(source.toString()) === undefined ||
+      this.presence.byPeer(destination.toString()) === undefined
+  }
+
+  #relayInit(): NodeInit['relay'] {
+    const relay = this.#init.relay
+    if (relay === false) return undefined
+    return {
+      reservations: {
+        maxReservations: relay?.maxReservations ?? DEFAULT_RELAY_MAX_RESERVATIONS,
+        applyDefaultLimit: true,
+        defaultDataLimit: BigInt(relay?.dataLimitBytes ?? DEFAULT_RELAY_DATA_LIMIT_BYTES),
+        defaultDurationLimit: relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS
+      }
     }
   }
 

@@ -114,6 +114,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
 
   async start(): Promise<void> {
     await this.#node.handle(CHAT_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+      // Relayed connections too (a peer nobody can dial is reached through the tracker's relay).
+      runOnLimitedConnection: true,
       maxInboundStreams: MAX_CHAT_STREAMS_PER_CONNECTION,
       maxOutboundStreams: MAX_CHAT_STREAMS_PER_CONNECTION
     })

@@ -61,14 +61,25 @@ export async function dialUser(
 ): Promise<Stream> {
   let stream: Stream
   try {
+    // A relayed connection is "limited" (the relay caps its bytes and time): chat and files may use it.
     stream = await node.dialProtocol(target.addrs.length > 0 ? target.addrs : target.peerId, protocol, {
-      signal
+      signal,
+      runOnLimitedConnection: true
     })
   } catch (err) {
-    throw new UnreachableError(
-      `${target.user} is online but cannot be reached directly (${plainNetworkError(err)})`,
-      { cause: err }
-    )
+    const why = plainNetworkError(err)
+    if (!target.reachable) {
+      const relayed = target.addrs.some(a => a.toString().includes('/p2p-circuit'))
+      throw new UnreachableError(
+        relayed
+          ? `${target.user} is behind a NAT or firewall and the tracker's relay could not reach them (${why}); they can still message you`
+          : `${target.user} is behind a NAT or firewall (the tracker could not connect to them) and the tracker does not relay; they can still message you`,
+        { cause: err }
+      )
+    }
+    throw new UnreachableError(`${target.user} is online but cannot be reached directly (${why})`, {
+      cause: err
+    })
   }
   if (node.getConnections(target.peerId).length === 0) {
     stream.abort(new Error('no connection to the expected PeerId'))

@@ -190,9 +190,10 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
           register: this.#init.register === true,
           listenAddrs: () => this.#listenAddrs(),
           // Reached from outside: count them as ours, so identify tells the people we dial.
-          published: addrs => {
+          published: (addrs, client) => {
             this.#reachable = addrs.length > 0
             this.node?.services.self.confirm(addrs)
+            if (!this.#reachable && client.relayAddr !== undefined) this.#reserveRelay(client.relayAddr)
           },
           log: this.log.newScope('tracker')
         }
@@ -367,6 +368,21 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
         detail: { code, message: `${message}; the message stays in the outbox and is retried`, messageId, to }
       })
     })
+  }
+
+  /**
+   * Nobody can dial us: hold a slot on the tracker's relay, so others reach us through it. Once per
+   * relay address (libp2p renews the reservation; a new tracker session after a restart makes a new one).
+   */
+  #reserveRelay(relay: Multiaddr): void {
+    const node = this.node
+    if (node === undefined) return
+    const listening = node.getMultiaddrs().some(a => a.toString().startsWith(`${relay.toString()}/`))
+    if (listening) return
+    node.services.self.listen([relay]).then(
+      () => this.log('reachable through the tracker relay %a', relay),
+      err => this.log('could not reserve a slot on the tracker relay: %e', err)
+    )
   }
 
   #listenAddrs(): Multiaddr[] {

@@ -112,8 +112,12 @@ class ListedUser implements OnlineUser {
   #peerId?: PeerId
   #addrs?: Multiaddr[]
 
-  constructor(entry: OnlinePeer) {
+  readonly #relay?: Multiaddr
+
+  /** `relay`: `<tracker>/p2p-circuit`, where a peer nobody can dial is reached (when the tracker relays). */
+  constructor(entry: OnlinePeer, relay?: Multiaddr) {
     this.#entry = entry
+    this.#relay = relay
     this.user = entry.username
     this.since = entry.since
     // A tracker from before `reachable` existed published only what it could reach (or nothing useful).
@@ -129,6 +133,10 @@ class ListedUser implements OnlineUser {
     if (this.#addrs === undefined) {
       const suffix = `/p2p/${this.peerId.toString()}`
       this.#addrs = this.#entry.addrs.map(bytes => multiaddr(bytes).encapsulate(suffix))
+      // Nobody can dial them: through the tracker's relay, where they hold a slot.
+      if (this.#addrs.length === 0 && !this.reachable && this.#relay !== undefined) {
+        this.#addrs = [this.#relay.encapsulate(suffix)]
+      }
     }
     return this.#addrs
   }
@@ -144,8 +152,8 @@ class ListedUser implements OnlineUser {
   }
 }
 
-export function decodeOnlinePeer(entry: OnlinePeer): OnlineUser {
-  return new ListedUser(entry)
+export function decodeOnlinePeer(entry: OnlinePeer, relay?: Multiaddr): OnlineUser {
+  return new ListedUser(entry, relay)
 }
 
 /**
@@ -159,6 +167,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   username?: string
   /** Addresses the tracker publishes for us. */
   publishedAddrs: Multiaddr[] = []
+  /** The tracker's address (with its PeerId), when this client dialled it. */
+  trackerAddr?: Multiaddr
+  /** The tracker relays for its users (said at login): `<tracker>/p2p-circuit`. */
+  relayAddr?: Multiaddr
   /** Bytes of tracker frames received, by kind, for measurements. */
   readonly received = { deltaFrames: 0, deltaBytes: 0, snapshotBytes: 0 }
   readonly #stream: Stream
@@ -198,7 +210,9 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     const stream = await node.dialProtocol(target, TRACKER_PROTOCOL, {
       signal: init.signal ?? AbortSignal.timeout(init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
     })
-    return TrackerClient.fromStream(stream, init)
+    const client = TrackerClient.fromStream(stream, init)
+    client.trackerAddr = target
+    return client
   }
 
   /** Run a session over a stream already negotiated for the tracker protocol. */
@@ -233,6 +247,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     this.username = loggedIn.username
     this.heartbeatMs = loggedIn.heartbeatMs
     this.publishedAddrs = loggedIn.addrs.map(b => multiaddr(b))
+    this.relayAddr =
+      loggedIn.relay && this.trackerAddr !== undefined
+        ? this.trackerAddr.encapsulate('/p2p-circuit')
+        : undefined
     this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
     if (this.#autoHeartbeat && this.heartbeatMs > 0) {
       let beats = 0
@@ -278,7 +296,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       },
       options
     )
-    const user = decodeOnlinePeer(entry)
+    const user = decodeOnlinePeer(entry, this.relayAddr)
     if (!user.peerId.equals(peerId)) throw new UnknownPeerError('the tracker answered for another PeerId')
     return user
   }
@@ -460,7 +478,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
 
   #applySnapshot(snapshot: Snapshot): void {
     this.online.clear()
-    const users = snapshot.peers.map(decodeOnlinePeer)
+    const users = snapshot.peers.map(entry => decodeOnlinePeer(entry, this.relayAddr))
     if (this.#keepList) for (const user of users) this.online.set(user.user, user)
     this.version = snapshot.version
     this.#resyncing = false
@@ -479,7 +497,7 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       if (event.version <= this.version) continue
       this.version = event.version
       if (event.joined !== undefined) {
-        const user = decodeOnlinePeer(event.joined)
+        const user = decodeOnlinePeer(event.joined, this.relayAddr)
         if (this.#keepList) this.online.set(user.user, user)
         this.safeDispatchEvent('joined', { detail: user })
       } else if (event.left !== undefined) {

@@ -45,7 +45,7 @@ export interface TrackerSessionInit {
   /** Addresses to publish, asked at every login (they may change). */
   listenAddrs(): Multiaddr[]
   /** What the tracker published of them (verified by dialling back), after every login. */
-  published?(addrs: Multiaddr[]): void
+  published?(addrs: Multiaddr[], client: TrackerClient): void
   log: Logger
 }
 
@@ -239,7 +239,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     }
     try {
       await client.login(this.#init.user, this.#init.password, this.#init.listenAddrs())
-      this.#init.published?.(client.publishedAddrs)
+      this.#init.published?.(client.publishedAddrs, client)
     } catch (err) {
       if (taken && err instanceof AuthFailedError) {
         // --register with a name someone else has: say so, not "wrong password".

@@ -133,6 +133,8 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     await this.#partials.open()
     await mkdir(this.#downloads, { recursive: true })
     await this.#node.handle(FILE_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+      // Relayed connections too (a peer nobody can dial is reached through the tracker's relay).
+      runOnLimitedConnection: true,
       maxInboundStreams: MAX_FILE_STREAMS_PER_CONNECTION,
       maxOutboundStreams: MAX_FILE_STREAMS_PER_CONNECTION
     })

@@ -205,10 +205,13 @@ export class InteractiveUI {
     this.show(`Logged in as ${this.#s.bold(e(this.#me))}. ${count} online${list}.`)
     const me = users.find(u => this.#isMe(u.user))
     if (me !== undefined && !me.reachable) {
-      // The tracker publishes only addresses it could dial back (docs/security.md).
+      // The tracker publishes only addresses it could dial back (docs/nat.md).
+      const relayed = me.addrs.some(a => a.includes('/p2p-circuit'))
       this.show(
         this.#s.yellow(
-          'The tracker could not connect back to your listen address, so others cannot start a chat with you; you can still message them (behind a NAT or firewall? see docs/deploy.md).'
+          relayed
+            ? "The tracker could not connect back to your listen address (a NAT or firewall?): others reach you through the tracker's relay (docs/nat.md)."
+            : 'The tracker could not connect back to your listen address (a NAT or firewall?) and does not relay, so others cannot start a chat with you; you can still message them (docs/nat.md).'
         )
       )
     }

@@ -56,6 +56,7 @@ export const trackerMessages: TrackerMessage[] = [
       heartbeatMs: 10_000,
       addrs: [],
       snapshot: { version: 0, peers: [] },
+      relay: false,
       trackerVersion: ''
     }
   },
@@ -66,6 +67,7 @@ export const trackerMessages: TrackerMessage[] = [
       heartbeatMs: 1,
       addrs: [ADDR_V4],
       snapshot: { version: 2 ** 40, peers: [entry] },
+      relay: false,
       trackerVersion: '0.1.0'
     }
   },

@@ -139,12 +139,17 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       const aliceMapped = `${A.routerA}:${aliceLocal.split(':')[1]}`
       expect(remotes).toContain(aliceMapped)
 
-      // What the tracker publishes: nothing for alice (it only dials back addresses on the host a login
-      // came from, and alice's are 192.168.1.2 and 127.0.0.1).
+      // What the tracker publishes for alice: no address of hers (its dial-back to 11.0.0.10:<port> is
+      // dropped by routerA), so peers see her at the tracker's relay.
       carol.peer.send({ id: 'w', cmd: 'who' })
       const who = await carol.peer.wait(o => o.id === 'w')
       const byUser = Object.fromEntries((who.users as Json[]).map(u => [u.user, u]))
-      expect(byUser.alice).toMatchObject({ peerId: alice.ready.peerId, addrs: [], reachable: false })
+      // Not reachable: the only way to her is the tracker's relay, where she holds a slot.
+      expect(byUser.alice).toMatchObject({
+        peerId: alice.ready.peerId,
+        addrs: [`${trackerAddr}/p2p-circuit/p2p/${alice.ready.peerId}`],
+        reachable: false
+      })
       expect(alice.ready.reachable).toBe(false)
       // carol is on a public address: she declares it (her transport's listen address; libp2p's own
       // getMultiaddrs() would leave it out until AutoNAT confirmed it) and the tracker, having reached
@@ -212,6 +217,51 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       await alice.peer.wait(o => o.event === 'message' && o.text === 'through the forward')
       const atAlice = await established(lab, 'hostA', `( sport = :${port} )`)
       expect(atAlice.map(([, remote]) => remote.split(':')[0])).toContain(A.public)
+    }
+  )
+
+  labTest(
+    'two peers behind different routers chat through the tracker’s relay; with --relay off, a clear UNREACHABLE',
+    async () => {
+      const dir = await tempDir('p2pchat-lab-')
+      await writeFile(join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 })
+      const startTracker = async (port: number, relay: 'on' | 'off'): Promise<string> => {
+        const tracker = p2pchatIn(lab, 'tracker', [
+          'tracker',
+          '--listen',
+          `/ip4/${A.tracker}/tcp/${port}`,
+          '--data',
+          join(dir, `tracker-${relay}`),
+          '--scrypt-log-n',
+          '10',
+          '--relay',
+          relay
+        ])
+        return (await tracker.waitLine(l => l.includes(`/ip4/${A.tracker}/tcp/${port}/`))).trim()
+      }
+      const relayed = await startTracker(TRACKER_PORT + 3, 'on')
+      const alice = await peerIn(lab, 'hostA', relayed, 'alice', dir)
+      const bob = await peerIn(lab, 'hostB', relayed, 'bob', dir)
+      await alice.peer.wait(o => o.event === 'joined' && o.user === 'bob')
+      alice.peer.send({ id: 'm1', cmd: 'msg', to: 'bob', text: 'over the relay' })
+      expect(await alice.peer.wait(o => o.id === 'm1')).toMatchObject({ ok: true })
+      await alice.peer.wait(o => o.event === 'delivered', 15_000)
+      await bob.peer.wait(o => o.event === 'message' && o.text === 'over the relay')
+      // And back, bob starting on his side.
+      bob.peer.send({ id: 'm2', cmd: 'msg', to: 'alice', text: 'and back' })
+      await bob.peer.wait(o => o.event === 'delivered', 15_000)
+      await alice.peer.wait(o => o.event === 'message' && o.text === 'and back')
+      // Both sockets of the conversation end at the tracker: no direct connection between the LANs.
+      const atAlice = await established(lab, 'hostA', `( dport = :${TRACKER_PORT + 3} )`)
+      expect(atAlice.length).toBeGreaterThan(0)
+
+      const plain = await startTracker(TRACKER_PORT + 4, 'off')
+      const carol = await peerIn(lab, 'hostA', plain, 'carol', dir)
+      const dave = await peerIn(lab, 'hostB', plain, 'dave', dir)
+      await carol.peer.wait(o => o.event === 'joined' && o.user === 'dave')
+      carol.peer.send({ id: 'm3', cmd: 'msg', to: 'dave', text: 'no relay' })
+      const failed = await carol.peer.wait(o => o.event === 'error' && o.code === 'UNREACHABLE', 30_000)
+      expect(failed.message).toMatch(/behind a NAT or firewall.*does not relay/)
     }
   )
 

@@ -32,7 +32,7 @@ async function logIn(
   t.push(
     trackerFrame({
       id: req.id,
-      loggedIn: { username: 'a', heartbeatMs: 1000, addrs: [], snapshot, trackerVersion: 'x' }
+      loggedIn: { username: 'a', heartbeatMs: 1000, addrs: [], snapshot, relay: false, trackerVersion: 'x' }
     })
   )
   await login
