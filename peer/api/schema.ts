@@ -133,7 +133,8 @@ export interface EventDetails extends FileEventDetails {
   joined: UserInfo
   left: { user: string; reason: LeaveReason }
   message: ChatMessageEvent
-  delivered: { messageId: string; to: string }
+  /** `via`: over a direct connection, or through the tracker's relay (docs/nat.md). */
+  delivered: { messageId: string; to: string; via: 'direct' | 'relayed' }
   tracker: TrackerEvent
   /** Something went wrong that no command is waiting for; `messageId`/`to` when about a message. */
   error: { code: string; message: string; messageId?: string; to?: string }

@@ -5,16 +5,20 @@ import { errorFromCode, TimeoutError, UnreachableError } from '../../src/errors.
 import { CHAT_ACK_TIMEOUT_MS, MAX_CHAT_FRAME_BYTES } from '../../src/protocol/constants.ts'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
+import type { Via } from '../core/dial.ts'
 import type { StoredMessage } from './history.ts'
 
 /** Our outbound chat stream to one peer, reused for every message, reading acks. */
 export class ChatLink {
   readonly stream: Stream
+  /** Whether the stream runs on a direct connection or through the tracker's relay. */
+  readonly via: Via
   readonly #pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>()
   closed = false
 
-  constructor(stream: Stream, onClose: () => void) {
+  constructor(stream: Stream, via: Via, onClose: () => void) {
     this.stream = stream
+    this.via = via
     this.#readAcks().finally(() => {
       this.closed = true
       for (const { reject } of this.#pending.values())

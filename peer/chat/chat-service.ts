@@ -15,8 +15,8 @@ import {
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { usernameKey } from '../../src/usernames.ts'
-import type { Dialer } from '../core/dial.ts'
-import { dialUser } from '../core/dial.ts'
+import type { Dialer, Via } from '../core/dial.ts'
+import { connectionOf, dialUser, viaOf } from '../core/dial.ts'
 import type { PeerDirectory } from '../core/online-directory.ts'
 import { identifyStream } from '../core/online-directory.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
@@ -40,11 +40,13 @@ export interface ChatMessageEvent {
   to: string
   text: string
   sentAt: number
+  /** How it came: over a direct connection, or through the tracker's relay. */
+  via: Via
 }
 
 export interface ChatEvents {
   message: CustomEvent<ChatMessageEvent>
-  delivered: CustomEvent<{ messageId: string; to: string }>
+  delivered: CustomEvent<{ messageId: string; to: string; via: Via }>
   /** A message could not be delivered now; it stays in the outbox and is retried. */
   undelivered: CustomEvent<{ messageId: string; to: string; code: string; message: string }>
 }
@@ -193,7 +195,9 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
           this.#retries.delete(key)
           this.#reported.delete(message.messageId)
           await this.#history.setStatus(message, 'delivered')
-          this.safeDispatchEvent('delivered', { detail: { messageId: message.messageId, to: message.to } })
+          this.safeDispatchEvent('delivered', {
+            detail: { messageId: message.messageId, to: message.to, via: link.via }
+          })
         })
         .catch(err => this.#failed(message, err, key))
         .finally(() => this.#inFlight.delete(message.messageId))
@@ -241,7 +245,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     }
     const opening = (async () => {
       const stream = await dialUser(this.#node, target, CHAT_PROTOCOL)
-      const link = new ChatLink(stream, () => {
+      const connection = connectionOf(this.#node, stream)
+      const link = new ChatLink(stream, connection === undefined ? 'direct' : viaOf(connection), () => {
         if (this.#links.get(key) === link) this.#links.delete(key)
       })
       this.#links.set(key, link)
@@ -327,7 +332,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
             from,
             to: this.#host.self(),
             text: message.text,
-            sentAt: message.sentAt
+            sentAt: message.sentAt,
+            via: viaOf(connection)
           }
         })
       }

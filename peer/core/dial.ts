@@ -1,8 +1,23 @@
-import type { Stream } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 import { UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
 import type { OnlineUser } from './tracker-client.ts'
+
+/** How a conversation flows: over a direct connection, or through the tracker's relay. */
+export type Via = 'direct' | 'relayed'
+
+/** `relayed` for a connection through a circuit relay (libp2p marks it limited), else `direct`. */
+export function viaOf(connection: Pick<Connection, 'limits' | 'remoteAddr'>): Via {
+  return connection.limits !== undefined || connection.remoteAddr.toString().includes('/p2p-circuit')
+    ? 'relayed'
+    : 'direct'
+}
+
+/** The connection a stream runs on (libp2p streams do not point to theirs). */
+export function connectionOf(node: Pick<Dialer, 'getConnections'>, stream: Stream): Connection | undefined {
+  return node.getConnections().find(c => c.streams.includes(stream))
+}
 
 /** What dialing needs from the node. */
 export type Dialer = Pick<P2PChatNode, 'dialProtocol' | 'getConnections'>

@@ -233,8 +233,12 @@ export class InteractiveUI {
     })
     peer.addEventListener('message', ev => {
       const m = ev.detail
-      const plain = `${formatTime(m.sentAt)} ${m.from}: `
-      this.show(formatMultiline(`${this.#stamp(m.sentAt)} ${s.cyan(e(m.from))}: `, plain.length, m.text))
+      // Relayed through the tracker: said once per line, quietly (docs/nat.md).
+      const via = m.via === 'relayed' ? ' (relayed)' : ''
+      const plain = `${formatTime(m.sentAt)} ${m.from}${via}: `
+      this.show(
+        formatMultiline(`${this.#stamp(m.sentAt)} ${s.cyan(e(m.from))}${s.dim(via)}: `, plain.length, m.text)
+      )
     })
     peer.addEventListener('joined', ev => {
       this.#online.add(ev.detail.user)
@@ -252,7 +256,8 @@ export class InteractiveUI {
       const text = this.#sent.get(ev.detail.messageId)
       this.#sent.delete(ev.detail.messageId)
       const what = text === undefined ? '' : `: ${e(snippet(text))}`
-      this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}${what}`))
+      const via = ev.detail.via === 'relayed' ? ' (relayed)' : ''
+      this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}${via}${what}`))
     })
     peer.addEventListener('tracker', ev => this.#onTracker(ev.detail))
     peer.addEventListener('error', ev => this.#error(ev.detail.code, ev.detail.message))

@@ -213,8 +213,10 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       // carol starts the chat: a direct connection through the forward, no help from alice.
       carol.peer.send({ id: 'm', cmd: 'msg', to: 'alice', text: 'through the forward' })
       expect(await carol.peer.wait(o => o.id === 'm')).toMatchObject({ ok: true })
-      await carol.peer.wait(o => o.event === 'delivered')
-      await alice.peer.wait(o => o.event === 'message' && o.text === 'through the forward')
+      expect(await carol.peer.wait(o => o.event === 'delivered')).toMatchObject({ via: 'direct' })
+      expect(
+        await alice.peer.wait(o => o.event === 'message' && o.text === 'through the forward')
+      ).toMatchObject({ via: 'direct' })
       const atAlice = await established(lab, 'hostA', `( sport = :${port} )`)
       expect(atAlice.map(([, remote]) => remote.split(':')[0])).toContain(A.public)
     }
@@ -245,8 +247,10 @@ describe.runIf(runLabTests)('network-namespace NAT lab', () => {
       await alice.peer.wait(o => o.event === 'joined' && o.user === 'bob')
       alice.peer.send({ id: 'm1', cmd: 'msg', to: 'bob', text: 'over the relay' })
       expect(await alice.peer.wait(o => o.id === 'm1')).toMatchObject({ ok: true })
-      await alice.peer.wait(o => o.event === 'delivered', 15_000)
-      await bob.peer.wait(o => o.event === 'message' && o.text === 'over the relay')
+      expect(await alice.peer.wait(o => o.event === 'delivered', 15_000)).toMatchObject({ via: 'relayed' })
+      expect(await bob.peer.wait(o => o.event === 'message' && o.text === 'over the relay')).toMatchObject({
+        via: 'relayed'
+      })
       // And back, bob starting on his side.
       bob.peer.send({ id: 'm2', cmd: 'msg', to: 'alice', text: 'and back' })
       await bob.peer.wait(o => o.event === 'delivered', 15_000)

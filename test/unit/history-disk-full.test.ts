@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Connection, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { streamPair } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ChatLink } from '../../peer/chat/chat-link.ts'
 import { ChatService } from '../../peer/chat/chat-service.ts'
@@ -204,8 +205,11 @@ async function receiver() {
   const links: ChatLink[] = []
   const connect = async (): Promise<ChatLink> => {
     const [near, far] = await streamPair()
-    void handler?.(far, { remotePeer: 'alice-peer' } as unknown as Connection)
-    const link = new ChatLink(near, () => {})
+    void handler?.(far, {
+      remotePeer: 'alice-peer',
+      remoteAddr: multiaddr('/ip4/127.0.0.1/tcp/1')
+    } as unknown as Connection)
+    const link = new ChatLink(near, 'direct', () => {})
     links.push(link)
     return link
   }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import type { EventDetails, UserInfo } from '../../peer/api/schema.ts'
+import { nextEvent, startPeerClient, startTracker } from '../fixtures/nodes.ts'
+
+/**
+ * On loopback: a peer listening on 127.0.0.2 connects to the tracker from 127.0.0.1, so the tracker's
+ * dial-back (to 127.0.0.1:<its port>) finds nothing, as a home router's would. (test/lab runs the same
+ * with real NAT.)
+ */
+describe('peers the tracker cannot dial back', () => {
+  it('are listed as not reachable, hold a slot on the tracker relay, and are reached through it', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const alice = await startPeerClient(tracker, 'alice')
+    const bobJoined = nextEvent<UserInfo>(alice, 'joined', u => u.user === 'bob')
+    const bob = await startPeerClient(tracker, 'bob', { listen: ['/ip4/127.0.0.2/tcp/0'] })
+    const seen = await bobJoined
+    expect(seen.reachable).toBe(false)
+    expect(seen.addrs).toEqual([`${tracker.getMultiaddrs()[0]}/p2p-circuit/p2p/${seen.peerId}`])
+    expect(alice.who().find(u => u.user === 'alice')?.reachable).toBe(true)
+
+    // The slot is taken after bob's login: wait until the relay holds it.
+    await expect.poll(() => tracker.node?.services.relay?.reservations.size).toBe(1)
+    const got = nextEvent<EventDetails['message']>(bob, 'message', m => m.text === 'hi')
+    const { messageId } = await alice.send('bob', 'hi')
+    const delivered = await nextEvent<EventDetails['delivered']>(
+      alice,
+      'delivered',
+      d => d.messageId === messageId
+    )
+    expect(delivered.via).toBe('relayed')
+    expect((await got).via).toBe('relayed')
+  })
+
+  it('get a clear UNREACHABLE when the tracker does not relay', async () => {
+    const tracker = await startTracker({ coalesceMs: 10, relay: false })
+    const alice = await startPeerClient(tracker, 'alice')
+    const bobJoined = nextEvent<UserInfo>(alice, 'joined', u => u.user === 'bob')
+    await startPeerClient(tracker, 'bob', { listen: ['/ip4/127.0.0.2/tcp/0'] })
+    expect(await bobJoined).toMatchObject({ reachable: false, addrs: [] })
+    const failed = nextEvent<EventDetails['error']>(alice, 'error', e => e.code === 'UNREACHABLE')
+    await alice.send('bob', 'anyone there?')
+    expect((await failed).message).toMatch(/behind a NAT or firewall .* does not relay/)
+  })
+})
