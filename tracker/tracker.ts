@@ -6,7 +6,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import * as Digest from 'multiformats/hashes/digest'
 import { InvalidMessageError, RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
-import type { MuxerName, NodeInit, P2PChatNode } from '../src/node.ts'
+import type { MuxerName, P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
 import {
   DEFAULT_HEARTBEAT_MS,
@@ -35,8 +35,17 @@ import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
+import type { RelayInit } from './relay.ts'
+import { relayGater, relayServerInit } from './relay.ts'
 import { Session } from './session.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
+
+export {
+  DEFAULT_RELAY_DATA_LIMIT_BYTES,
+  DEFAULT_RELAY_DURATION_LIMIT_MS,
+  DEFAULT_RELAY_MAX_RESERVATIONS
+} from './relay.ts'
+export type { RelayInit }
 
 export const DEFAULT_LISTEN = [`/ip4/0.0.0.0/tcp/${DEFAULT_TRACKER_PORT}`]
 export const DEFAULT_DATA_DIR = './data'
@@ -49,22 +58,6 @@ export const DEFAULT_REGISTRATION_BURST = 20
 export const DEFAULT_REGISTRATIONS_PER_MINUTE = 20
 /** Source hosts whose registration budget is tracked at once (~100 B each); the least recent is dropped. */
 export const MAX_REGISTRATION_SOURCES = 100_000
-/** Relay slots at once: one per logged-in user nobody can dial (libp2p's default of 15 is for helpers). */
-export const DEFAULT_RELAY_MAX_RESERVATIONS = 1_000
-/** Bytes one relayed connection may carry (both directions together) before the relay cuts it. */
-export const DEFAULT_RELAY_DATA_LIMIT_BYTES = 64 * 1024 * 1024
-/** How long one relayed connection may stay open; chat re-dials when it is cut (nothing is lost). */
-export const DEFAULT_RELAY_DURATION_LIMIT_MS = 30 * 60_000
-
-export interface RelayInit {
-  /** @default DEFAULT_RELAY_MAX_RESERVATIONS (1,000) */
-  maxReservations?: number
-  /** @default DEFAULT_RELAY_DATA_LIMIT_BYTES (64 MiB) */
-  dataLimitBytes?: number
-  /** @default DEFAULT_RELAY_DURATION_LIMIT_MS (30 min) */
-  durationLimitMs?: number
-}
-
 export interface TrackerInit {
   /**
    * Directory for the identity key, the accounts file and the lock.
@@ -246,9 +239,9 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         listen: this.#init.listen ?? DEFAULT_LISTEN,
         role: 'server',
         muxers: this.#init.muxers,
-        connectionGater: { ...dialBack.gater, ...this.handshakes.gater, ...this.#relayGater },
+        connectionGater: { ...dialBack.gater, ...this.handshakes.gater, ...relayGater(this.presence) },
         ...this.handshakes.nodeLimits,
-        relay: this.#relayInit()
+        relay: relayServerInit(this.#init.relay)
       })
       await this.node.handle(TRACKER_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
         maxInboundStreams: MAX_TRACKER_STREAMS_PER_CONNECTION,
@@ -425,28 +418,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       snapshot: this.presence.snapshot(),
       trackerVersion: VERSION,
       relay: this.#init.relay !== false
-    }
-  }
-
-  /** Only logged-in users may hold a relay slot, and only between two logged-in users is anything relayed. */
-  readonly #relayGater = {
-    denyInboundRelayReservation: (peer: PeerId): boolean =>
-      this.presence.byPeer(peer.toString()) === undefined,
-    denyOutboundRelayedConnection: (source: PeerId, destination: PeerId): boolean =>
-      this.presence.byPeer(source.toString()) === undefined ||
-      this.presence.byPeer(destination.toString()) === undefined
-  }
-
-  #relayInit(): NodeInit['relay'] {
-    const relay = this.#init.relay
-    if (relay === false) return undefined
-    return {
-      reservations: {
-        maxReservations: relay?.maxReservations ?? DEFAULT_RELAY_MAX_RESERVATIONS,
-        applyDefaultLimit: true,
-        defaultDataLimit: BigInt(relay?.dataLimitBytes ?? DEFAULT_RELAY_DATA_LIMIT_BYTES),
-        defaultDurationLimit: relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS
-      }
     }
   }
 
