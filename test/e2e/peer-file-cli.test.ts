@@ -28,7 +28,8 @@ describe('file transfer between peer processes', () => {
 
     alice.send({ id: 's1', cmd: 'send-file', to: 'bob', path })
     const { transferId } = await alice.wait(o => o.id === 's1')
-    await bob.wait(o => o.event === 'file-offer' && o.transferId === transferId)
+    // An offer follows hashing the 400 MB file: allow for a machine busy with other test files.
+    await bob.wait(o => o.event === 'file-offer' && o.transferId === transferId, 60_000)
     bob.send({ id: 'a1', cmd: 'accept-file', transferId })
     expect((await bob.wait(o => o.id === 'a1')).ok).toBe(true)
     await bob.wait(
@@ -46,7 +47,7 @@ describe('file transfer between peer processes', () => {
     await bob.next(o => o.event === 'joined' && o.user === 'alice')
     again.send({ id: 's2', cmd: 'send-file', to: 'bob', path })
     const second = await again.wait(o => o.id === 's2')
-    const offer = await bob.wait(o => o.event === 'file-offer' && o.transferId === second.transferId)
+    const offer = await bob.wait(o => o.event === 'file-offer' && o.transferId === second.transferId, 60_000)
     expect(offer.resumeFrom).toBeGreaterThan(0)
     const done = await again.wait(o => o.event === 'file-done' && o.transferId === second.transferId, 60_000)
     expect(done.resumedFrom).toBe(offer.resumeFrom)
