@@ -2,7 +2,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer } from 'node:http'
 import { Counter, Gauge, Registry } from 'prom-client'
 import { VERSION } from '../src/version.ts'
+import type { DialBackStats } from './dial-back.ts'
 import type { HandshakeStats } from './handshake-guard.ts'
+import type { RelayCounters } from './relay.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -55,6 +57,13 @@ export interface TrackerStats {
   skippedPushes: number
   /** Connections still in their handshake, and what the handshake guard refused or aborted. */
   handshakes: HandshakeStats
+  /** Published addresses verified by dialling back (docs/protocol.md). */
+  dialBack: DialBackStats
+  /**
+   * The relay for peers nobody can dial (docs/nat.md). Relayed bytes are not counted: libp2p's relay
+   * server does not expose them.
+   */
+  relay: { enabled: boolean; reservations: number } & RelayCounters
 }
 
 /** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
@@ -108,6 +117,21 @@ export class StatsServer {
       'Handshakes aborted: past the deadline for the load, or evicted for a lighter host',
       s => s.handshakes.timedOut + s.handshakes.evicted
     )
+    gauge(
+      'p2pchat_relay_reservations',
+      'Relay slots held by peers nobody can dial',
+      s => s.relay.reservations
+    )
+    gauge(
+      'p2pchat_relayed_connections_total',
+      'Relayed connections set up between two logged-in users',
+      s => s.relay.relayedConnections
+    )
+    gauge(
+      'p2pchat_dial_backs_failed_total',
+      'Published addresses that did not answer with their peer key',
+      s => s.dialBack.failed
+    )
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
@@ -127,7 +151,9 @@ export class StatsServer {
       deltaBytesSent: p.deltaBytes,
       deltaFramesSent: p.deltaFrames,
       skippedPushes: p.skippedPushes,
-      handshakes: t.handshakes.stats
+      handshakes: t.handshakes.stats,
+      dialBack: t.dialBackStats,
+      relay: t.relayStats
     }
   }
 

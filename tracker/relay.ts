@@ -36,13 +36,37 @@ export function relayServerInit(relay: RelayInit | false | undefined): NodeInit[
   }
 }
 
+/** What the relay's gater let through or refused since start. */
+export interface RelayCounters {
+  /** Slot requests from PeerIds not logged in, refused. */
+  reservationsRefused: number
+  /** Relayed connections set up between two logged-in users. */
+  relayedConnections: number
+  /** Relayed connections refused: one end not logged in. */
+  relayedRefused: number
+}
+
 /** Gater checks: a slot only for a logged-in PeerId, a relayed connection only between two of them. */
-export function relayGater(presence: {
-  byPeer(peerKey: string): unknown
-}): Pick<ConnectionGater, 'denyInboundRelayReservation' | 'denyOutboundRelayedConnection'> {
+export function relayGater(presence: { byPeer(peerKey: string): unknown }): {
+  gater: Pick<ConnectionGater, 'denyInboundRelayReservation' | 'denyOutboundRelayedConnection'>
+  counters: RelayCounters
+} {
+  const counters: RelayCounters = { reservationsRefused: 0, relayedConnections: 0, relayedRefused: 0 }
   const loggedIn = (peer: PeerId): boolean => presence.byPeer(peer.toString()) !== undefined
   return {
-    denyInboundRelayReservation: peer => !loggedIn(peer),
-    denyOutboundRelayedConnection: (source, destination) => !loggedIn(source) || !loggedIn(destination)
+    counters,
+    gater: {
+      denyInboundRelayReservation: peer => {
+        const deny = !loggedIn(peer)
+        if (deny) counters.reservationsRefused++
+        return deny
+      },
+      denyOutboundRelayedConnection: (source, destination) => {
+        const deny = !loggedIn(source) || !loggedIn(destination)
+        if (deny) counters.relayedRefused++
+        else counters.relayedConnections++
+        return deny
+      }
+    }
   }
 }

@@ -35,7 +35,7 @@ import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
-import type { RelayInit } from './relay.ts'
+import type { RelayCounters, RelayInit } from './relay.ts'
 import { relayGater, relayServerInit } from './relay.ts'
 import { Session } from './session.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
@@ -163,6 +163,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
   readonly #registrationBudget: KeyedTokenBuckets
+  readonly #relay: ReturnType<typeof relayGater>
   #lock?: DirLock
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
@@ -182,6 +183,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       maxKeys: MAX_REGISTRATION_SOURCES
     })
     this.presence = new Presence({ coalesceMs: init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS })
+    this.#relay = relayGater(this.presence)
     this.presence.onEvent = event => {
       // Thousands of logins a second: build no event nobody listens to.
       if (this.listenerCount('presence') === 0) return
@@ -208,6 +210,15 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   get counters(): Readonly<TrackerCounters> {
     return this.#counters
+  }
+
+  /** The relay: whether it runs, slots held now, and what its gater let through or refused. */
+  get relayStats(): { enabled: boolean; reservations: number } & RelayCounters {
+    return {
+      enabled: this.#init.relay !== false,
+      reservations: this.node?.services.relay?.reservations.size ?? 0,
+      ...this.#relay.counters
+    }
   }
 
   /** Dial-backs of published addresses: verified, failed, trusted from before, skipped. */
@@ -239,7 +250,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         listen: this.#init.listen ?? DEFAULT_LISTEN,
         role: 'server',
         muxers: this.#init.muxers,
-        connectionGater: { ...dialBack.gater, ...this.handshakes.gater, ...relayGater(this.presence) },
+        connectionGater: { ...dialBack.gater, ...this.handshakes.gater, ...this.#relay.gater },
         ...this.handshakes.nodeLimits,
         relay: relayServerInit(this.#init.relay)
       })

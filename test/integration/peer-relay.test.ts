@@ -1,6 +1,7 @@
+import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
 import type { EventDetails, UserInfo } from '../../peer/api/schema.ts'
-import { nextEvent, startPeerClient, startTracker } from '../fixtures/nodes.ts'
+import { nextEvent, startNode, startPeerClient, startTracker } from '../fixtures/nodes.ts'
 
 /**
  * On loopback: a peer listening on 127.0.0.2 connects to the tracker from 127.0.0.1, so the tracker's
@@ -29,6 +30,15 @@ describe('peers the tracker cannot dial back', () => {
     )
     expect(delivered.via).toBe('relayed')
     expect((await got).via).toBe('relayed')
+    expect(tracker.relayStats).toMatchObject({ enabled: true, reservations: 1, relayedConnections: 1 })
+  })
+
+  it('the relay refuses a slot to anyone not logged in', async () => {
+    const tracker = await startTracker()
+    const stranger = await startNode()
+    const relay = multiaddr(`${tracker.getMultiaddrs()[0]}/p2p-circuit`)
+    await expect(stranger.services.self.listen([relay])).rejects.toThrow()
+    expect(tracker.relayStats).toMatchObject({ reservations: 0, reservationsRefused: 1 })
   })
 
   it('get a clear UNREACHABLE when the tracker does not relay', async () => {
@@ -40,5 +50,6 @@ describe('peers the tracker cannot dial back', () => {
     const failed = nextEvent<EventDetails['error']>(alice, 'error', e => e.code === 'UNREACHABLE')
     await alice.send('bob', 'anyone there?')
     expect((await failed).message).toMatch(/behind a NAT or firewall .* does not relay/)
+    expect(tracker.relayStats).toMatchObject({ enabled: false, reservations: 0, relayedConnections: 0 })
   })
 })
