@@ -25,6 +25,13 @@ import type { HistoryStore, StoredMessage } from './history.ts'
 
 /** Messages written but not yet acked, across all recipients: bounds memory (64 × 64 KiB = 4 MiB). */
 export const MAX_MESSAGES_IN_FLIGHT = 64
+/**
+ * Through a relay, which cuts a connection once both directions together have used its byte budget,
+ * one message at a time: its ack comes back before the next is written, so a cut costs at most one
+ * message's trip (it is retried on the next connection). Pipelined, a long outbox would be written
+ * past the budget before any ack returned, and every new connection would be cut the same way.
+ */
+export const RELAYED_MESSAGES_IN_FLIGHT = 1
 /** Shown-but-not-stored message ids remembered (a disk-full episode), oldest dropped first. */
 const MAX_SHOWN_UNSTORED = 10_000
 /** Retrying an online recipient that could not be reached: first wait and longest wait. */
@@ -185,8 +192,12 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
       for (const message of pending) this.#failed(message, err, key)
       return
     }
+    const onThisLink: Promise<void>[] = []
     for (const message of pending) {
       while (this.#inFlight.size >= MAX_MESSAGES_IN_FLIGHT) await Promise.race(this.#inFlight.values())
+      if (link.via === 'relayed') {
+        while (onThisLink.length >= RELAYED_MESSAGES_IN_FLIGHT) await onThisLink.shift()
+      }
       if (link.closed || this.#stopped) return
       if (message.status === 'queued') this.#history.setStatus(message, 'sent').catch(() => {})
       const acked = link
@@ -202,6 +213,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         .catch(err => this.#failed(message, err, key))
         .finally(() => this.#inFlight.delete(message.messageId))
       this.#inFlight.set(message.messageId, acked)
+      onThisLink.push(acked)
     }
   }
 

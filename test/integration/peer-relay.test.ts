@@ -33,6 +33,27 @@ describe('peers the tracker cannot dial back', () => {
     expect(tracker.relayStats).toMatchObject({ enabled: true, reservations: 1, relayedConnections: 1 })
   })
 
+  it('lose nothing and show nothing twice when the relay cuts the connection mid-conversation', async () => {
+    // A relayed connection may carry 16 KiB here: 40 messages of 1 KiB need at least three of them.
+    const tracker = await startTracker({ coalesceMs: 10, relay: { dataLimitBytes: 16 * 1024 } })
+    const alice = await startPeerClient(tracker, 'alice', { chatRetryBaseMs: 200 })
+    const bobJoined = nextEvent<UserInfo>(alice, 'joined', u => u.user === 'bob')
+    const bob = await startPeerClient(tracker, 'bob', { listen: ['/ip4/127.0.0.2/tcp/0'] })
+    await bobJoined
+    await expect.poll(() => tracker.relayStats.reservations).toBe(1)
+    const shown: string[] = []
+    bob.addEventListener('message', e => shown.push(e.detail.text))
+    const delivered = new Set<string>()
+    alice.addEventListener('delivered', e => delivered.add(e.detail.messageId))
+    const ids: string[] = []
+    for (let i = 0; i < 40; i++) ids.push((await alice.send('bob', `${i} ${'x'.repeat(1024)}`)).messageId)
+    await expect.poll(() => delivered.size, { timeout: 30_000 }).toBe(40)
+    expect([...delivered].sort()).toEqual([...ids].sort())
+    expect(shown.length).toBe(40)
+    expect(new Set(shown).size).toBe(40)
+    expect(tracker.relayStats.relayedConnections).toBeGreaterThan(1)
+  })
+
   it('the relay refuses a slot to anyone not logged in', async () => {
     const tracker = await startTracker()
     const stranger = await startNode()
