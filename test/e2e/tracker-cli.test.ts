@@ -39,7 +39,8 @@ describe('p2pchat CLI', () => {
       '--coalesce',
       '--scrypt-log-n',
       '--registration-burst',
-      '--registrations-per-minute'
+      '--registrations-per-minute',
+      '--relay'
     ]) {
       expect(text).toContain(flag)
     }
@@ -59,6 +60,7 @@ describe('p2pchat CLI', () => {
       ['tracker', '--coalesce', '1e3'],
       ['tracker', '--registration-burst', '0'],
       ['tracker', '--registrations-per-minute', 'lots'],
+      ['tracker', '--relay', 'maybe'],
       // A data "directory" that is a file.
       ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', 'package.json'],
       ['bogus']
