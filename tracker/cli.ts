@@ -137,8 +137,8 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     'P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST'
   )
   const relay = option(v.relay, '--relay', 'P2PCHAT_RELAY')
-  const count = (o: { name: string; value: string | undefined }, fallback: number): number =>
-    parseNumberOption(o.name, o.value, { min: 1, max: 100_000, integer: true, fallback })
+  const count = (o: { name: string; value: string | undefined }, fallback: number, max = 100_000): number =>
+    parseNumberOption(o.name, o.value, { min: 1, max, integer: true, fallback })
   return {
     listen,
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
@@ -162,18 +162,8 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       integer: true,
       fallback: DEFAULT_SCRYPT_LOG_N
     }),
-    registrationBurst: parseNumberOption(burst.name, burst.value, {
-      min: 1,
-      max: 1_000_000,
-      integer: true,
-      fallback: DEFAULT_REGISTRATION_BURST
-    }),
-    registrationsPerMinute: parseNumberOption(perMinute.name, perMinute.value, {
-      min: 1,
-      max: 1_000_000,
-      integer: true,
-      fallback: DEFAULT_REGISTRATIONS_PER_MINUTE
-    }),
+    registrationBurst: count(burst, DEFAULT_REGISTRATION_BURST, 1_000_000),
+    registrationsPerMinute: count(perMinute, DEFAULT_REGISTRATIONS_PER_MINUTE, 1_000_000),
     relay: parseOnOff(relay.name, relay.value ?? 'on') ? {} : false,
     handshakes: {
       maxPending: count(maxPending, DEFAULT_MAX_PENDING_HANDSHAKES),

@@ -2,9 +2,17 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
+import type { P2PChatNode } from '../../src/node.ts'
 import { connectPeer, onCleanup, PASSWORD, startNode, startTracker } from '../fixtures/nodes.ts'
 
 const published = (client: TrackerClient): string[] => client.publishedAddrs.map(a => a.toString())
+
+/** The TCP port a node listens on. */
+const tcpPort = (node: P2PChatNode): string | undefined =>
+  node
+    .getMultiaddrs()[0]
+    .getComponents()
+    .find(c => c.name === 'tcp')?.value
 
 /** A TCP server on 127.0.0.1 that accepts and never says a word (a handshake that stalls). */
 async function silentServer(host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
@@ -38,10 +46,7 @@ describe('published addresses are verified by dialling back', () => {
   it('fills in an unspecified host with the observed one, then verifies it', async () => {
     const tracker = await startTracker()
     const node = await startNode(undefined, ['/ip4/127.0.0.1/tcp/0'])
-    const port = node
-      .getMultiaddrs()[0]
-      .getComponents()
-      .find(c => c.name === 'tcp')?.value
+    const port = tcpPort(node)
     const { client } = await connectPeer(tracker, 'alice', { node, login: false })
     await client.login('alice', PASSWORD, [multiaddr(`/ip4/0.0.0.0/tcp/${port}`)])
     expect(published(client)).toEqual([`/ip4/127.0.0.1/tcp/${port}`])
@@ -80,10 +85,7 @@ describe('published addresses are verified by dialling back', () => {
   it('verifies a LAN address at the host the peer came from, as a port forward would make it', async () => {
     const tracker = await startTracker()
     const node = await startNode(undefined, ['/ip4/127.0.0.1/tcp/0'])
-    const port = node
-      .getMultiaddrs()[0]
-      .getComponents()
-      .find(c => c.name === 'tcp')?.value
+    const port = tcpPort(node)
     const { client } = await connectPeer(tracker, 'alice', { node, login: false })
     // As a peer behind a router declares its LAN address; the router forwards the same port to it.
     await client.login('alice', PASSWORD, [multiaddr(`/ip4/192.168.1.2/tcp/${port}`)])
