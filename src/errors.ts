@@ -83,6 +83,8 @@ export class ExpiredError extends withCode('EXPIRED') {}
 export class CancelledError extends withCode('CANCELLED') {}
 /** The offer is over the receiver's size limit. */
 export class FileTooLargeError extends withCode('FILE_TOO_LARGE') {}
+/** The only way to the receiver is the tracker's relay, and the file is more than it carries per connection. */
+export class RelayLimitError extends withCode('RELAY_LIMIT') {}
 /** Not enough free space in the download directory for the rest of the file. */
 export class NoSpaceError extends withCode('NO_SPACE') {}
 /** A download directory outside the configured one (directly or through a symlink). */
@@ -130,6 +132,7 @@ export const ERROR_CLASSES = [
   ExpiredError,
   CancelledError,
   FileTooLargeError,
+  RelayLimitError,
   NoSpaceError,
   UnsafePathError,
   ChecksumMismatchError,

@@ -2,6 +2,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { CircuitRelayServerInit, CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
@@ -130,7 +131,10 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
       identify: identify({ runOnConnectionOpen: !server }),
       ping: ping(),
       self: selfAddresses(),
-      ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {})
+      ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {}),
+      // Peers: on a relayed connection, try to open a direct one (DCUtR hole punching, docs/nat.md); where
+      // it works the relayed connection closes and chat carries on over the direct one.
+      ...(server ? {} : { dcutr: dcutr() })
     }
   })
 }

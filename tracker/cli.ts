@@ -29,7 +29,11 @@ import {
   DEFAULT_REGISTRATIONS_PER_MINUTE,
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
   DEFAULT_RELAY_DURATION_LIMIT_MS,
+  DEFAULT_RELAY_MAX_CONNECTIONS,
+  DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER,
   DEFAULT_RELAY_MAX_RESERVATIONS,
+  DEFAULT_RELAY_USER_BYTES_PER_HOUR,
+  type RelayInit,
   Tracker
 } from './tracker.ts'
 
@@ -70,15 +74,30 @@ Options (each falls back to the environment variable shown):
                         per host that has logged in (raise it for big
                         NATs); default: ${DEFAULT_PENDING_PER_KNOWN_HOST}
   --relay on|off        relay for logged-in peers nobody can dial (behind   [P2PCHAT_RELAY]
-                        a NAT): up to ${DEFAULT_RELAY_MAX_RESERVATIONS} of them, each relayed connection
-                        cut after ${DEFAULT_RELAY_DATA_LIMIT_BYTES / 1024 / 1024} MiB or ${DEFAULT_RELAY_DURATION_LIMIT_MS / 60_000} min; default: on
+                        a NAT); default: on. Its limits (docs/nat.md):
+  --relay-slots N       peers holding a relay slot at once     [P2PCHAT_RELAY_SLOTS]
+                        default: ${DEFAULT_RELAY_MAX_RESERVATIONS}
+  --relay-data-limit MIB                                     [P2PCHAT_RELAY_DATA_LIMIT]
+                        bytes one relayed connection carries (both ways)
+                        before it is cut; larger files are refused
+                        (RELAY_LIMIT); default: ${DEFAULT_RELAY_DATA_LIMIT_BYTES / 1024 / 1024}
+  --relay-duration-limit MINUTES                         [P2PCHAT_RELAY_DURATION_LIMIT]
+                        how long one relayed connection lasts; chat
+                        re-dials; default: ${DEFAULT_RELAY_DURATION_LIMIT_MS / 60_000}
+  --relay-connections N relayed connections open at once   [P2PCHAT_RELAY_CONNECTIONS]
+                        default: ${DEFAULT_RELAY_MAX_CONNECTIONS}
+  --relay-connections-per-user N               [P2PCHAT_RELAY_CONNECTIONS_PER_USER]
+                        of those, per user; default: ${DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER}
+  --relay-user-mib-per-hour MIB                   [P2PCHAT_RELAY_USER_MIB_PER_HOUR]
+                        bytes relayed per user per hour, beyond which
+                        their relayed connections are cut; default: ${DEFAULT_RELAY_USER_BYTES_PER_HOUR / 1024 / 1024}
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
 `
 
 interface TrackerOptions {
-  relay: false | Record<string, never>
+  relay: false | RelayInit
   listen: string[]
   dataDir: string
   http?: { host: string; port: number }
@@ -88,6 +107,36 @@ interface TrackerOptions {
   registrationBurst: number
   registrationsPerMinute: number
   handshakes: HandshakeGuardInit
+}
+
+/** The relay's limits from the command line (each optional; the defaults are RelayInit's). */
+function parseRelayLimits(v: Record<string, unknown>): RelayInit {
+  const num = (flag: string, env: string, min: number, max: number, scale: number): number | undefined => {
+    const o = option(v[flag] as string | undefined, `--${flag}`, env)
+    if (o.value === undefined) return undefined
+    return Math.round(parseNumberOption(o.name, o.value, { min, max, fallback: 0 }) * scale)
+  }
+  const MiB = 1024 * 1024
+  return {
+    maxReservations: num('relay-slots', 'P2PCHAT_RELAY_SLOTS', 1, 1_000_000, 1),
+    dataLimitBytes: num('relay-data-limit', 'P2PCHAT_RELAY_DATA_LIMIT', 1 / 64, 1024 * 1024, MiB),
+    durationLimitMs: num('relay-duration-limit', 'P2PCHAT_RELAY_DURATION_LIMIT', 1 / 60, 24 * 60, 60_000),
+    maxConnections: num('relay-connections', 'P2PCHAT_RELAY_CONNECTIONS', 1, 1_000_000, 1),
+    maxConnectionsPerUser: num(
+      'relay-connections-per-user',
+      'P2PCHAT_RELAY_CONNECTIONS_PER_USER',
+      1,
+      10_000,
+      1
+    ),
+    userBytesPerHour: num(
+      'relay-user-mib-per-hour',
+      'P2PCHAT_RELAY_USER_MIB_PER_HOUR',
+      1,
+      1024 * 1024 * 1024,
+      MiB
+    )
+  }
 }
 
 export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
@@ -164,7 +213,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     }),
     registrationBurst: count(burst, DEFAULT_REGISTRATION_BURST, 1_000_000),
     registrationsPerMinute: count(perMinute, DEFAULT_REGISTRATIONS_PER_MINUTE, 1_000_000),
-    relay: parseOnOff(relay.name, relay.value ?? 'on') ? {} : false,
+    relay: parseOnOff(relay.name, relay.value ?? 'on') ? parseRelayLimits(v) : false,
     handshakes: {
       maxPending: count(maxPending, DEFAULT_MAX_PENDING_HANDSHAKES),
       pendingPerStrangerHost: count(perStranger, DEFAULT_PENDING_PER_STRANGER_HOST),
@@ -197,6 +246,12 @@ function parseTrackerArgv(argv: string[]) {
       'pending-handshakes-per-host': { type: 'string' },
       'pending-handshakes-per-known-host': { type: 'string' },
       relay: { type: 'string' },
+      'relay-slots': { type: 'string' },
+      'relay-data-limit': { type: 'string' },
+      'relay-duration-limit': { type: 'string' },
+      'relay-connections': { type: 'string' },
+      'relay-connections-per-user': { type: 'string' },
+      'relay-user-mib-per-hour': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })

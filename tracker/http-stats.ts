@@ -5,6 +5,7 @@ import { VERSION } from '../src/version.ts'
 import type { DialBackStats } from './dial-back.ts'
 import type { HandshakeStats } from './handshake-guard.ts'
 import type { RelayCounters } from './relay.ts'
+import type { ReversalCounters } from './reversal.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -59,11 +60,10 @@ export interface TrackerStats {
   handshakes: HandshakeStats
   /** Published addresses verified by dialling back (docs/protocol.md). */
   dialBack: DialBackStats
-  /**
-   * The relay for peers nobody can dial (docs/nat.md). Relayed bytes are not counted: libp2p's relay
-   * server does not expose them.
-   */
-  relay: { enabled: boolean; reservations: number } & RelayCounters
+  /** The relay for peers nobody can dial: slots, relayed connections, bytes, refusals (docs/nat.md). */
+  relay: { enabled: boolean; reservations: number; openConnections: number } & RelayCounters
+  /** Connection reversals passed on to the peer asked to dial, and refused (docs/nat.md). */
+  reversal: ReversalCounters
 }
 
 /** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
@@ -127,6 +127,22 @@ export class StatsServer {
       'Relayed connections set up between two logged-in users',
       s => s.relay.relayedConnections
     )
+    gauge('p2pchat_relayed_connections_open', 'Relayed connections open now', s => s.relay.openConnections)
+    gauge(
+      'p2pchat_relayed_bytes_total',
+      'Bytes the relay received from either end of relayed connections (and passed on)',
+      s => s.relay.relayedBytes
+    )
+    gauge(
+      'p2pchat_relayed_refused_total',
+      'Relayed connections refused: a stranger at one end, or over a relay limit',
+      s => s.relay.relayedRefused
+    )
+    gauge(
+      'p2pchat_reversals_total',
+      'Connection reversals passed on (a reachable peer asked an unreachable one to dial it)',
+      s => s.reversal.reversalsRequested
+    )
     gauge(
       'p2pchat_dial_backs_failed_total',
       'Published addresses that did not answer with their peer key',
@@ -153,7 +169,8 @@ export class StatsServer {
       skippedPushes: p.skippedPushes,
       handshakes: t.handshakes.stats,
       dialBack: t.dialBackStats,
-      relay: t.relayStats
+      relay: t.relayStats,
+      reversal: { ...t.reversalStats }
     }
   }
 

@@ -22,6 +22,7 @@ import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
 import { noticeCode } from '../src/protocol/presence-names.ts'
 import type { PresenceMember } from './presence.ts'
 import { LeaveReason } from './presence.ts'
+import { REVERSAL_BURST, REVERSAL_REFILL_PER_SECOND } from './reversal.ts'
 import { TokenBucket } from './token-bucket.ts'
 
 /** One snapshot request per session per this long; each costs an encode of the whole list. */
@@ -63,6 +64,8 @@ export interface SessionHost {
   lookup(peerId: Uint8Array): OnlinePeer
   /** Whether an account has this name, and its canonical spelling; throws InvalidUsernameError. */
   account(username: string): AccountInfo
+  /** Ask the online peer with this PeerId (multihash bytes) to dial this session's peer. */
+  reverse(session: Session, peerId: Uint8Array): void
 }
 
 /**
@@ -84,6 +87,11 @@ export class Session implements PresenceMember {
   #lastSnapshotRequest = 0
   /** Shared by `lookup` and `account`: each is cheap, but a loop of them could enumerate the tracker. */
   readonly #queries = new TokenBucket({ capacity: LOOKUP_BURST, refillPerSecond: LOOKUP_REFILL_PER_SECOND })
+  /** Reversal requests: each makes another peer open a connection. */
+  readonly #reversals = new TokenBucket({
+    capacity: REVERSAL_BURST,
+    refillPerSecond: REVERSAL_REFILL_PER_SECOND
+  })
 
   constructor(host: SessionHost, stream: Stream, connection: Connection) {
     this.#host = host
@@ -335,6 +343,19 @@ export class Session implements PresenceMember {
       this.reply(id, { account: this.#host.account(message.account.username) })
       return
     }
+    if (message.connect !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before asking peers to connect')
+      const wait = this.#reversals.take()
+      if (wait > 0) {
+        throw new RateLimitedError(
+          `at most ${REVERSAL_REFILL_PER_SECOND} connection requests per second (bursts of ${REVERSAL_BURST})`,
+          { retryAfterMs: wait }
+        )
+      }
+      this.#host.reverse(this, message.connect.peerId)
+      this.reply(id, { ack: {} })
+      return
+    }
     if (message.logout !== undefined) {
       if (!this.loggedIn) throw new NotLoggedInError('not logged in')
       this.#host.logout(this, LeaveReason.LOGOUT)
@@ -343,7 +364,7 @@ export class Session implements PresenceMember {
       return
     }
     throw new InvalidMessageError(
-      'message has no known body (register, login, heartbeat, snapshot, lookup, account, logout)'
+      'message has no known body (register, login, heartbeat, snapshot, lookup, account, connect, logout)'
     )
   }
 }

@@ -1,10 +1,8 @@
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
-import { peerIdFromMultihash } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import * as Digest from 'multiformats/hashes/digest'
-import { InvalidMessageError, RateLimitedError, UnknownPeerError } from '../src/errors.ts'
+import { RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
 import type { MuxerName, P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
@@ -36,14 +34,24 @@ import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
 import type { RelayCounters, RelayInit } from './relay.ts'
-import { relayGater, relayServerInit } from './relay.ts'
+import {
+  DEFAULT_RELAY_DATA_LIMIT_BYTES,
+  DEFAULT_RELAY_DURATION_LIMIT_MS,
+  RelayAccounting,
+  relayServerInit
+} from './relay.ts'
+import type { ReversalCounters } from './reversal.ts'
+import { passOnReversal, peerKeyOf } from './reversal.ts'
 import { Session } from './session.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
 
 export {
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
   DEFAULT_RELAY_DURATION_LIMIT_MS,
-  DEFAULT_RELAY_MAX_RESERVATIONS
+  DEFAULT_RELAY_MAX_CONNECTIONS,
+  DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER,
+  DEFAULT_RELAY_MAX_RESERVATIONS,
+  DEFAULT_RELAY_USER_BYTES_PER_HOUR
 } from './relay.ts'
 export type { RelayInit }
 
@@ -163,11 +171,12 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
   readonly #registrationBudget: KeyedTokenBuckets
-  readonly #relay: ReturnType<typeof relayGater>
+  readonly #relay: RelayAccounting
   #lock?: DirLock
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
   readonly #counters: TrackerCounters = { logins: 0, failedLogins: 0, registrations: 0, evictions: 0 }
+  readonly #reversals: ReversalCounters = { reversalsRequested: 0, reversalsRefused: 0 }
 
   constructor(init: TrackerInit = {}) {
     super()
@@ -183,7 +192,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       maxKeys: MAX_REGISTRATION_SOURCES
     })
     this.presence = new Presence({ coalesceMs: init.coalesceMs ?? DEFAULT_PRESENCE_COALESCE_MS })
-    this.#relay = relayGater(this.presence)
+    this.#relay = new RelayAccounting(this.presence, init.relay === false ? {} : init.relay)
     this.presence.onEvent = event => {
       // Thousands of logins a second: build no event nobody listens to.
       if (this.listenerCount('presence') === 0) return
@@ -212,11 +221,17 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     return this.#counters
   }
 
+  /** Connection reversals passed on and refused since start. */
+  get reversalStats(): Readonly<ReversalCounters> {
+    return this.#reversals
+  }
+
   /** The relay: whether it runs, slots held now, and what its gater let through or refused. */
-  get relayStats(): { enabled: boolean; reservations: number } & RelayCounters {
+  get relayStats(): { enabled: boolean; reservations: number; openConnections: number } & RelayCounters {
     return {
       enabled: this.#init.relay !== false,
       reservations: this.node?.services.relay?.reservations.size ?? 0,
+      openConnections: this.#relay.openConnections,
       ...this.#relay.counters
     }
   }
@@ -259,6 +274,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         maxOutboundStreams: 1
       })
       await this.node.start()
+      if (this.#init.relay !== false) await this.#relay.attach(this.node)
       // The operator chose these: count them as reachable, so they are printed and announced even on
       // a public IP (libp2p 3 leaves such an address out until something confirms it from outside).
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
@@ -343,16 +359,13 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     logout: (session: Session, reason: LeaveReason) => this.logout(session, reason),
     snapshot: () => this.presence.snapshot(),
     lookup: (peerIdBytes: Uint8Array) => {
-      let key: string
-      try {
-        key = peerIdFromMultihash(Digest.decode(peerIdBytes)).toString()
-      } catch (err) {
-        throw new InvalidMessageError(`not a PeerId: ${(err as Error).message}`)
-      }
+      const key = peerKeyOf(peerIdBytes)
       const member = this.presence.byPeer(key)
       if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
       return member.entry
     },
+    reverse: (session: Session, peerId: Uint8Array) =>
+      passOnReversal(this.presence, session, peerId, this.#reversals),
     account: (username: string): AccountInfo => {
       const account = this.#accounts!.find(username)
       return account === undefined
@@ -428,7 +441,13 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       addrs: session.entry.addrs,
       snapshot: this.presence.snapshot(),
       trackerVersion: VERSION,
-      relay: this.#init.relay !== false
+      relay: this.#init.relay !== false,
+      relayDataLimit:
+        this.#init.relay === false ? 0 : (this.#init.relay?.dataLimitBytes ?? DEFAULT_RELAY_DATA_LIMIT_BYTES),
+      relayDurationLimitMs:
+        this.#init.relay === false
+          ? 0
+          : (this.#init.relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS)
     }
   }
 
@@ -437,6 +456,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     if (!session.loggedIn) return
     session.loggedIn = false
     this.#liveness.forget(session)
+    // The relay slot is the session's: it ends with it, and so do the user's relayed connections.
+    this.#relay.endSession(this.node, session.connection.remotePeer)
     if (this.presence.leave(session, reason)) {
       this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
     }

@@ -133,8 +133,11 @@ export interface EventDetails extends FileEventDetails {
   joined: UserInfo
   left: { user: string; reason: LeaveReason }
   message: ChatMessageEvent
-  /** `via`: over a direct connection, or through the tracker's relay (docs/nat.md). */
-  delivered: { messageId: string; to: string; via: 'direct' | 'relayed' }
+  /**
+   * `via`: over a direct connection, a direct one the recipient opened because we asked (`reversed`), or
+   * through the tracker's relay (docs/nat.md).
+   */
+  delivered: { messageId: string; to: string; via: 'direct' | 'reversed' | 'relayed' }
   tracker: TrackerEvent
   /** Something went wrong that no command is waiting for; `messageId`/`to` when about a message. */
   error: { code: string; message: string; messageId?: string; to?: string }

@@ -19,6 +19,7 @@ import type { Dialer, Via } from '../core/dial.ts'
 import { connectionOf, dialUser, viaOf } from '../core/dial.ts'
 import type { PeerDirectory } from '../core/online-directory.ts'
 import { identifyStream } from '../core/online-directory.ts'
+import type { ConnectionReversal } from '../core/reversal.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
 import { ChatLink } from './chat-link.ts'
 import type { HistoryStore, StoredMessage } from './history.ts'
@@ -63,6 +64,8 @@ export interface ChatComponents {
   node: Pick<P2PChatNode, 'handle' | 'unhandle'> & Dialer
   history: HistoryStore
   directory: PeerDirectory
+  /** Asks unreachable recipients to dial us before the relay is used. */
+  reversal?: ConnectionReversal
 }
 
 export interface ChatServiceInit {
@@ -96,6 +99,7 @@ export function newMessageId(): string {
  */
 export class ChatService extends TypedEventEmitter<ChatEvents> {
   readonly #node: ChatComponents['node']
+  readonly #reversal?: ConnectionReversal
   readonly #history: HistoryStore
   readonly #host: PeerDirectory
   readonly #links = new Map<string, ChatLink | Promise<ChatLink>>()
@@ -115,6 +119,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   constructor(components: ChatComponents, init: ChatServiceInit) {
     super()
     this.#node = components.node
+    this.#reversal = components.reversal
     this.#history = components.history
     this.#host = components.directory
     this.#log = init.log
@@ -256,7 +261,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
       if (!link.closed) return link
     }
     const opening = (async () => {
-      const stream = await dialUser(this.#node, target, CHAT_PROTOCOL)
+      const stream = await dialUser(this.#node, target, CHAT_PROTOCOL, { reversal: this.#reversal })
       const connection = connectionOf(this.#node, stream)
       const link = new ChatLink(stream, connection === undefined ? 'direct' : viaOf(connection), () => {
         if (this.#links.get(key) === link) this.#links.delete(key)

@@ -2,16 +2,21 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
+import type { ConnectionReversal } from './reversal.ts'
+import { isReversed } from './reversal.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
-/** How a conversation flows: over a direct connection, or through the tracker's relay. */
-export type Via = 'direct' | 'relayed'
+/**
+ * How a conversation flows: over a direct connection, a direct one the other side opened because we
+ * asked (connection reversal), or through the tracker's relay.
+ */
+export type Via = 'direct' | 'reversed' | 'relayed'
 
-/** `relayed` for a connection through a circuit relay (libp2p marks it limited), else `direct`. */
-export function viaOf(connection: Pick<Connection, 'limits' | 'remoteAddr'>): Via {
-  return connection.limits !== undefined || connection.remoteAddr.toString().includes('/p2p-circuit')
-    ? 'relayed'
-    : 'direct'
+/** `relayed` for a connection through a circuit relay (libp2p marks it limited), `reversed`, or `direct`. */
+export function viaOf(connection: Connection): Via {
+  if (connection.limits !== undefined || connection.remoteAddr.toString().includes('/p2p-circuit'))
+    return 'relayed'
+  return isReversed(connection) ? 'reversed' : 'direct'
 }
 
 /** The connection a stream runs on (libp2p streams do not point to theirs). */
@@ -63,18 +68,37 @@ export function plainNetworkError(err: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text
 }
 
+export interface DialUserOptions {
+  /** @default AbortSignal.timeout(DIAL_TIMEOUT_MS) */
+  signal?: AbortSignal
+  /** Ask an unreachable target to dial us, before falling back to the relay. */
+  reversal?: ConnectionReversal
+}
+
 /**
- * Open a `protocol` stream to an online user at the addresses the tracker published for them. The
- * addresses end in their PeerId, so Noise refuses anyone else's key; the connection check guards
- * against a connection reused from elsewhere.
+ * Open a `protocol` stream to an online user: directly at the addresses the tracker published for them
+ * when they are reachable; else by asking them to dial us (when we are reachable); else through the
+ * tracker's relay. The addresses end in their PeerId, so Noise refuses anyone else's key; the connection
+ * check guards against a connection reused from elsewhere.
  */
 export async function dialUser(
   node: Dialer,
   target: OnlineUser,
   protocol: string,
-  signal: AbortSignal = AbortSignal.timeout(DIAL_TIMEOUT_MS)
+  options: DialUserOptions = {}
 ): Promise<Stream> {
+  const signal = options.signal ?? AbortSignal.timeout(DIAL_TIMEOUT_MS)
   let stream: Stream
+  let reversalFailed: string | undefined
+  if (!target.reachable && options.reversal?.available === true) {
+    try {
+      const connection = await options.reversal.connect(target, { signal })
+      return await connection.newStream(protocol, { signal, runOnLimitedConnection: true })
+    } catch (err) {
+      // The relay may still get through (a firewall that lets the tracker in but not them out).
+      reversalFailed = plainNetworkError(err)
+    }
+  }
   try {
     // A relayed connection is "limited" (the relay caps its bytes and time): chat and files may use it.
     stream = await node.dialProtocol(target.addrs.length > 0 ? target.addrs : target.peerId, protocol, {
@@ -82,7 +106,8 @@ export async function dialUser(
       runOnLimitedConnection: true
     })
   } catch (err) {
-    const why = plainNetworkError(err)
+    const why =
+      plainNetworkError(err) + (reversalFailed === undefined ? '' : `; asked to dial back: ${reversalFailed}`)
     if (!target.reachable) {
       const relayed = target.addrs.some(a => a.toString().includes('/p2p-circuit'))
       throw new UnreachableError(

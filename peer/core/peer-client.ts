@@ -19,6 +19,7 @@ import type { FileEventName, TransferInfo } from '../files/index.ts'
 import { FileService } from '../files/index.ts'
 import { DataOwner } from './data-owner.ts'
 import { OnlineDirectory } from './online-directory.ts'
+import { ConnectionReversal } from './reversal.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerSession } from './tracker-session.ts'
 
@@ -120,6 +121,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   /** The tracker published an address of ours at the last login (it reached us by dialling back). */
   #reachable = false
   #owner?: DataOwner
+  #reversal?: ConnectionReversal
   /** Recording the data directory's owner after a login: start() and stop() wait for it. */
   #claiming?: Promise<void>
 
@@ -206,14 +208,21 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       })
       this.#directory = directory
       this.#wireDirectory(directory)
+      const reversal = new ConnectionReversal({
+        node,
+        requestDial: (peerId, options) => session.requestDial(peerId, options),
+        reachable: () => this.#reachable,
+        log: this.log.newScope('reversal')
+      })
+      this.#reversal = reversal
       this.#chat = new ChatService(
-        { node, history: this.#history, directory },
+        { node, history: this.#history, directory, reversal },
         { log: this.log.newScope('chat'), retryBaseMs: this.#init.chatRetryBaseMs }
       )
       this.#wireChat(this.#chat)
       await this.#chat.start()
       this.#files = new FileService(
-        { node, directory },
+        { node, directory, reversal, relayDataLimit: () => session.client?.relayDataLimit ?? 0 },
         {
           dataDir: this.dataDir,
           log: this.log.newScope('file'),
@@ -335,6 +344,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     session.addEventListener('session', e => {
       const { client, reconnected } = e.detail
       directory.follow(client, reconnected)
+      // Someone we cannot dial, but who can dial us, asks us to connect: dial the address the tracker verified.
+      client.addEventListener('dial-request', r => this.#reversal?.answer(r.detail))
       this.#claiming = this.#owner
         ?.claim(this.username)
         .catch(err => this.log.error('cannot record the owner of %s: %e', this.dataDir, err))

@@ -74,6 +74,8 @@ export interface TrackerClientEventDetails {
   closed: { error?: Error }
   /** A delta arrived whose base is newer than ours: a snapshot is being fetched. */
   gap: { have: number; base: number }
+  /** An online user asks us to dial them (connection reversal): they can be dialled, we cannot. */
+  'dial-request': OnlineUser
 }
 
 export type TrackerClientEvents = {
@@ -171,6 +173,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   trackerAddr?: Multiaddr
   /** The tracker relays for its users (said at login): `<tracker>/p2p-circuit`. */
   relayAddr?: Multiaddr
+  /** What the relay carries per relayed connection (said at login): bytes both ways, 0 for no limit. */
+  relayDataLimit = 0
+  /** How long a relayed connection may last, ms (0: no limit). */
+  relayDurationLimitMs = 0
   /** Bytes of tracker frames received, by kind, for measurements. */
   readonly received = { deltaFrames: 0, deltaBytes: 0, snapshotBytes: 0 }
   readonly #stream: Stream
@@ -251,6 +257,8 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       loggedIn.relay && this.trackerAddr !== undefined
         ? this.trackerAddr.encapsulate('/p2p-circuit')
         : undefined
+    this.relayDataLimit = loggedIn.relayDataLimit
+    this.relayDurationLimitMs = loggedIn.relayDurationLimitMs
     this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
     if (this.#autoHeartbeat && this.heartbeatMs > 0) {
       let beats = 0
@@ -324,6 +332,14 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       throw new InvalidMessageError(`the tracker answered about "${info.username}", not "${username}"`)
     }
     return info.username
+  }
+
+  /**
+   * Connection reversal: ask the online peer `peerId` to dial us (we must be reachable). Resolves once the
+   * tracker has passed the request on; the connection itself arrives as an inbound dial.
+   */
+  async requestDial(peerId: PeerId, options?: AbortOptions): Promise<void> {
+    await this.request({ connect: { peerId: peerId.toMultihash().bytes } }, options)
   }
 
   async logout(options?: AbortOptions): Promise<void> {
@@ -462,6 +478,14 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
       this.received.deltaFrames++
       this.received.deltaBytes += bytes
       this.#applyDelta(message.delta)
+    } else if (message.dial?.from !== undefined) {
+      let from: OnlineUser
+      try {
+        from = decodeOnlinePeer(message.dial.from)
+      } catch {
+        return
+      }
+      this.safeDispatchEvent('dial-request', { detail: from })
     } else if (message.notice !== undefined) {
       this.safeDispatchEvent('notice', {
         detail: { kind: noticeName(message.notice.kind), message: message.notice.message }

@@ -128,6 +128,11 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     return this.#needClient('check who a connection belongs to').lookup(peerId, options)
   }
 
+  /** Connection reversal: ask the tracker to have `peerId` dial us. */
+  async requestDial(peerId: PeerId, options?: AbortOptions): Promise<void> {
+    return this.#needClient('ask a peer to connect').requestDial(peerId, options)
+  }
+
   /** The account's spelling if `user` has an account, else undefined. */
   async accountExists(user: string, options?: AbortOptions): Promise<string | undefined> {
     return this.#needClient(`check that "${user}" has an account`).accountExists(user, options)

@@ -295,7 +295,8 @@ export class IncomingTransfer {
       transferId: this.info.transferId,
       direction: 'receive',
       peer: this.info.peer,
-      offset
+      offset,
+      via: this.info.via ?? 'direct'
     })
     this.#progress.phase('transferring', offset)
     if (this.info.size === offset) this.#finish()

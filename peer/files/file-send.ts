@@ -9,11 +9,14 @@ import {
   InterruptedError,
   InvalidMessageError,
   P2PChatError,
+  RelayLimitError,
   UnknownUserError
 } from '../../src/errors.ts'
 import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../../src/protocol/constants.ts'
 import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
-import { dialUser, plainNetworkError } from '../core/dial.ts'
+import { formatBytes } from '../../src/units.ts'
+import { connectionOf, dialUser, plainNetworkError, viaOf } from '../core/dial.ts'
+import type { OnlineUser } from '../core/index.ts'
 import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
 import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -104,6 +107,32 @@ export class OutgoingTransfer {
     this.#stream?.abort(err)
   }
 
+  /**
+   * The file stream to `target`. Through the tracker's relay only when the whole file fits in what a
+   * relayed connection may carry: on a fresh relayed connection when the current one has used too much
+   * of its allowance, else RELAY_LIMIT before anything is offered.
+   */
+  async #open(target: OnlineUser): Promise<Stream> {
+    const { node, reversal } = this.#host
+    const stream = await dialUser(node, target, FILE_PROTOCOL, { reversal })
+    const connection = connectionOf(node, stream)
+    const info = this.info
+    info.via = connection === undefined ? 'direct' : viaOf(connection)
+    const left = connection?.limits?.bytes
+    if (info.via !== 'relayed' || left === undefined) return stream
+    const needed = relayedBytesFor(info.size)
+    if (needed <= left) return stream
+    stream.abort(new RelayLimitError('the file does not fit in what this relayed connection has left'))
+    const limit = this.#host.relayDataLimit?.() ?? 0
+    if (limit > 0 && needed <= limit) {
+      // A fresh relayed connection starts with the relay's whole allowance.
+      return node.dialProtocol(target.addrs, FILE_PROTOCOL, { runOnLimitedConnection: true, force: true })
+    }
+    throw new RelayLimitError(
+      `${info.peer} and you can only reach each other through the tracker's relay, which carries at most ${formatBytes(limit > 0 ? limit : Number(left))} per connection; ${info.name} is ${formatBytes(info.size)}. A direct connection is needed: a forwarded port or --upnp on either side (docs/nat.md)`
+    )
+  }
+
   async #run(): Promise<void> {
     const { info, handle } = this.#init
     const signal = this.#abort.signal
@@ -118,7 +147,7 @@ export class OutgoingTransfer {
 
     const target = this.#host.locate(info.peer)
     if (target === undefined) throw new UnknownUserError(`${info.peer} is not online any more`)
-    const stream = await dialUser(this.#host.node, target, FILE_PROTOCOL)
+    const stream = await this.#open(target)
     this.#stream = stream
     signal.throwIfAborted()
     readFrames(stream, {
@@ -193,7 +222,8 @@ export class OutgoingTransfer {
       transferId: info.transferId,
       direction: 'send',
       peer: info.peer,
-      offset
+      offset,
+      via: info.via ?? 'direct'
     })
     progress.phase('transferring', offset)
     await this.#sendData(stream, offset, progress)
@@ -267,4 +297,9 @@ export class OutgoingTransfer {
     }
     progress.report(info.bytes, true)
   }
+}
+
+/** Bytes a file of `size` takes on the wire: content plus framing (≤ 0.4 %) plus the control frames. */
+export function relayedBytesFor(size: number): bigint {
+  return BigInt(size) + BigInt(Math.ceil(size / 256)) + 64n * 1024n
 }

@@ -28,9 +28,11 @@ import type { FileOffer } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
 import { usernameKey } from '../../src/usernames.ts'
 import { raiseReceiveWindow } from '../../src/yamux-window.ts'
-import type { Dialer } from '../core/dial.ts'
+import type { Dialer, Via } from '../core/dial.ts'
+import { viaOf } from '../core/dial.ts'
 import type { PeerDirectory } from '../core/online-directory.ts'
 import { identifyStream } from '../core/online-directory.ts'
+import type { ConnectionReversal } from '../core/reversal.ts'
 import { type IncomingFrame, readFrames, refuseOffer } from './file-frames.ts'
 import { sanitizeFileName } from './file-names.ts'
 import { IncomingTransfer } from './file-receive.ts'
@@ -76,6 +78,10 @@ export interface FileServiceInit {
 export interface FileComponents {
   node: Pick<P2PChatNode, 'handle' | 'unhandle'> & Dialer
   directory: PeerDirectory
+  /** Asks unreachable receivers to dial us before the relay is used. */
+  reversal?: ConnectionReversal
+  /** The tracker relay's byte limit per relayed connection (0: none, or no relay). */
+  relayDataLimit?(): number
 }
 
 /** A stable id for a partial receive left from an earlier session (the same in every listing). */
@@ -116,6 +122,8 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     this.#offerTimeoutMs = init.offerTimeoutMs ?? DEFAULT_FILE_OFFER_TIMEOUT_MS
     this.#th = {
       node,
+      reversal: components.reversal,
+      relayDataLimit: components.relayDataLimit,
       log: init.log,
       locate: user => host.locate(user),
       emit: <K extends FileEventName>(name: K, detail: FileEvents[K]['detail']) => {
@@ -334,7 +342,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
           if (offer === undefined) throw new InvalidMessageError('a file stream starts with an offer')
           offered = true
           clearTimeout(offerTimer)
-          this.#onOffer(stream, from, offer).then(
+          this.#onOffer(stream, from, offer, viaOf(connection)).then(
             t => {
               if (t === undefined) return
               transfer = t
@@ -368,7 +376,12 @@ export class FileService extends TypedEventEmitter<FileEvents> {
   }
 
   /** Check an offer; refuse it, resume an earlier accepted transfer, or ask the user. */
-  async #onOffer(stream: Stream, from: string, offer: FileOffer): Promise<IncomingTransfer | undefined> {
+  async #onOffer(
+    stream: Stream,
+    from: string,
+    offer: FileOffer,
+    via: Via
+  ): Promise<IncomingTransfer | undefined> {
     const refuse = (err: P2PChatError, info?: TransferInfo): undefined => {
       refuseOffer(stream, err)
       if (info !== undefined) {
@@ -403,6 +416,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
       sha256: sha256.toString('hex'),
       state: 'waiting',
       bytes: 0,
+      via,
       startedAt: Date.now()
     }
     try {

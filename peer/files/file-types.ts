@@ -1,7 +1,8 @@
 import type { Logger } from '@libp2p/interface'
 import type { P2PChatError } from '../../src/errors.ts'
 import { FILE_PROGRESS_INTERVAL_MS } from '../../src/protocol/constants.ts'
-import type { Dialer } from '../core/dial.ts'
+import type { Dialer, Via } from '../core/dial.ts'
+import type { ConnectionReversal } from '../core/reversal.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
 
 export type TransferDirection = 'send' | 'receive'
@@ -39,6 +40,8 @@ export interface TransferInfo {
   path?: string
   /** Where a resumed transfer started. */
   resumedFrom?: number
+  /** How the content flows once the transfer started (docs/nat.md). */
+  via?: Via
   error?: { code: string; message: string }
   startedAt: number
 }
@@ -63,6 +66,8 @@ export interface FileEventDetails {
     direction: TransferDirection
     peer: string
     offset: number
+    /** `direct`, `reversed` (direct, opened by the receiver because the sender asked) or `relayed`. */
+    via: Via
   }
   'file-progress': {
     transferId: string
@@ -99,6 +104,10 @@ export type FileEvents = { [K in FileEventName]: CustomEvent<FileEventDetails[K]
 /** What a transfer needs from the service that owns it. */
 export interface TransferHost {
   node: Dialer
+  /** Asks an unreachable receiver to dial us before the relay is used. */
+  reversal?: ConnectionReversal
+  /** The tracker relay's byte limit per relayed connection (0: none, or no relay). */
+  relayDataLimit?(): number
   log: Logger
   emit<K extends FileEventName>(name: K, detail: FileEventDetails[K]): void
   /** Where `user` is online now, or undefined. */

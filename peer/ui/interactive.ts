@@ -233,8 +233,8 @@ export class InteractiveUI {
     })
     peer.addEventListener('message', ev => {
       const m = ev.detail
-      // Relayed through the tracker: said once per line, quietly (docs/nat.md).
-      const via = m.via === 'relayed' ? ' (relayed)' : ''
+      // Relayed through the tracker, or reversed: said once per line, quietly (docs/nat.md).
+      const via = m.via === 'direct' ? '' : ` (${m.via})`
       const plain = `${formatTime(m.sentAt)} ${m.from}${via}: `
       this.show(
         formatMultiline(`${this.#stamp(m.sentAt)} ${s.cyan(e(m.from))}${s.dim(via)}: `, plain.length, m.text)
@@ -256,7 +256,7 @@ export class InteractiveUI {
       const text = this.#sent.get(ev.detail.messageId)
       this.#sent.delete(ev.detail.messageId)
       const what = text === undefined ? '' : `: ${e(snippet(text))}`
-      const via = ev.detail.via === 'relayed' ? ' (relayed)' : ''
+      const via = ev.detail.via === 'direct' ? '' : ` (${ev.detail.via})`
       this.show(s.dim(`  ✓ delivered to ${e(ev.detail.to)}${via}${what}`))
     })
     peer.addEventListener('tracker', ev => this.#onTracker(ev.detail))

@@ -57,6 +57,8 @@ export const trackerMessages: TrackerMessage[] = [
       addrs: [],
       snapshot: { version: 0, peers: [] },
       relay: false,
+      relayDataLimit: 0,
+      relayDurationLimitMs: 0,
       trackerVersion: ''
     }
   },
@@ -68,6 +70,8 @@ export const trackerMessages: TrackerMessage[] = [
       addrs: [ADDR_V4],
       snapshot: { version: 2 ** 40, peers: [entry] },
       relay: false,
+      relayDataLimit: 0,
+      relayDurationLimitMs: 0,
       trackerVersion: '0.1.0'
     }
   },

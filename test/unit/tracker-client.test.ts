@@ -32,7 +32,16 @@ async function logIn(
   t.push(
     trackerFrame({
       id: req.id,
-      loggedIn: { username: 'a', heartbeatMs: 1000, addrs: [], snapshot, relay: false, trackerVersion: 'x' }
+      loggedIn: {
+        username: 'a',
+        heartbeatMs: 1000,
+        addrs: [],
+        snapshot,
+        relay: false,
+        relayDataLimit: 0,
+        relayDurationLimitMs: 0,
+        trackerVersion: 'x'
+      }
     })
   )
   await login

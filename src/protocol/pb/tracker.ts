@@ -14,6 +14,7 @@ export interface ClientMessage {
   snapshot?: SnapshotRequest
   lookup?: Lookup
   account?: AccountQuery
+  connect?: ConnectRequest
 }
 
 export namespace ClientMessage {
@@ -64,6 +65,11 @@ export namespace ClientMessage {
         if (obj.account != null) {
           w.uint32(66)
           AccountQuery.codec().encode(obj.account, w)
+        }
+
+        if (obj.connect != null) {
+          w.uint32(74)
+          ConnectRequest.codec().encode(obj.connect, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -123,6 +129,12 @@ export namespace ClientMessage {
             case 8: {
               obj.account = AccountQuery.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.account
+              })
+              break
+            }
+            case 9: {
+              obj.connect = ConnectRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.connect
               })
               break
             }
@@ -197,6 +209,13 @@ export namespace ClientMessage {
 
               break
             }
+            case 9: {
+              yield * ConnectRequest.codec().stream(reader, reader.uint32(), `${prefix}.connect`, {
+                limits: opts.limits?.connect
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -255,6 +274,11 @@ export namespace ClientMessage {
     value: string
   }
 
+  export interface ClientMessageConnectPeerIdFieldEvent {
+    field: '$.connect.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -263,8 +287,97 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
+  }
+}
+
+export interface ConnectRequest {
+  peerId: Uint8Array<ArrayBuffer>
+}
+
+export namespace ConnectRequest {
+  let _codec: Codec<ConnectRequest>
+
+  export const codec = (): Codec<ConnectRequest> => {
+    if (_codec == null) {
+      _codec = message<ConnectRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peerId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peerId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConnectRequestPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ConnectRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConnectRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConnectRequest>): ConnectRequest {
+    return decodeMessage(buf, ConnectRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConnectRequest>): Generator<ConnectRequestPeerIdFieldEvent> {
+    return streamMessage(buf, ConnectRequest.codec(), opts)
   }
 }
 
@@ -940,6 +1053,7 @@ export interface TrackerMessage {
   ack?: Ack
   peer?: OnlinePeer
   account?: AccountInfo
+  dial?: DialRequest
 }
 
 export namespace TrackerMessage {
@@ -1000,6 +1114,11 @@ export namespace TrackerMessage {
         if (obj.account != null) {
           w.uint32(82)
           AccountInfo.codec().encode(obj.account, w)
+        }
+
+        if (obj.dial != null) {
+          w.uint32(90)
+          DialRequest.codec().encode(obj.dial, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1071,6 +1190,12 @@ export namespace TrackerMessage {
             case 10: {
               obj.account = AccountInfo.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.account
+              })
+              break
+            }
+            case 11: {
+              obj.dial = DialRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.dial
               })
               break
             }
@@ -1155,6 +1280,13 @@ export namespace TrackerMessage {
             case 10: {
               yield * AccountInfo.codec().stream(reader, reader.uint32(), `${prefix}.account`, {
                 limits: opts.limits?.account
+              })
+
+              break
+            }
+            case 11: {
+              yield * DialRequest.codec().stream(reader, reader.uint32(), `${prefix}.dial`, {
+                limits: opts.limits?.dial
               })
 
               break
@@ -1255,6 +1387,16 @@ export namespace TrackerMessage {
   export interface TrackerMessageLoggedInRelayFieldEvent {
     field: '$.loggedIn.relay'
     value: boolean
+  }
+
+  export interface TrackerMessageLoggedInRelayDataLimitFieldEvent {
+    field: '$.loggedIn.relayDataLimit'
+    value: number
+  }
+
+  export interface TrackerMessageLoggedInRelayDurationLimitMsFieldEvent {
+    field: '$.loggedIn.relayDurationLimitMs'
+    value: number
   }
 
   export interface TrackerMessageSnapshotVersionFieldEvent {
@@ -1391,6 +1533,32 @@ export namespace TrackerMessage {
     value: boolean
   }
 
+  export interface TrackerMessageDialFromUsernameFieldEvent {
+    field: '$.dial.from.username'
+    value: string
+  }
+
+  export interface TrackerMessageDialFromPeerIdFieldEvent {
+    field: '$.dial.from.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageDialFromAddrsFieldEvent {
+    field: '$.dial.from.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageDialFromSinceFieldEvent {
+    field: '$.dial.from.since'
+    value: number
+  }
+
+  export interface TrackerMessageDialFromReachableFieldEvent {
+    field: '$.dial.from.reachable'
+    value: boolean
+  }
+
   export function encode (obj: Partial<TrackerMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrackerMessage.codec())
   }
@@ -1399,8 +1567,118 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
+  }
+}
+
+export interface DialRequest {
+  from?: OnlinePeer
+}
+
+export namespace DialRequest {
+  let _codec: Codec<DialRequest>
+
+  export const codec = (): Codec<DialRequest> => {
+    if (_codec == null) {
+      _codec = message<DialRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.from != null) {
+          w.uint32(10)
+          OnlinePeer.codec().encode(obj.from, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.from = OnlinePeer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.from
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * OnlinePeer.codec().stream(reader, reader.uint32(), `${prefix}.from`, {
+                limits: opts.limits?.from
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DialRequestFromUsernameFieldEvent {
+    field: '$.from.username'
+    value: string
+  }
+
+  export interface DialRequestFromPeerIdFieldEvent {
+    field: '$.from.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DialRequestFromAddrsFieldEvent {
+    field: '$.from.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DialRequestFromSinceFieldEvent {
+    field: '$.from.since'
+    value: number
+  }
+
+  export interface DialRequestFromReachableFieldEvent {
+    field: '$.from.reachable'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<DialRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DialRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialRequest>): DialRequest {
+    return decodeMessage(buf, DialRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialRequest>): Generator<DialRequestFromUsernameFieldEvent | DialRequestFromPeerIdFieldEvent | DialRequestFromAddrsFieldEvent | DialRequestFromSinceFieldEvent | DialRequestFromReachableFieldEvent> {
+    return streamMessage(buf, DialRequest.codec(), opts)
   }
 }
 
@@ -1747,6 +2025,8 @@ export interface LoggedIn {
   snapshot?: Snapshot
   trackerVersion: string
   relay: boolean
+  relayDataLimit: number
+  relayDurationLimitMs: number
 }
 
 export namespace LoggedIn {
@@ -1791,6 +2071,16 @@ export namespace LoggedIn {
           w.bool(obj.relay)
         }
 
+        if ((obj.relayDataLimit != null && obj.relayDataLimit !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.relayDataLimit)
+        }
+
+        if ((obj.relayDurationLimitMs != null && obj.relayDurationLimitMs !== 0)) {
+          w.uint32(64)
+          w.uint32(obj.relayDurationLimitMs)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1800,7 +2090,9 @@ export namespace LoggedIn {
           heartbeatMs: 0,
           addrs: [],
           trackerVersion: '',
-          relay: false
+          relay: false,
+          relayDataLimit: 0,
+          relayDurationLimitMs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1837,6 +2129,14 @@ export namespace LoggedIn {
             }
             case 6: {
               obj.relay = reader.bool()
+              break
+            }
+            case 7: {
+              obj.relayDataLimit = reader.uint64Number()
+              break
+            }
+            case 8: {
+              obj.relayDurationLimitMs = reader.uint32()
               break
             }
             default: {
@@ -1905,6 +2205,20 @@ export namespace LoggedIn {
               yield {
                 field: `${prefix}.relay`,
                 value: reader.bool()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.relayDataLimit`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.relayDurationLimitMs`,
+                value: reader.uint32()
               }
               break
             }
@@ -1981,6 +2295,16 @@ export namespace LoggedIn {
     value: boolean
   }
 
+  export interface LoggedInRelayDataLimitFieldEvent {
+    field: '$.relayDataLimit'
+    value: number
+  }
+
+  export interface LoggedInRelayDurationLimitMsFieldEvent {
+    field: '$.relayDurationLimitMs'
+    value: number
+  }
+
   export function encode (obj: Partial<LoggedIn>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LoggedIn.codec())
   }
@@ -1989,7 +2313,7 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
   }
 }
