@@ -18,14 +18,17 @@ import { normalizeUsername } from '../src/usernames.ts'
 import type { TrackerEvent } from './api/index.ts'
 import { jsonLinesChannel, runJsonLines } from './api/index.ts'
 import { DEFAULT_PEER_LISTEN, PeerClient } from './core/index.ts'
+import { findTracker } from './find-tracker.ts'
 import { InteractiveUI } from './ui/index.ts'
 
-export const PEER_HELP = `Usage: p2pchat peer --tracker MULTIADDR --user NAME [options]
+export const PEER_HELP = `Usage: p2pchat peer [--tracker MULTIADDR] --user NAME [options]
 
 Log in to a tracker, see who is online, and chat directly with other peers.
 
 Options (each falls back to the environment variable shown):
   --tracker MULTIADDR    the tracker, ending in /p2p/<its PeerId>         [P2PCHAT_TRACKER]
+                         default: the one that answers on the local network
+                         (mDNS, 2 s; asked which when several answer)
   --user NAME            your username                                   [P2PCHAT_USER]
   --register             create the account first (an existing one is fine
                          if the password is its password)
@@ -133,7 +136,8 @@ function hiddenPrompt(prompt: string): Promise<string> {
 }
 
 interface PeerOptions {
-  tracker: string
+  /** Undefined: look for one on the local network. */
+  tracker?: string
   user: string
   register: boolean
   passwordFile?: string
@@ -159,8 +163,6 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
     throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"; options start with --`)
   const tracker = option(v.tracker, '--tracker', 'P2PCHAT_TRACKER')
   const user = option(v.user, '--user', 'P2PCHAT_USER')
-  if (tracker.value === undefined)
-    throw new InvalidOptionError('--tracker MULTIADDR is required (the address the tracker printed)')
   if (user.value === undefined) throw new InvalidOptionError('--user NAME is required')
   try {
     normalizeUsername(user.value)
@@ -183,7 +185,7 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
     fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
   })
   return {
-    tracker: parseMultiaddrOption(tracker.name, tracker.value),
+    tracker: tracker.value === undefined ? undefined : parseMultiaddrOption(tracker.name, tracker.value),
     user: user.value,
     register: v.register === true,
     passwordFile: v['password-file'],
@@ -204,9 +206,11 @@ export async function runPeer(argv: string[]): Promise<number> {
     return 0
   }
   const { json } = opts
+  const trackerAddr =
+    opts.tracker ?? (await findTracker({ interactive: !json && process.stdin.isTTY === true }))
   const password = await readPassword(opts.passwordFile, json, opts.register)
   const peer = new PeerClient({
-    tracker: opts.tracker,
+    tracker: trackerAddr,
     user: opts.user,
     password,
     register: opts.register,

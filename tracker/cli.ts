@@ -6,6 +6,7 @@ import {
   parseMultiaddrOption,
   parseNumberOption
 } from '../src/cli-options.ts'
+import { announceTracker } from '../src/discovery/mdns.ts'
 import { InvalidOptionError, ListenFailedError, P2PChatError } from '../src/errors.ts'
 import {
   DEFAULT_HEARTBEAT_MS,
@@ -49,6 +50,9 @@ Options (each falls back to the environment variable shown):
                         default: ${DEFAULT_DATA_DIR}
   --http HOST:PORT      serve GET /stats (JSON) and GET /metrics       [P2PCHAT_HTTP]
                         (Prometheus); off unless given
+  --mdns on|off         announce this tracker on the local network      [P2PCHAT_MDNS]
+                        (mDNS, _p2pchat._tcp), so peers started without
+                        --tracker find it; default: on
   --heartbeat SECONDS   heartbeat interval announced to peers; a peer  [P2PCHAT_HEARTBEAT]
                         silent for 3 intervals is evicted
                         default: ${DEFAULT_HEARTBEAT_MS / 1000}
@@ -101,6 +105,7 @@ interface TrackerOptions {
   listen: string[]
   dataDir: string
   http?: { host: string; port: number }
+  mdns: boolean
   heartbeatMs: number
   coalesceMs: number
   scryptLogN: number
@@ -161,6 +166,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     parseMultiaddrOption(listenName, a)
   )
   const http = option(v.http, '--http', 'P2PCHAT_HTTP')
+  const mdns = option(v.mdns, '--mdns', 'P2PCHAT_MDNS')
   const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
   const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
   const scryptLogN = option(v['scrypt-log-n'], '--scrypt-log-n', 'P2PCHAT_SCRYPT_LOG_N')
@@ -192,6 +198,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     listen,
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
     http: http.value === undefined ? undefined : parseHostPort(http.name, http.value),
+    mdns: parseOnOff(mdns.name, mdns.value ?? 'on'),
     heartbeatMs: Math.round(
       parseNumberOption(heartbeat.name, heartbeat.value, {
         min: MIN_HEARTBEAT_MS / 1000,
@@ -237,6 +244,7 @@ function parseTrackerArgv(argv: string[]) {
       listen: { type: 'string', multiple: true },
       data: { type: 'string' },
       http: { type: 'string' },
+      mdns: { type: 'string' },
       heartbeat: { type: 'string' },
       coalesce: { type: 'string' },
       'scrypt-log-n': { type: 'string' },
@@ -307,6 +315,21 @@ export async function runTracker(argv: string[]): Promise<number> {
     `Data: ${options.dataDir} (${tracker.accountCount} accounts); heartbeat ${options.heartbeatMs / 1000} s\n`
   )
   if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)
+  // On a LAN, peers started without --tracker find it (docs/nat.md). A LAN without multicast is not fatal.
+  const lanAddrs = (): string[] =>
+    tracker
+      .getMultiaddrs()
+      .map(String)
+      .filter(a => !/^\/ip4\/127\.|^\/ip6\/::1\//.test(a))
+  const announce = options.mdns && lanAddrs().length > 0
+  const announcement = announce ? await announceTracker({ addrs: lanAddrs }) : undefined
+  if (options.mdns && !announce) {
+    console.error('p2pchat tracker: not announced on the local network: it listens on loopback only')
+  } else if (announcement?.error !== undefined) {
+    console.error(`p2pchat tracker: not announced on the local network: ${announcement.error.message}`)
+  } else if (announcement !== undefined) {
+    out.write(`Announced on the local network (mDNS) as "${announcement.name}".\n`)
+  }
   out.write('Ready. Ctrl-C to stop.\n')
 
   return new Promise<number>(resolve => {
@@ -319,7 +342,7 @@ export async function runTracker(argv: string[]): Promise<number> {
       }
       stopping = true
       console.error(`p2pchat tracker: ${signal}: telling peers and flushing data…`)
-      Promise.all([stats?.close(), tracker.stop()])
+      Promise.all([announcement?.stop(), stats?.close(), tracker.stop()])
         .then(() => {
           console.error('p2pchat tracker: stopped')
           resolve(0)

@@ -22,7 +22,7 @@ export function spawnChild(
   nodeArgs: string[] = ['--max-old-space-size=8192']
 ): Child {
   const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
-    env: { ...process.env, ...env },
+    env: { P2PCHAT_MDNS: 'off', ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
   const lines: string[] = []

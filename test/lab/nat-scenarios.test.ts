@@ -148,4 +148,61 @@ describe.runIf(runLabTests)('NAT traversal in the lab', () => {
       ).toEqual(['small.bin'])
     }
   )
+
+  labTest(
+    'on a LAN, a peer started without --tracker finds the tracker (mDNS), or lists several',
+    async () => {
+      const dir = await freshDir()
+      // The tracker runs on routerA, which is on hostA's LAN (192.168.1.1): it announces there. The lab's
+      // routers have no default route, so multicast is routed to the LAN by hand (one socket, one interface).
+      await lab.exec('routerA', ['ip', 'route', 'replace', '224.0.0.0/4', 'dev', 'lan'])
+      const startOnRouter = async (name: string, port: number) => {
+        const proc = p2pchatIn(lab, 'routerA', [
+          'tracker',
+          '--listen',
+          `/ip4/0.0.0.0/tcp/${port}`,
+          '--data',
+          join(dir, name),
+          '--scrypt-log-n',
+          '10',
+          '--mdns',
+          'on'
+        ])
+        await proc.waitLine(l => l.startsWith('Ready.'))
+        expect(`${proc.lines.join('\n')}\n${proc.stderr()}`).toMatch(
+          /Announced on the local network \(mDNS\)/
+        )
+        return proc
+      }
+      const first = await startOnRouter('lan-tracker', 4201)
+      const peerArgs = (user: string) => [
+        'peer',
+        '--user',
+        user,
+        '--register',
+        '--password-file',
+        join(dir, 'password'),
+        '--data',
+        join(dir, user),
+        '--json'
+      ]
+      const alice = p2pchatIn(lab, 'hostA', peerArgs('alice'))
+      const ready = JSON.parse(await alice.waitLine(l => l.includes('"event":"ready"')))
+      expect(ready).toMatchObject({ user: 'alice', tracker: 'connected' })
+      expect(alice.stderr()).toMatch(/Found tracker ".*" at \/ip4\/192\.168\.1\.1\/tcp\/4201\/p2p\//)
+
+      // A second tracker on the LAN: with no terminal to ask at, the peer lists both and stops.
+      const second = await startOnRouter('lan-tracker-2', 4202)
+      const bob = p2pchatIn(lab, 'hostA', peerArgs('bob'))
+      expect((await bob.exited).code).toBe(2)
+      expect(bob.stderr()).toMatch(/2 trackers answered on the local network; choose one with --tracker/)
+      expect(bob.stderr()).toMatch(/1\) .*\/tcp\/420[12]\/p2p\/.*\n.*2\) .*\/tcp\/420[12]\/p2p\//)
+      // Without the announcements, nothing to find: a clear error, not a hang.
+      for (const t of [first, second]) t.child.kill('SIGTERM')
+      await Promise.all([first.exited, second.exited])
+      const carol = p2pchatIn(lab, 'hostA', peerArgs('carol'))
+      expect((await carol.exited).code).toBe(2)
+      expect(carol.stderr()).toMatch(/no tracker answered on the local network within 2 s; pass --tracker/)
+    }
+  )
 })
