@@ -99,6 +99,16 @@ export class InterruptedError extends withCode('INTERRUPTED') {}
 export class UnknownTransferError extends withCode('UNKNOWN_TRANSFER') {}
 /** A process could not listen where it was told to (port taken, address not on this host). */
 export class ListenFailedError extends withCode('LISTEN_FAILED') {}
+/** Port mapping (`--upnp`): no UPnP IGD or NAT-PMP gateway answered within the discovery timeout. */
+export class NoGatewayError extends withCode('NO_GATEWAY') {}
+/** Port mapping: the gateway's external address is private (double or carrier-grade NAT). */
+export class DoubleNatError extends withCode('DOUBLE_NAT') {}
+/** Port mapping: the gateway reports no usable external IPv4 address (its internet link is down). */
+export class NoExternalAddressError extends withCode('NO_EXTERNAL_ADDRESS') {}
+/** Port mapping: the gateway answered a request (external address, mapping) with an error. */
+export class MappingRefusedError extends withCode('MAPPING_REFUSED') {}
+/** Port mapping: the gateway did not answer a request within the request timeout. */
+export class GatewayTimeoutError extends withCode('GATEWAY_TIMEOUT') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -140,6 +150,11 @@ export const ERROR_CLASSES = [
   InterruptedError,
   UnknownTransferError,
   ListenFailedError,
+  NoGatewayError,
+  DoubleNatError,
+  NoExternalAddressError,
+  MappingRefusedError,
+  GatewayTimeoutError,
   InternalError
 ] as const
 

@@ -19,6 +19,8 @@
  *   reply to what their LAN opened or a forwarded port.
  * - Namespaces are `p2pchat-<lab name>-<node>`. A lab is removed by `teardown()`, by a reaper process
  *   when its builder exits in any way, and (if named by `buildLab`) as stale by the next `buildLab`.
+ * - `startUpnpGateway(lab, 'routerA')` runs miniupnpd (UPnP IGD and NAT-PMP) on a router;
+ *   `runPortMapper(lab, 'hostA', …)` runs p2pchat's PortMapper behind it (upnp.ts).
  */
 export type { ExecOptions, ExecResult } from './cleanup.ts'
 export {
@@ -36,3 +38,18 @@ export type { ConnectResult, Endpoint, ListenProbe } from './probes.ts'
 export { connectProbe, DEFAULT_CONNECT_TIMEOUT_MS, listenProbe } from './probes.ts'
 export type { HomeLan, LabAddresses, LabNode, LabRouter } from './topology.ts'
 export { HOME_LANS, LAB_ADDRESSES, LAB_NODES, ROUTERS } from './topology.ts'
+export type { MapperOutcome, MapperRun, MapperSpec, UpnpGateway, UpnpGatewayOptions } from './upnp.ts'
+export {
+  miniupnpdConfig,
+  runPortMapper,
+  startUpnpGateway,
+  takeExternalPort,
+  UPNP_FILTER_CHAIN,
+  UPNP_NAT_CHAIN,
+  UPNP_NAT_POSTROUTING_CHAIN,
+  UPNP_NAT_TABLE,
+  upnpRedirects,
+  upnpRuleset,
+  upnpTempPrefix,
+  upnpUnavailableReason
+} from './upnp.ts'
