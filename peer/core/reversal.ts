@@ -100,7 +100,11 @@ export class ConnectionReversal {
     } catch (err) {
       // It may have arrived just as the wait ended: a direct connection is a direct connection.
       const late = directConnection(this.#c.node, target.peerId)
-      if (late !== undefined) return late
+      if (late !== undefined) {
+        // Opened by them after we asked (or by anyone just now): inbound means they dialled back.
+        if (late.direction === 'inbound') reversedConnections.add(late)
+        return late
+      }
       this.counts.failed++
       this.#failed.set(key, Date.now())
       this.#c.log('reversal to %s failed: %s', target.user, (err as Error).message)
