@@ -38,6 +38,9 @@ Options (each falls back to the environment variable shown):
                          default: ~/.p2pchat/<user>
   --listen MULTIADDR     where other peers reach you; repeat for several  [P2PCHAT_PEER_LISTEN,
                          default: ${DEFAULT_PEER_LISTEN.join(', ').padEnd(41)}comma-separated]
+  --upnp                 ask the home router (UPnP or NAT-PMP) to forward  [P2PCHAT_UPNP=1]
+                         the listen port; reachable once the tracker has
+                         dialled it back (docs/nat.md)
   --downloads DIR        where received files go; /accept may pick a     [P2PCHAT_DOWNLOADS]
                          directory inside it. default: <data>/downloads
   --max-file-size SIZE   refuse offers larger than this (500M, 10G, …;    [P2PCHAT_MAX_FILE_SIZE]
@@ -146,6 +149,7 @@ interface PeerOptions {
   listen?: string[]
   maxFileBytes: number
   offerTimeoutMs: number
+  upnp: boolean
   json: boolean
 }
 
@@ -194,6 +198,7 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
     listen: listen.values?.length ? listen.values.map(a => parseMultiaddrOption(listen.name, a)) : undefined,
     maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),
     offerTimeoutMs: Math.round(offerTimeoutS * 1000),
+    upnp: v.upnp === true || process.env.P2PCHAT_UPNP === '1',
     json: v.json === true
   }
 }
@@ -218,7 +223,8 @@ export async function runPeer(argv: string[]): Promise<number> {
     downloadsDir: opts.downloadsDir,
     maxFileBytes: opts.maxFileBytes,
     fileOfferTimeoutMs: opts.offerTimeoutMs,
-    listen: opts.listen
+    listen: opts.listen,
+    upnp: opts.upnp
   })
   if (!json) process.stderr.write(`Connecting to the tracker as ${opts.user}…\n`)
   // Front-ends listen before start(): messages waiting in others' outboxes arrive during the login.
@@ -278,6 +284,7 @@ function parsePeerArgv(argv: string[]) {
       'max-file-size': { type: 'string' },
       'offer-timeout': { type: 'string' },
       json: { type: 'boolean' },
+      upnp: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })

@@ -2,8 +2,8 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import { DIAL_TIMEOUT_MS } from '../../src/protocol/constants.ts'
-import type { ConnectionReversal } from './reversal.ts'
-import { isReversed } from './reversal.ts'
+import type { ConnectionReversal } from '../nat/reversal.ts'
+import { isReversed } from '../nat/reversal.ts'
 import type { OnlineUser } from './tracker-client.ts'
 
 /**

@@ -17,9 +17,9 @@ import type { StoredMessage } from '../chat/index.ts'
 import { ChatService, HistoryStore } from '../chat/index.ts'
 import type { FileEventName, TransferInfo } from '../files/index.ts'
 import { FileService } from '../files/index.ts'
+import { ConnectionReversal, ListenMapping } from '../nat/index.ts'
 import { DataOwner } from './data-owner.ts'
 import { OnlineDirectory } from './online-directory.ts'
-import { ConnectionReversal } from './reversal.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerSession } from './tracker-session.ts'
 
@@ -82,6 +82,12 @@ export interface PeerClientInit {
    */
   rejoinGraceMs?: number
   /**
+   * Ask the home router (UPnP IGD or NAT-PMP) to forward the listen port, and offer the mapped address
+   * to the tracker, which publishes it once it has dialled it back.
+   * @default false
+   */
+  upnp?: boolean
+  /**
    * First wait before a message to an online but unreachable recipient is tried again (doubling to
    * 60 s, ±50 %).
    * @default 2000
@@ -122,6 +128,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   #reachable = false
   #owner?: DataOwner
   #reversal?: ConnectionReversal
+  #mapping?: ListenMapping
   /** Recording the data directory's owner after a login: start() and stop() wait for it. */
   #claiming?: Promise<void>
 
@@ -183,6 +190,14 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       })
       this.node = node
       await node.start()
+      if (this.#init.upnp === true) {
+        this.#mapping = new ListenMapping({
+          listenAddrs: () => node.services.self.listenAddrs(),
+          log: this.log.newScope('upnp'),
+          onProblem: (code, message) => this.safeDispatchEvent('error', { detail: { code, message } })
+        })
+        await this.#mapping.start()
+      }
       const session = new TrackerSession(
         { node },
         {
@@ -262,6 +277,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       await this.#files?.stop().catch(() => {})
       await this.#chat?.stop().catch(() => {})
       await this.#history?.close().catch(() => {})
+      await this.#mapping?.stop()
       await this.node?.stop()
       this.#lock?.release()
     })()
@@ -401,7 +417,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     // verified): the tracker verifies them by dialling back and publishes only those that answer.
     const seen = new Set<string>()
     const out: Multiaddr[] = []
-    for (const a of this.node!.services.self.listenAddrs()) {
+    // Mapped on the home router (--upnp): the router's public address, for the tracker to try.
+    for (const a of [...(this.#mapping?.addrs ?? []), ...this.node!.services.self.listenAddrs()]) {
       const bare = a.decapsulateCode(421)
       if (!seen.has(bare.toString())) {
         seen.add(bare.toString())

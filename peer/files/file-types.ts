@@ -2,8 +2,8 @@ import type { Logger } from '@libp2p/interface'
 import type { P2PChatError } from '../../src/errors.ts'
 import { FILE_PROGRESS_INTERVAL_MS } from '../../src/protocol/constants.ts'
 import type { Dialer, Via } from '../core/dial.ts'
-import type { ConnectionReversal } from '../core/reversal.ts'
 import type { OnlineUser } from '../core/tracker-client.ts'
+import type { ConnectionReversal } from '../nat/reversal.ts'
 
 export type TransferDirection = 'send' | 'receive'
 

@@ -43,7 +43,8 @@ export async function peerIn(
   tracker: string,
   user: string,
   dir: string,
-  listen = '/ip4/0.0.0.0/tcp/0'
+  listen = '/ip4/0.0.0.0/tcp/0',
+  extra: string[] = []
 ) {
   const proc = p2pchatIn(lab, node, [
     'peer',
@@ -58,7 +59,8 @@ export async function peerIn(
     join(dir, user),
     '--listen',
     listen,
-    '--json'
+    '--json',
+    ...extra
   ])
   const peer = jsonPeer(proc, dir)
   const ready = await peer.wait(o => o.event === 'ready')

@@ -1,7 +1,11 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DISCOVERY_TIMEOUT_MS, MappingRefusedError, NoGatewayError } from '../../peer/nat/index.ts'
+import { PASSWORD, tempDir } from '../fixtures/nodes.ts'
 import type { ConnectResult, Lab, ListenProbe } from './index.ts'
 import { LAB_ADDRESSES as A, buildLab, connectProbe, listenProbe, run } from './index.ts'
+import { p2pchatIn, peerIn } from './lab-peers.ts'
 import type { MapperOutcome, UpnpGateway } from './upnp.ts'
 import {
   runPortMapper,
@@ -123,6 +127,57 @@ describe.runIf(unavailable === undefined || inCI)('home routers with UPnP and NA
       expect(outcome.ms).toBeGreaterThanOrEqual(DISCOVERY_TIMEOUT_MS - 50)
       expect(outcome.ms).toBeLessThan(DISCOVERY_TIMEOUT_MS + GIVE_UP_SLACK_MS)
       await mapper.stop()
+    }
+  )
+
+  labTest(
+    'p2pchat peer --upnp behind routerA is published at the mapped address and dialled directly',
+    async () => {
+      const dir = await tempDir('p2pchat-lab-upnp-')
+      await writeFile(join(dir, 'password'), `${PASSWORD}\n`, { mode: 0o600 })
+      const tracker = p2pchatIn(lab!, 'tracker', [
+        'tracker',
+        '--listen',
+        `/ip4/${A.tracker}/tcp/4301`,
+        '--data',
+        join(dir, 'tracker'),
+        '--scrypt-log-n',
+        '10'
+      ])
+      const addr = (await tracker.waitLine(l => l.includes(`/ip4/${A.tracker}/tcp/4301/`))).trim()
+      const alice = await peerIn(lab!, 'hostA', addr, 'alice', dir, '/ip4/0.0.0.0/tcp/0', ['--upnp'])
+      expect(alice.ready.reachable).toBe(true)
+      const carol = await peerIn(lab!, 'public', addr, 'carol', dir)
+      carol.peer.send({ id: 'w', cmd: 'who' })
+      const who = await carol.peer.wait(o => o.id === 'w')
+      const entry = (who.users as Array<{ user: string; addrs: string[] }>).find(u => u.user === 'alice')
+      expect(entry?.addrs).toHaveLength(1)
+      expect(entry?.addrs[0]).toMatch(new RegExp(`^/ip4/${A.routerA.replaceAll('.', '\\.')}/tcp/\\d+/p2p/`))
+      carol.peer.send({ id: 'm', cmd: 'msg', to: 'alice', text: 'through the mapping' })
+      expect(await carol.peer.wait(o => o.event === 'delivered')).toMatchObject({ via: 'direct' })
+
+      // Behind routerB there is no gateway: said once, and the peer carries on (through the relay).
+      const bob = p2pchatIn(lab!, 'hostB', [
+        'peer',
+        '--tracker',
+        addr,
+        '--user',
+        'bob',
+        '--register',
+        '--password-file',
+        join(dir, 'password'),
+        '--data',
+        join(dir, 'bob'),
+        '--upnp',
+        '--json'
+      ])
+      const problem = JSON.parse(await bob.waitLine(l => l.includes('"event":"error"'), 20_000))
+      expect(problem).toMatchObject({ code: 'NO_GATEWAY' })
+      expect(problem.message).toMatch(
+        /port mapping \(--upnp\) failed: .*others reach you through the tracker/
+      )
+      const ready = JSON.parse(await bob.waitLine(l => l.includes('"event":"ready"')))
+      expect(ready.reachable).toBe(false)
     }
   )
 })

@@ -1,7 +1,7 @@
 import type { AbortOptions, Connection, Logger, PeerId } from '@libp2p/interface'
 import { TimeoutError, UnreachableError } from '../../src/errors.ts'
 import type { P2PChatNode } from '../../src/node.ts'
-import type { OnlineUser } from './tracker-client.ts'
+import type { OnlineUser } from '../core/tracker-client.ts'
 
 /**
  * Connection reversal (docs/nat.md): when we can be dialled and the other side cannot, ask it — through
