@@ -210,7 +210,7 @@ export class InteractiveUI {
       this.show(
         this.#s.yellow(
           relayed
-            ? "The tracker could not connect back to your listen address (a NAT or firewall?): others reach you through the tracker's relay (docs/nat.md)."
+            ? "The tracker could not connect back to your listen address (a NAT or firewall?): others reach you through the tracker — you are asked to connect to them, or their messages come through its relay (docs/nat.md). --upnp may open your router's port."
             : 'The tracker could not connect back to your listen address (a NAT or firewall?) and does not relay, so others cannot start a chat with you; you can still message them (docs/nat.md).'
         )
       )

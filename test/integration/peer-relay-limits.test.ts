@@ -135,4 +135,21 @@ describe('files through the tracker relay', () => {
     await expect(alice.node.dial(circuit, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow()
     expect(tracker.relayStats.relayedConnections).toBe(0)
   })
+
+  it('a session that ends takes its relayed connections with it', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const relay = multiaddr(`${tracker.getMultiaddrs()[0]}/p2p-circuit`)
+    const [a, b] = [await startNode(undefined, HIDDEN.listen), await startNode(undefined, HIDDEN.listen)]
+    await connectPeer(tracker, 'alice', { node: a })
+    const bob = await connectPeer(tracker, 'bob', { node: b })
+    await b.services.self.listen([relay])
+    const relayed = await a.dial(relay.encapsulate(`/p2p/${b.peerId}`), {
+      signal: AbortSignal.timeout(5_000)
+    })
+    expect(relayed.limits).toBeDefined()
+    await expect.poll(() => tracker.relayStats.openConnections).toBe(1)
+    await bob.client.logout()
+    await expect.poll(() => relayed.status).not.toBe('open')
+    await expect.poll(() => tracker.relayStats.openConnections).toBe(0)
+  })
 })
