@@ -75,7 +75,8 @@ const HANDLERS: Handlers = {
     }
     const messages = peer.history(args.with, limit)
     return {
-      messages: messages.map(({ messageId, from, to, text, sentAt, status }) => ({
+      messages: messages.map(({ conversation, messageId, from, to, text, sentAt, status }) => ({
+        conversation,
         messageId,
         from,
         to,

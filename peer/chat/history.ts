@@ -11,12 +11,23 @@ export type { JournalHandle }
 
 /** File in a peer's data directory holding its chat history and outbox. */
 export const HISTORY_FILE_NAME = 'history.json'
-const SCHEMA_VERSION = 1
+/** 2: records carry a conversation id. Version 1 files (wave 1) are migrated when read. */
+const SCHEMA_VERSION = 2
 
 /** `queued`: not yet handed to the recipient; `sent`: written, no ack yet; `delivered`: acked (or received). */
 export type MessageStatus = 'queued' | 'sent' | 'delivered'
 
+/**
+ * The conversation a one-to-one message belongs to: `dm:` and the two usernames' keys in order, the same
+ * whoever computes it (group conversations are `group:<id>`, kept by peer/groups).
+ */
+export function directConversation(a: string, b: string): string {
+  return `dm:${[usernameKey(a), usernameKey(b)].sort().join('|')}`
+}
+
 export interface StoredMessage {
+  /** `dm:<key>|<key>` (directConversation). */
+  conversation: string
   messageId: string
   from: string
   to: string
@@ -41,12 +52,17 @@ function validateHistory(data: unknown): HistoryFile {
   if (
     typeof file !== 'object' ||
     file === null ||
-    file.version !== SCHEMA_VERSION ||
+    (file.version !== SCHEMA_VERSION && file.version !== 1) ||
     !Array.isArray(file.messages)
   ) {
     throw new Error(`expected {"version": ${SCHEMA_VERSION}, "messages": […]}`)
   }
   for (const m of file.messages) {
+    // Version 1 (wave 1) had no conversation ids: each record gets its own, computed from its two ends.
+    if (file.version === 1 && m !== null && typeof m === 'object' && m.conversation === undefined) {
+      if (typeof m.from === 'string' && typeof m.to === 'string')
+        m.conversation = directConversation(m.from, m.to)
+    }
     if (
       typeof m?.messageId !== 'string' ||
       typeof m.from !== 'string' ||
@@ -54,12 +70,14 @@ function validateHistory(data: unknown): HistoryFile {
       typeof m.text !== 'string' ||
       typeof m.sentAt !== 'number' ||
       typeof m.seq !== 'number' ||
+      typeof m.conversation !== 'string' ||
       !STATUSES.has(m.status)
     ) {
       throw new Error('a message record is malformed')
     }
   }
   if (typeof file.seq !== 'number') throw new Error('"seq" must be a number')
+  file.version = SCHEMA_VERSION
   return file
 }
 
@@ -148,8 +166,15 @@ export class HistoryStore {
    * Record a message (in memory at once); `durable` resolves when it is on disk. If it cannot be
    * written, `durable` rejects (`NO_SPACE` when the disk is full) and the message is removed again.
    */
-  add(message: Omit<StoredMessage, 'seq'>): { stored: StoredMessage; durable: Promise<void> } {
-    const stored: StoredMessage = { ...message, seq: ++this.#db.data.seq }
+  add(message: Omit<StoredMessage, 'seq' | 'conversation'>): {
+    stored: StoredMessage
+    durable: Promise<void>
+  } {
+    const stored: StoredMessage = {
+      conversation: directConversation(message.from, message.to),
+      ...message,
+      seq: ++this.#db.data.seq
+    }
     this.#apply({ t: 'add', m: stored })
     this.#unwritten.add(stored)
     const durable = this.#journal.append(
@@ -284,7 +309,8 @@ export class HistoryStore {
 function parseRecord(line: string): JournalRecord | string {
   try {
     const record = JSON.parse(line) as JournalRecord
-    if (record?.t === 'add') validateHistory({ version: SCHEMA_VERSION, seq: 0, messages: [record.m] })
+    // A journal written by version 1 has records without conversation ids: migrated like the file.
+    if (record?.t === 'add') validateHistory({ version: 1, seq: 0, messages: [record.m] })
     else if (record?.t !== 'status' || !STATUSES.has(record.s)) throw new Error('unknown record')
     return record
   } catch (err) {

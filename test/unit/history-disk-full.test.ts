@@ -222,6 +222,7 @@ async function receiver() {
 }
 
 const incoming = (n: number): StoredMessage => ({
+  conversation: 'dm:alice|bob',
   messageId: `m${n}`,
   from: 'alice',
   to: 'bob',
