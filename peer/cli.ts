@@ -153,6 +153,26 @@ interface PeerOptions {
   json: boolean
 }
 
+/** A yes/no environment variable: 1/true/yes/on, 0/false/no/off or unset; anything else is refused. */
+function envSwitch(name: string): boolean {
+  const value = process.env[name]?.trim().toLowerCase()
+  if (value === undefined || value === '') return false
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true
+  if (['0', 'false', 'no', 'off'].includes(value)) return false
+  throw new InvalidOptionError(`${name} must be 1/true/yes/on or 0/false/no/off, not "${process.env[name]}"`)
+}
+
+/** The tracker's multiaddr, which must name its PeerId (Noise checks that key): refused here, before anything. */
+function trackerAddress(name: string, value: string): string {
+  const addr = parseMultiaddrOption(name, value)
+  if (!/\/p2p\/[^/]+$/.test(addr)) {
+    throw new InvalidOptionError(
+      `${name} must end in /p2p/<tracker PeerId>, as the tracker printed it: ${value}`
+    )
+  }
+  return addr
+}
+
 /** Options from argv and P2PCHAT_* variables; errors name the flag or the variable they came from. */
 export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
   let parsed: ReturnType<typeof parsePeerArgv>
@@ -189,7 +209,7 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
     fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
   })
   return {
-    tracker: tracker.value === undefined ? undefined : parseMultiaddrOption(tracker.name, tracker.value),
+    tracker: tracker.value === undefined ? undefined : trackerAddress(tracker.name, tracker.value),
     user: user.value,
     register: v.register === true,
     passwordFile: v['password-file'],
@@ -198,7 +218,7 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
     listen: listen.values?.length ? listen.values.map(a => parseMultiaddrOption(listen.name, a)) : undefined,
     maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),
     offerTimeoutMs: Math.round(offerTimeoutS * 1000),
-    upnp: v.upnp === true || process.env.P2PCHAT_UPNP === '1',
+    upnp: v.upnp === true || envSwitch('P2PCHAT_UPNP'),
     json: v.json === true
   }
 }

@@ -2,7 +2,6 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import type { CircuitRelayServerInit, CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { dcutr } from '@libp2p/dcutr'
 import type { Identify } from '@libp2p/identify'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
@@ -131,10 +130,9 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
       identify: identify({ runOnConnectionOpen: !server }),
       ping: ping(),
       self: selfAddresses(),
-      ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {}),
-      // Peers: on a relayed connection, try to open a direct one (DCUtR hole punching, docs/nat.md); where
-      // it works the relayed connection closes and chat carries on over the direct one.
-      ...(server ? {} : { dcutr: dcutr() })
+      // No DCUtR on peers (docs/nat.md): over TCP here it never succeeds, and it dials whatever addresses
+      // the other side of a relayed connection announces, DNS names included (test/integration/nat-attacks).
+      ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {})
     }
   })
 }

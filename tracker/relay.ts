@@ -19,7 +19,7 @@ export const DEFAULT_RELAY_DURATION_LIMIT_MS = 30 * 60_000
 export const DEFAULT_RELAY_MAX_CONNECTIONS = 2_000
 /** Relayed connections one user may have open at once (as either end): chat needs one per contact. */
 export const DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER = 16
-/** Bytes one user may have relayed per hour (sent and received): the operator's bandwidth is shared. */
+/** Bytes one user may send through the relay per hour: the operator's bandwidth is shared. */
 export const DEFAULT_RELAY_USER_BYTES_PER_HOUR = 1024 * 1024 * 1024
 /** The window of the per-user byte allowance. */
 export const RELAY_QUOTA_WINDOW_MS = 60 * 60_000
@@ -73,16 +73,37 @@ export interface RelayCounters {
 }
 
 interface UserUse {
-  /** Open relay streams of this user: hop (as the dialler) and stop (as the one dialled). */
-  streams: Set<Stream>
+  /** Relayed connections this account is an end of: open, plus allowed and still being set up. */
+  circuits: number
   windowStart: number
+  /** Bytes this account sent through the relay in the current hour. */
   windowBytes: number
 }
+
+/** A relayed connection the gater allowed whose stop stream has not opened yet (counted meanwhile). */
+interface PendingCircuit {
+  source: string
+  destination: string
+  destinationPeer: string
+  timer: ReturnType<typeof setTimeout>
+}
+
+/** An allowed relayed connection whose stop stream never opened is forgotten after this long (libp2p's hop timeout). */
+const PENDING_CIRCUIT_MS = 30_000
+/**
+ * Streams are cut for the hourly allowance only once they carried this much: a slot request or renewal
+ * (a few hundred bytes) is never cut, so a user over the allowance keeps the slot others reach it by.
+ */
+const QUOTA_CUT_MIN_STREAM_BYTES = 16 * 1024
+/** Accounts with no open relayed connection are forgotten once their hour is over; swept past this many. */
+const SWEEP_ACCOUNTS_ABOVE = 10_000
 
 /**
  * Gater checks and accounting around libp2p's relay server, which exposes neither per-user limits nor
  * byte counts: it wraps the hop handler (streams from diallers) and the stop streams the relay opens (to
- * the dialled), and counts what arrives on both.
+ * the dialled), and counts what arrives on both. Limits are per account (a new key does not reset them);
+ * a relayed connection counts from the moment the gater allows it, so callers arriving together cannot
+ * exceed a cap.
  */
 export class RelayAccounting {
   readonly counters: RelayCounters = {
@@ -96,29 +117,34 @@ export class RelayAccounting {
     relayedBytes: 0
   }
 
+  /** By account (username key). */
   readonly #users = new Map<string, UserUse>()
-  readonly #loggedIn: (peerKey: string) => boolean
+  /** Relay streams by the PeerId at their end, to cut them when that session ends. */
+  readonly #streams = new Map<string, Set<Stream>>()
+  readonly #pending: PendingCircuit[] = []
+  readonly #account: (peerKey: string) => string | undefined
   readonly #maxConnections: number
   readonly #perUser: number
   readonly #bytesPerHour: number
-  #stopStreams = 0
+  /** Relayed connections open (stop streams) plus allowed ones being set up. */
+  #circuits = 0
 
-  constructor(presence: { byPeer(peerKey: string): unknown }, init: RelayInit = {}) {
-    this.#loggedIn = key => presence.byPeer(key) !== undefined
+  constructor(presence: { byPeer(peerKey: string): { key: string } | undefined }, init: RelayInit = {}) {
+    this.#account = key => presence.byPeer(key)?.key
     this.#maxConnections = init.maxConnections ?? DEFAULT_RELAY_MAX_CONNECTIONS
     this.#perUser = init.maxConnectionsPerUser ?? DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER
     this.#bytesPerHour = init.userBytesPerHour ?? DEFAULT_RELAY_USER_BYTES_PER_HOUR
   }
 
-  /** Relayed connections open now. */
+  /** Relayed connections open now (or being set up). */
   get openConnections(): number {
-    return this.#stopStreams
+    return this.#circuits
   }
 
   get gater(): Pick<ConnectionGater, 'denyInboundRelayReservation' | 'denyOutboundRelayedConnection'> {
     return {
       denyInboundRelayReservation: peer => {
-        const deny = !this.#loggedIn(peer.toString())
+        const deny = this.#account(peer.toString()) === undefined
         if (deny) this.counters.reservationsRefused++
         return deny
       },
@@ -135,20 +161,47 @@ export class RelayAccounting {
     }
   }
 
+  /** Why a relayed connection from `source` to `destination` is refused; when allowed, it is counted now. */
   #refusal(source: PeerId, destination: PeerId): keyof RelayCounters | 'stranger' | undefined {
-    const [s, d] = [source.toString(), destination.toString()]
-    if (!this.#loggedIn(s) || !this.#loggedIn(d)) return 'stranger'
-    if (this.#stopStreams >= this.#maxConnections) return 'refusedFull'
-    // The dialler's own hop stream (this request) is already open: it does not count against it.
-    if (this.#open(s) - 1 >= this.#perUser || this.#open(d) >= this.#perUser) return 'refusedPerUser'
-    if (this.#overQuota(s) || this.#overQuota(d)) return 'refusedQuota'
+    const [s, d] = [this.#account(source.toString()), this.#account(destination.toString())]
+    if (s === undefined || d === undefined) return 'stranger'
+    if (this.#circuits >= this.#maxConnections) return 'refusedFull'
+    const [su, du] = [this.#use(s), this.#use(d)]
+    if (su.circuits >= this.#perUser || du.circuits >= this.#perUser) return 'refusedPerUser'
+    if (su.windowBytes >= this.#bytesPerHour || du.windowBytes >= this.#bytesPerHour) return 'refusedQuota'
+    su.circuits++
+    du.circuits++
+    this.#circuits++
+    const entry: PendingCircuit = {
+      source: s,
+      destination: d,
+      destinationPeer: destination.toString(),
+      timer: setTimeout(() => this.#release(entry), PENDING_CIRCUIT_MS)
+    }
+    entry.timer.unref?.()
+    this.#pending.push(entry)
     return undefined
+  }
+
+  /** An allowed relayed connection that never opened, or one that closed: uncount it. */
+  #release(
+    entry: Pick<PendingCircuit, 'source' | 'destination'> & { timer?: PendingCircuit['timer'] }
+  ): void {
+    clearTimeout(entry.timer)
+    const i = this.#pending.indexOf(entry as PendingCircuit)
+    if (i >= 0) this.#pending.splice(i, 1)
+    for (const key of [entry.source, entry.destination]) {
+      const use = this.#users.get(key)
+      if (use !== undefined) use.circuits = Math.max(0, use.circuits - 1)
+    }
+    this.#circuits = Math.max(0, this.#circuits - 1)
   }
 
   #use(key: string): UserUse {
     let use = this.#users.get(key)
     if (use === undefined) {
-      use = { streams: new Set(), windowStart: Date.now(), windowBytes: 0 }
+      if (this.#users.size > SWEEP_ACCOUNTS_ABOVE) this.#sweep()
+      use = { circuits: 0, windowStart: Date.now(), windowBytes: 0 }
       this.#users.set(key, use)
     }
     if (Date.now() - use.windowStart >= RELAY_QUOTA_WINDOW_MS) {
@@ -158,26 +211,50 @@ export class RelayAccounting {
     return use
   }
 
-  #open(key: string): number {
-    return this.#users.get(key)?.streams.size ?? 0
+  /** Forget accounts with nothing open whose hour is over (their allowance is whole again anyway). */
+  #sweep(): void {
+    const now = Date.now()
+    for (const [key, use] of this.#users) {
+      if (use.circuits === 0 && (use.windowBytes === 0 || now - use.windowStart >= RELAY_QUOTA_WINDOW_MS)) {
+        this.#users.delete(key)
+      }
+    }
   }
 
-  #overQuota(key: string): boolean {
-    return this.#use(key).windowBytes >= this.#bytesPerHour
-  }
-
-  /** Count a relay stream of `peer`'s: its bytes against their allowance, open while it lasts. */
+  /**
+   * Count a relay stream whose far end is `peer` (a logged-in user): the bytes it sends, against its
+   * account's allowance; a stop stream is one relayed connection, open while it lasts.
+   */
   #track(stream: Stream, peer: PeerId, stop: boolean): void {
-    const key = peer.toString()
-    const use = this.#use(key)
-    use.streams.add(stream)
-    if (stop) this.#stopStreams++
+    const peerKey = peer.toString()
+    const account = this.#account(peerKey)
+    if (account === undefined) return // a stranger's request: the relay refuses it, nothing to count
+    let circuit: PendingCircuit | undefined
+    if (stop) {
+      const i = this.#pending.findIndex(p => p.destinationPeer === peerKey)
+      if (i >= 0) {
+        circuit = this.#pending.splice(i, 1)[0]
+        clearTimeout(circuit.timer)
+      }
+    }
+    let mine = this.#streams.get(peerKey)
+    if (mine === undefined) {
+      mine = new Set()
+      this.#streams.set(peerKey, mine)
+    }
+    mine.add(stream)
+    let carried = 0
     stream.addEventListener('message', e => {
       const n = e.data.byteLength
+      carried += n
       this.counters.relayedBytes += n
-      const now = this.#use(key)
-      now.windowBytes += n
-      if (now.windowBytes > this.#bytesPerHour && stream.status === 'open') {
+      const use = this.#use(account)
+      use.windowBytes += n
+      if (
+        use.windowBytes > this.#bytesPerHour &&
+        carried >= QUOTA_CUT_MIN_STREAM_BYTES &&
+        stream.status === 'open'
+      ) {
         this.counters.quotaCuts++
         stream.abort(new Error(`relay allowance of ${this.#bytesPerHour} bytes per hour used up`))
       }
@@ -185,9 +262,9 @@ export class RelayAccounting {
     stream.addEventListener(
       'close',
       () => {
-        use.streams.delete(stream)
-        if (stop) this.#stopStreams--
-        if (use.streams.size === 0 && use.windowBytes === 0) this.#users.delete(key)
+        mine.delete(stream)
+        if (mine.size === 0) this.#streams.delete(peerKey)
+        if (circuit !== undefined) this.#release(circuit)
       },
       { once: true }
     )
@@ -219,14 +296,21 @@ export class RelayAccounting {
     })
   }
 
-  /** A session ended: its slot goes, and so do the relayed connections it is an end of. */
-  endSession(node: P2PChatNode | undefined, peer: PeerId): void {
+  /**
+   * A session ended: its slot goes, and so do the relayed connections it is an end of. Returns whether it
+   * held a slot.
+   */
+  endSession(node: P2PChatNode | undefined, peer: PeerId): boolean {
     const server = node?.services.relay as unknown as
-      | { reservationStore?: { removeReservation(peer: PeerId): void } }
+      | {
+          reservationStore?: { get(peer: PeerId): unknown; removeReservation(peer: PeerId): void }
+        }
       | undefined
+    const held = server?.reservationStore?.get(peer) !== undefined
     server?.reservationStore?.removeReservation(peer)
-    for (const stream of this.#users.get(peer.toString())?.streams ?? []) {
+    for (const stream of this.#streams.get(peer.toString()) ?? []) {
       stream.abort(new Error('the relayed user logged out'))
     }
+    return held
   }
 }

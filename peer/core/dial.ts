@@ -65,6 +65,12 @@ export function plainNetworkError(err: unknown): string {
     if (Array.isArray(e.errors)) queue.push(...e.errors)
   }
   const text = String((err as Error)?.message ?? err).split('\n')[0]
+  // The relay's answers (circuit relay v2 status names) in words.
+  if (/status PERMISSION_DENIED/.test(text)) {
+    return 'the relay refused: one of its limits (relayed connections or bytes an hour per user), or they are not logged in'
+  }
+  if (/status NO_RESERVATION/.test(text)) return 'they hold no slot on the relay (reconnecting?)'
+  if (/status RESOURCE_LIMIT_EXCEEDED/.test(text)) return 'the relay is full'
   return text.length > 120 ? `${text.slice(0, 117)}…` : text
 }
 
@@ -99,6 +105,18 @@ export async function dialUser(
       reversalFailed = plainNetworkError(err)
     }
   }
+  // A relayed connection to them already open is used as it is: libp2p never reuses a limited connection
+  // for a dial, and would set up (and throw away) a second circuit through the tracker.
+  const relayed = target.reachable
+    ? undefined
+    : node.getConnections(target.peerId).find(c => c.status === 'open' && c.limits !== undefined)
+  if (relayed !== undefined) {
+    try {
+      return await relayed.newStream(protocol, { signal, runOnLimitedConnection: true })
+    } catch {
+      // Closing under us (cut by the relay): dial afresh below.
+    }
+  }
   try {
     // A relayed connection is "limited" (the relay caps its bytes and time): chat and files may use it.
     stream = await node.dialProtocol(target.addrs.length > 0 ? target.addrs : target.peerId, protocol, {
@@ -110,10 +128,12 @@ export async function dialUser(
       plainNetworkError(err) + (reversalFailed === undefined ? '' : `; asked to dial back: ${reversalFailed}`)
     if (!target.reachable) {
       const relayed = target.addrs.some(a => a.toString().includes('/p2p-circuit'))
+      // They can start a conversation with us only if we can be dialled (directly, or by their asking).
+      const theyCan = options.reversal?.available === true ? '; they can still message you' : ''
       throw new UnreachableError(
         relayed
-          ? `${target.user} is behind a NAT or firewall and the tracker's relay could not reach them (${why}); they can still message you`
-          : `${target.user} is behind a NAT or firewall (the tracker could not connect to them) and the tracker does not relay; they can still message you`,
+          ? `${target.user} is behind a NAT or firewall and the tracker's relay could not reach them (${why})${theyCan}`
+          : `${target.user} is behind a NAT or firewall (the tracker could not connect to them), and so are you, and the tracker does not relay: a forwarded port or --upnp on either side is needed (docs/nat.md)`,
         { cause: err }
       )
     }

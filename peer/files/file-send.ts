@@ -129,7 +129,7 @@ export class OutgoingTransfer {
       return node.dialProtocol(target.addrs, FILE_PROTOCOL, { runOnLimitedConnection: true, force: true })
     }
     throw new RelayLimitError(
-      `${info.peer} and you can only reach each other through the tracker's relay, which carries at most ${formatBytes(limit > 0 ? limit : Number(left))} per connection; ${info.name} is ${formatBytes(info.size)}. A direct connection is needed: a forwarded port or --upnp on either side (docs/nat.md)`
+      `${info.peer} and you can only reach each other through the tracker's relay, which carries at most ${formatBytes(limit > 0 ? limit : Number(left))} per connection; ${info.name} is ${formatBytes(info.size)} (${formatBytes(Number(needed))} with framing). A direct connection is needed: a forwarded port or --upnp on either side (docs/nat.md)`
     )
   }
 

@@ -44,6 +44,7 @@ export {
   RENEW_RETRY_MS,
   REQUEST_TIMEOUT_MS
 } from './port-mapper.ts'
+export { acceptStopOnlyFrom, trackerOnlyRelayGater } from './relay-guard.ts'
 export type { ReversalComponents } from './reversal.ts'
 export {
   ConnectionReversal,

@@ -108,7 +108,7 @@ function unavailable(err: unknown): ListenFailedError {
     code === 'EADDRINUSE'
       ? `UDP port ${MDNS_PORT} is taken by a program that does not share it`
       : code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'ENODEV'
-        ? `no route for multicast (${code}): is a network interface up?`
+        ? `no route for multicast (${code}): the machine needs a default route or a 224.0.0.0/4 route on its LAN interface, present when the tracker starts`
         : String((err as Error)?.message ?? err)
   return new ListenFailedError(`mDNS is not available: ${reason}`, { cause: err })
 }

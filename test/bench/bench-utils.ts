@@ -134,13 +134,20 @@ export function benchOptions(
   help: string,
   options: ParseArgsOptionsConfig
 ): Record<string, string | boolean | undefined> {
-  const { values } = parseArgs({
-    options: {
-      ...options,
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false }
-    }
-  })
+  let values: Record<string, unknown>
+  try {
+    ;({ values } = parseArgs({
+      options: {
+        ...options,
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false }
+      }
+    }))
+  } catch (err) {
+    // A mistyped option: say which, show the usage, exit 2 (no stack trace).
+    process.stderr.write(`${(err as Error).message}\n\n${help}`)
+    process.exit(2)
+  }
   if (values.help === true) {
     process.stdout.write(help)
     process.exit(0)

@@ -20,6 +20,7 @@ import {
 } from './index.ts'
 import type { LabNode, LabRouter } from './topology.ts'
 import { PORT_FORWARD_CHAIN } from './topology.ts'
+import { startUpnpGateway } from './upnp.ts'
 
 const HELP = `Usage: npm run lab -- <command> [options]      (needs root and nftables)
 
@@ -38,6 +39,8 @@ Commands:
   status             show the labs present: namespaces, addresses, port forwards, processes
   forward ROUTER PORT [HOSTPORT]
                      add a port forward to a lab that is up
+  upnp ROUTER        run a UPnP IGD / NAT-PMP gateway (miniupnpd) on the router of a lab that is
+                     up, in the foreground until Ctrl-C; peers behind it may use --upnp
 
 Options:
   --name NAME        the lab to act on; namespaces are p2pchat-NAME-<node>  (default: ${DEFAULT_LAB_NAME})
@@ -200,6 +203,22 @@ async function down(name: string, all: boolean): Promise<number> {
   return 0
 }
 
+/** miniupnpd on `r` until Ctrl-C or SIGTERM; its chains go with it (and with the lab). */
+async function upnp(lab: Lab, r: LabRouter): Promise<number> {
+  const gateway = await startUpnpGateway(lab, r)
+  const lan = HOME_LANS[r]
+  console.log(
+    `UPnP IGD and NAT-PMP on ${r} (${lan.gateway}) for ${lan.subnet}: run a peer on ${lan.host} with --upnp.\nCtrl-C to stop it.`
+  )
+  await new Promise<void>(resolve => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  await gateway.stop()
+  console.log(`Stopped the gateway on ${r}.`)
+  return 0
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -235,8 +254,13 @@ async function main(argv: string[]): Promise<number> {
       )
       return 0
     }
+    case 'upnp': {
+      const [r] = rest
+      if (r === undefined) throw new UsageError('upnp needs ROUTER (routerA or routerB)')
+      return upnp(await attachLab(name), router(r))
+    }
     case undefined:
-      throw new UsageError('which command? up, down, status or forward (--help lists them)')
+      throw new UsageError('which command? up, down, status, forward or upnp (--help lists them)')
     default:
       throw new UsageError(`unknown command "${command}" (--help lists them)`)
   }
