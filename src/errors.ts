@@ -83,6 +83,11 @@ export class ExpiredError extends withCode('EXPIRED') {}
 export class CancelledError extends withCode('CANCELLED') {}
 /** The offer is over the receiver's size limit. */
 export class FileTooLargeError extends withCode('FILE_TOO_LARGE') {}
+/**
+ * Not friends: the recipient accepts messages and file offers from friends only (its privacy setting),
+ * or a friends-only operation named someone who is not a friend.
+ */
+export class NotAFriendError extends withCode('NOT_A_FRIEND') {}
 /** The only way to the receiver is the tracker's relay, and the file is more than it carries per connection. */
 export class RelayLimitError extends withCode('RELAY_LIMIT') {}
 /** Not enough free space in the download directory for the rest of the file. */
@@ -109,6 +114,18 @@ export class NoExternalAddressError extends withCode('NO_EXTERNAL_ADDRESS') {}
 export class MappingRefusedError extends withCode('MAPPING_REFUSED') {}
 /** Port mapping: the gateway did not answer a request within the request timeout. */
 export class GatewayTimeoutError extends withCode('GATEWAY_TIMEOUT') {}
+/** A friend request to someone who is already a friend. */
+export class AlreadyFriendsError extends withCode('ALREADY_FRIENDS') {}
+/** Answering a friend request that does not exist (never sent, withdrawn, answered or expired). */
+export class NoSuchRequestError extends withCode('NO_SUCH_REQUEST') {}
+/** Joining a closed group without an invitation. */
+export class NotInvitedError extends withCode('NOT_INVITED') {}
+/** No group with this id, or one the asker is neither a member of nor invited to. */
+export class UnknownGroupError extends withCode('UNKNOWN_GROUP') {}
+/** The named user is neither a member of the group nor invited to it. */
+export class NotAMemberError extends withCode('NOT_A_MEMBER') {}
+/** A cap on friends, friend requests or groups is reached; waiting does not help, removing something does. */
+export class LimitReachedError extends withCode('LIMIT_REACHED') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -143,6 +160,7 @@ export const ERROR_CLASSES = [
   CancelledError,
   FileTooLargeError,
   RelayLimitError,
+  NotAFriendError,
   NoSpaceError,
   UnsafePathError,
   ChecksumMismatchError,
@@ -155,6 +173,12 @@ export const ERROR_CLASSES = [
   NoExternalAddressError,
   MappingRefusedError,
   GatewayTimeoutError,
+  AlreadyFriendsError,
+  NoSuchRequestError,
+  NotInvitedError,
+  UnknownGroupError,
+  NotAMemberError,
+  LimitReachedError,
   InternalError
 ] as const
 

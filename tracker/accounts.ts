@@ -227,6 +227,11 @@ export class AccountStore {
     return this.#get(usernameKey(normalizeUsername(usernameInput)))
   }
 
+  /** Every account's canonical name (the tracker's username search indexes them at start-up). */
+  usernames(): string[] {
+    return Object.values(this.#db.data.accounts).map(account => account.username)
+  }
+
   #get(key: string): Account | undefined {
     const accounts = this.#db.data.accounts
     return Object.hasOwn(accounts, key) ? accounts[key] : undefined

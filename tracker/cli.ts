@@ -9,8 +9,10 @@ import {
 import { announceTracker } from '../src/discovery/mdns.ts'
 import { InvalidOptionError, ListenFailedError, P2PChatError } from '../src/errors.ts'
 import {
+  DEFAULT_GROUP_MEMBER_CAP,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_PRESENCE_COALESCE_MS,
+  MAX_GROUP_MEMBER_CAP,
   MIN_HEARTBEAT_MS
 } from '../src/protocol/constants.ts'
 import { VERSION } from '../src/version.ts'
@@ -23,6 +25,8 @@ import {
 } from './handshake-guard.ts'
 import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
+import type { SocialInit } from './social/index.ts'
+import { MAX_GROUPS_PER_USER } from './social/index.ts'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LISTEN,
@@ -79,22 +83,26 @@ Options (each falls back to the environment variable shown):
                         NATs); default: ${DEFAULT_PENDING_PER_KNOWN_HOST}
   --relay on|off        relay for logged-in peers nobody can dial (behind   [P2PCHAT_RELAY]
                         a NAT); default: on. Its limits (docs/nat.md):
-  --relay-slots N       peers holding a relay slot at once     [P2PCHAT_RELAY_SLOTS]
+  --relay-slots N       peers holding a relay slot at once           [P2PCHAT_RELAY_SLOTS]
                         default: ${DEFAULT_RELAY_MAX_RESERVATIONS}
-  --relay-data-limit MIB                                     [P2PCHAT_RELAY_DATA_LIMIT]
+  --relay-data-limit MIB                                    [P2PCHAT_RELAY_DATA_LIMIT]
                         bytes one relayed connection carries (both ways)
                         before it is cut; larger files are refused
                         (RELAY_LIMIT); default: ${DEFAULT_RELAY_DATA_LIMIT_BYTES / 1024 / 1024}
-  --relay-duration-limit MINUTES                         [P2PCHAT_RELAY_DURATION_LIMIT]
+  --relay-duration-limit MINUTES                        [P2PCHAT_RELAY_DURATION_LIMIT]
                         how long one relayed connection lasts; chat
                         re-dials; default: ${DEFAULT_RELAY_DURATION_LIMIT_MS / 60_000}
-  --relay-connections N relayed connections open at once   [P2PCHAT_RELAY_CONNECTIONS]
+  --relay-connections N relayed connections open at once      [P2PCHAT_RELAY_CONNECTIONS]
                         default: ${DEFAULT_RELAY_MAX_CONNECTIONS}
-  --relay-connections-per-user N               [P2PCHAT_RELAY_CONNECTIONS_PER_USER]
+  --relay-connections-per-user N                  [P2PCHAT_RELAY_CONNECTIONS_PER_USER]
                         of those, per user; default: ${DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER}
-  --relay-user-mib-per-hour MIB                   [P2PCHAT_RELAY_USER_MIB_PER_HOUR]
+  --relay-user-mib-per-hour MIB                      [P2PCHAT_RELAY_USER_MIB_PER_HOUR]
                         bytes relayed per user per hour, beyond which
                         their relayed connections are cut; default: ${DEFAULT_RELAY_USER_BYTES_PER_HOUR / 1024 / 1024}
+  --group-member-cap N  members a group may have, 1–${MAX_GROUP_MEMBER_CAP}    [P2PCHAT_GROUP_MEMBER_CAP]
+                        (each change is pushed to every member; a user
+                        is in at most ${MAX_GROUPS_PER_USER} groups, fewer above ~170 so
+                        a group list fits one frame); default: ${DEFAULT_GROUP_MEMBER_CAP}
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
@@ -112,6 +120,35 @@ interface TrackerOptions {
   registrationBurst: number
   registrationsPerMinute: number
   handshakes: HandshakeGuardInit
+  social: SocialInit
+}
+
+/** `--relay on|off` with its limits; a limit given with the relay off is a mistake worth saying. */
+function relayOption(
+  relay: { name: string; value: string | undefined },
+  v: Record<string, unknown>
+): false | RelayInit {
+  const limits = parseRelayLimits(v)
+  if (parseOnOff(relay.name, relay.value ?? 'on')) return limits
+  const given = Object.entries(limits).filter(([, value]) => value !== undefined)
+  if (given.length > 0) {
+    throw new InvalidOptionError(
+      `${relay.name} is off: the relay limits given (${given.map(([k]) => k).join(', ')}) would do nothing`
+    )
+  }
+  return false
+}
+
+/** One line at start: whether the tracker relays, and its limits (docs/nat.md). */
+function relaySummary(relay: false | RelayInit): string {
+  if (relay === false)
+    return 'Relay: off (peers behind NATs reach each other only by reversal, when one side can be dialled)'
+  const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 100) / 100} MiB`
+  const data = relay.dataLimitBytes ?? DEFAULT_RELAY_DATA_LIMIT_BYTES
+  const minutes = (relay.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS) / 60_000
+  const perUser = relay.maxConnectionsPerUser ?? DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER
+  const quota = relay.userBytesPerHour ?? DEFAULT_RELAY_USER_BYTES_PER_HOUR
+  return `Relay: on — ${relay.maxReservations ?? DEFAULT_RELAY_MAX_RESERVATIONS} slots; each relayed connection ${mib(data)} or ${Math.round(minutes * 10) / 10} min; ${perUser} connections and ${mib(quota)} an hour per user`
 }
 
 /** The relay's limits from the command line (each optional; the defaults are RelayInit's). */
@@ -119,13 +156,16 @@ function parseRelayLimits(v: Record<string, unknown>): RelayInit {
   const num = (flag: string, env: string, min: number, max: number, scale: number): number | undefined => {
     const o = option(v[flag] as string | undefined, `--${flag}`, env)
     if (o.value === undefined) return undefined
-    return Math.round(parseNumberOption(o.name, o.value, { min, max, fallback: 0 }) * scale)
+    // Counts are whole numbers; sizes and durations may be fractions of their unit.
+    return Math.round(
+      parseNumberOption(o.name, o.value, { min, max, fallback: 0, integer: scale === 1 }) * scale
+    )
   }
   const MiB = 1024 * 1024
   return {
     maxReservations: num('relay-slots', 'P2PCHAT_RELAY_SLOTS', 1, 1_000_000, 1),
-    dataLimitBytes: num('relay-data-limit', 'P2PCHAT_RELAY_DATA_LIMIT', 1 / 64, 1024 * 1024, MiB),
-    durationLimitMs: num('relay-duration-limit', 'P2PCHAT_RELAY_DURATION_LIMIT', 1 / 60, 24 * 60, 60_000),
+    dataLimitBytes: num('relay-data-limit', 'P2PCHAT_RELAY_DATA_LIMIT', 0.01, 1024 * 1024, MiB),
+    durationLimitMs: num('relay-duration-limit', 'P2PCHAT_RELAY_DURATION_LIMIT', 0.1, 24 * 60, 60_000),
     maxConnections: num('relay-connections', 'P2PCHAT_RELAY_CONNECTIONS', 1, 1_000_000, 1),
     maxConnectionsPerUser: num(
       'relay-connections-per-user',
@@ -192,6 +232,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     'P2PCHAT_PENDING_HANDSHAKES_PER_KNOWN_HOST'
   )
   const relay = option(v.relay, '--relay', 'P2PCHAT_RELAY')
+  const memberCap = option(v['group-member-cap'], '--group-member-cap', 'P2PCHAT_GROUP_MEMBER_CAP')
   const count = (o: { name: string; value: string | undefined }, fallback: number, max = 100_000): number =>
     parseNumberOption(o.name, o.value, { min: 1, max, integer: true, fallback })
   return {
@@ -220,12 +261,13 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     }),
     registrationBurst: count(burst, DEFAULT_REGISTRATION_BURST, 1_000_000),
     registrationsPerMinute: count(perMinute, DEFAULT_REGISTRATIONS_PER_MINUTE, 1_000_000),
-    relay: parseOnOff(relay.name, relay.value ?? 'on') ? parseRelayLimits(v) : false,
+    relay: relayOption(relay, v),
     handshakes: {
       maxPending: count(maxPending, DEFAULT_MAX_PENDING_HANDSHAKES),
       pendingPerStrangerHost: count(perStranger, DEFAULT_PENDING_PER_STRANGER_HOST),
       pendingPerKnownHost: count(perKnown, DEFAULT_PENDING_PER_KNOWN_HOST)
-    }
+    },
+    social: { groupMemberCap: count(memberCap, DEFAULT_GROUP_MEMBER_CAP, MAX_GROUP_MEMBER_CAP) }
   }
 }
 
@@ -260,6 +302,7 @@ function parseTrackerArgv(argv: string[]) {
       'relay-connections': { type: 'string' },
       'relay-connections-per-user': { type: 'string' },
       'relay-user-mib-per-hour': { type: 'string' },
+      'group-member-cap': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -330,6 +373,7 @@ export async function runTracker(argv: string[]): Promise<number> {
   } else if (announcement !== undefined) {
     out.write(`Announced on the local network (mDNS) as "${announcement.name}".\n`)
   }
+  out.write(`${relaySummary(options.relay)}\n`)
   out.write('Ready. Ctrl-C to stop.\n')
 
   return new Promise<number>(resolve => {

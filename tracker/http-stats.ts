@@ -6,6 +6,7 @@ import type { DialBackStats } from './dial-back.ts'
 import type { HandshakeStats } from './handshake-guard.ts'
 import type { RelayCounters } from './relay.ts'
 import type { ReversalCounters } from './reversal.ts'
+import type { SocialCounts } from './social/index.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -64,6 +65,8 @@ export interface TrackerStats {
   relay: { enabled: boolean; reservations: number; openConnections: number } & RelayCounters
   /** Connection reversals passed on to the peer asked to dial, and refused (docs/nat.md). */
   reversal: ReversalCounters
+  /** Friendships, friend requests waiting for an answer, and groups (docs/protocol.md "Friends", "Groups"). */
+  social: SocialCounts
 }
 
 /** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
@@ -148,6 +151,13 @@ export class StatsServer {
       'Published addresses that did not answer with their peer key',
       s => s.dialBack.failed
     )
+    gauge('p2pchat_friendships', 'Pairs of users who are friends', s => s.social.friendships)
+    gauge(
+      'p2pchat_friend_requests_pending',
+      'Friend requests waiting for an answer (expired ones until the hourly sweep)',
+      s => s.social.pendingRequests
+    )
+    gauge('p2pchat_groups', 'Groups', s => s.social.groups)
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
@@ -170,7 +180,8 @@ export class StatsServer {
       handshakes: t.handshakes.stats,
       dialBack: t.dialBackStats,
       relay: t.relayStats,
-      reversal: { ...t.reversalStats }
+      reversal: { ...t.reversalStats },
+      social: t.socialCounts
     }
   }
 

@@ -23,6 +23,7 @@ import { noticeCode } from '../src/protocol/presence-names.ts'
 import type { PresenceMember } from './presence.ts'
 import { LeaveReason } from './presence.ts'
 import { REVERSAL_BURST, REVERSAL_REFILL_PER_SECOND } from './reversal.ts'
+import { isSocialRequest } from './social/index.ts'
 import { TokenBucket } from './token-bucket.ts'
 
 /** One snapshot request per session per this long; each costs an encode of the whole list. */
@@ -66,6 +67,8 @@ export interface SessionHost {
   account(username: string): AccountInfo
   /** Ask the online peer with this PeerId (multihash bytes) to dial this session's peer. */
   reverse(session: Session, peerId: Uint8Array): void
+  /** Answer a friend or group request (tracker/social); throws the error to reply with. */
+  social(session: Session, message: ClientMessage): Promise<Partial<TrackerMessage>>
 }
 
 /**
@@ -363,8 +366,13 @@ export class Session implements PresenceMember {
       this.close()
       return
     }
+    if (isSocialRequest(message)) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before using friends and groups')
+      this.reply(id, await this.#host.social(this, message))
+      return
+    }
     throw new InvalidMessageError(
-      'message has no known body (register, login, heartbeat, snapshot, lookup, account, connect, logout)'
+      'message has no known body (register, login, heartbeat, snapshot, lookup, account, connect, logout, or a friend or group request)'
     )
   }
 }

@@ -4,18 +4,17 @@ import { logger } from '@libp2p/logger'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
-import type { MuxerName, P2PChatNode } from '../src/node.ts'
+import type { P2PChatNode } from '../src/node.ts'
 import { createNode } from '../src/node.ts'
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_PRESENCE_COALESCE_MS,
-  DEFAULT_TRACKER_PORT,
   HEARTBEAT_MISSES_BEFORE_EVICTION,
   LOGIN_TIMEOUT_MS,
   MAX_TRACKER_STREAMS_PER_CONNECTION,
   TRACKER_PROTOCOL
 } from '../src/protocol/constants.ts'
-import type { AccountInfo, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, ClientMessage, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { NoticeKind } from '../src/protocol/pb/tracker.ts'
 import type { LeaveReasonName } from '../src/protocol/presence-names.ts'
 import { leaveReasonCode, leaveReasonName } from '../src/protocol/presence-names.ts'
@@ -25,9 +24,8 @@ import { usernameKey } from '../src/usernames.ts'
 import { VERSION } from '../src/version.ts'
 import { AccountStore } from './accounts.ts'
 import { dialBackCandidates } from './addresses.ts'
-import type { DialBackInit, DialBackStats } from './dial-back.ts'
+import type { DialBackStats } from './dial-back.ts'
 import { DialBackVerifier } from './dial-back.ts'
-import type { HandshakeGuardInit } from './handshake-guard.ts'
 import { HandshakeGuard } from './handshake-guard.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
@@ -43,7 +41,17 @@ import {
 import type { ReversalCounters } from './reversal.ts'
 import { passOnReversal, peerKeyOf } from './reversal.ts'
 import { Session } from './session.ts'
+import type { SocialCounts } from './social/index.ts'
+import { Social } from './social/index.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
+import type { TrackerInit } from './tracker-init.ts'
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LISTEN,
+  DEFAULT_REGISTRATION_BURST,
+  DEFAULT_REGISTRATIONS_PER_MINUTE,
+  MAX_REGISTRATION_SOURCES
+} from './tracker-init.ts'
 
 export {
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
@@ -53,83 +61,14 @@ export {
   DEFAULT_RELAY_MAX_RESERVATIONS,
   DEFAULT_RELAY_USER_BYTES_PER_HOUR
 } from './relay.ts'
-export type { RelayInit }
-
-export const DEFAULT_LISTEN = [`/ip4/0.0.0.0/tcp/${DEFAULT_TRACKER_PORT}`]
-export const DEFAULT_DATA_DIR = './data'
-/**
- * Registrations one source host (IPv4 address, IPv6 /64) may make at once: a class or an office behind
- * one NAT signing up together; more wait for the refill (`RATE_LIMITED` with `retryAfterMs`).
- */
-export const DEFAULT_REGISTRATION_BURST = 20
-/** Refill of that budget: one account every 3 s per host, 28,800 a day — a flood is a trickle. */
-export const DEFAULT_REGISTRATIONS_PER_MINUTE = 20
-/** Source hosts whose registration budget is tracked at once (~100 B each); the least recent is dropped. */
-export const MAX_REGISTRATION_SOURCES = 100_000
-export interface TrackerInit {
-  /**
-   * Directory for the identity key, the accounts file and the lock.
-   * @default './data'
-   */
-  dataDir?: string
-  /**
-   * Multiaddrs to listen on.
-   * @default ['/ip4/0.0.0.0/tcp/4001']
-   */
-  listen?: string[]
-  /**
-   * Heartbeat interval announced to peers, in ms; a peer silent for 3 intervals is evicted.
-   * @default 10_000
-   */
-  heartbeatMs?: number
-  /**
-   * Presence events within this window go out as one delta.
-   * @default 100
-   */
-  coalesceMs?: number
-  /**
-   * log2 of scrypt's N for new password hashes. 17 is OWASP's recommendation; lower only for labs.
-   * @default 17
-   */
-  scryptLogN?: number
-  /**
-   * Stream muxers offered.
-   * @default ['yamux', 'mplex']
-   */
-  muxers?: MuxerName[]
-  /**
-   * A connection must log in within this long after opening its session stream.
-   * @default 30_000
-   */
-  loginTimeoutMs?: number
-  /**
-   * Registrations per source host at once, before the per-minute refill applies.
-   * @default 20
-   */
-  registrationBurst?: number
-  /**
-   * Registrations per source host per minute after the burst.
-   * @default 20
-   */
-  registrationsPerMinute?: number
-  /**
-   * Relay for logged-in users nobody can dial (circuit relay v2), or `false` for none.
-   * @default {} (on, with RelayInit's defaults)
-   */
-  relay?: RelayInit | false
-  /**
-   * How published addresses are verified by dialling back (timeout, concurrency, how long a verified
-   * address is trusted).
-   * @default {} (DialBackVerifier's defaults)
-   */
-  dialBack?: DialBackInit
-  /**
-   * Limits on handshakes in progress (per host, a share kept for hosts that logged in before, deadlines
-   * that shrink under load), against half-open floods.
-   * @default {} (HandshakeGuard's defaults)
-   */
-  handshakes?: HandshakeGuardInit
-}
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_LISTEN,
+  DEFAULT_REGISTRATION_BURST,
+  DEFAULT_REGISTRATIONS_PER_MINUTE,
+  MAX_REGISTRATION_SOURCES
+} from './tracker-init.ts'
+export type { RelayInit, TrackerInit }
 
 export interface TrackerCounters {
   logins: number
@@ -167,6 +106,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly #liveness = new Liveness<Session>()
   readonly #sessions = new Set<Session>()
   #accounts?: AccountStore
+  #social?: Social
   #dialBack?: DialBackVerifier
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
@@ -236,6 +176,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     }
   }
 
+  /** Friendships, pending friend requests and groups (0 before start). */
+  get socialCounts(): SocialCounts {
+    return this.#social?.counts ?? { friendships: 0, pendingRequests: 0, groups: 0 }
+  }
+
   /** Dial-backs of published addresses: verified, failed, trusted from before, skipped. */
   get dialBackStats(): Readonly<DialBackStats> {
     return this.#dialBack?.stats ?? { verified: 0, failed: 0, cached: 0, skipped: 0 }
@@ -252,6 +197,12 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       })
       await accounts.open()
       this.#accounts = accounts
+      const social = new Social(
+        { dataDir: this.dataDir, log: this.log.newScope('social'), presence: this.presence, accounts },
+        this.#init.social
+      )
+      await social.start()
+      this.#social = social
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -301,7 +252,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#dialBack?.stop()
     this.handshakes.stop()
     try {
-      await this.#accounts?.flush()
+      // Both run to the end even if one fails: each store is flushed on its own.
+      await Promise.all([this.#accounts?.flush(), this.#social?.stop()])
       await this.node?.stop()
     } finally {
       this.#lock?.release()
@@ -348,6 +300,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       }
       const account = await this.#accounts!.register(username, password)
       this.#counters.registrations++
+      this.#social?.registered(account.username)
       return account.username
     },
     login: (session: Session, username: string, password: string, addrs: Uint8Array[]) =>
@@ -364,6 +317,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
       return member.entry
     },
+    social: (session: Session, message: ClientMessage) => this.#social!.handle(session, message),
     reverse: (session: Session, peerId: Uint8Array) =>
       passOnReversal(this.presence, session, peerId, this.#reversals),
     account: (username: string): AccountInfo => {
@@ -432,6 +386,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     session.lastSeen = Date.now()
     this.#liveness.touch(session, session.lastSeen)
     this.presence.join(session)
+    this.#social?.joined(session)
     this.#counters.logins++
     this.handshakes.loginSucceeded(session.connection.remoteAddr)
     this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))
@@ -459,6 +414,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     // The relay slot is the session's: it ends with it, and so do the user's relayed connections.
     this.#relay.endSession(this.node, session.connection.remotePeer)
     if (this.presence.leave(session, reason)) {
+      this.#social?.left(session)
       this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
     }
   }

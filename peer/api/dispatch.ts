@@ -1,5 +1,6 @@
 import { InvalidCommandError, toP2PChatError } from '../../src/errors.ts'
 import type { PeerClient } from '../core/peer-client.ts'
+import { checkGroupId } from '../groups/index.ts'
 import type { Command, CommandArgs, CommandName, ErrorReply, Replies } from './schema.ts'
 import { COMMAND_FIELDS, COMMAND_NAMES, EVENT_NAMES } from './schema.ts'
 
@@ -73,7 +74,14 @@ const HANDLERS: Handlers = {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
       throw new InvalidCommandError(`"limit" must be a whole number from 1 to ${MAX_HISTORY_LIMIT}`)
     }
-    const messages = peer.history(args.with, limit)
+    if ((args.with === undefined) === (args.group === undefined)) {
+      throw new InvalidCommandError('"history" takes one of "with" (a user) or "group" (a group id)')
+    }
+    if (args.group !== undefined) {
+      checkGroupId(args.group)
+      return { messages: peer.social.groupService.history(args.group, limit) }
+    }
+    const messages = peer.history(args.with!, limit)
     return {
       messages: messages.map(({ conversation, messageId, from, to, text, sentAt, status }) => ({
         conversation,
@@ -104,6 +112,25 @@ const HANDLERS: Handlers = {
   },
   'discard-file': async (peer, { transferId }) => ({ transferId, path: await peer.discardFile(transferId) }),
   transfers: async peer => ({ transfers: await peer.transfers() }),
+  'friend-add': (peer, { user }) => peer.social.friends.add(user),
+  'friend-accept': (peer, { user }) => peer.social.friends.answer(user, true),
+  'friend-decline': (peer, { user }) => peer.social.friends.answer(user, false),
+  'friend-remove': (peer, { user }) => peer.social.friends.remove(user),
+  'friend-alias': (peer, { user, alias }) => peer.social.friends.alias(user, alias),
+  friends: peer => peer.social.friends.list(),
+  search: (peer, { query }) => peer.social.friends.search(query),
+  status: (peer, { presence, text }) => peer.social.friends.setStatus(presence, text),
+  privacy: async (peer, { mode }) => ({
+    mode: mode === undefined ? peer.social.settings.privacy : await peer.social.settings.setPrivacy(mode)
+  }),
+  'group-create': (peer, { name, open }) => peer.social.groups.create(name, open),
+  'group-invite': (peer, { group, user }) => peer.social.groups.invite(group, user),
+  'group-join': (peer, { group }) => peer.social.groups.join(group),
+  'group-leave': (peer, { group }) => peer.social.groups.leave(group),
+  'group-kick': (peer, { group, user }) => peer.social.groups.kick(group, user),
+  'group-rename': (peer, { group, name }) => peer.social.groups.rename(group, name),
+  groups: peer => peer.social.groups.list(),
+  'group-msg': (peer, { group, text }) => peer.social.groups.send(group, text),
   help: async () => ({ commands: [...COMMAND_NAMES], events: [...EVENT_NAMES] }),
   quit: async () => ({})
 }

@@ -9,19 +9,38 @@ import type { FileEventDetails, TransferInfo } from '../files/index.ts'
  */
 
 /** How a command field is typed on the wire; a trailing `?` makes it optional. */
-type FieldSpec = 'string' | 'number' | 'string?' | 'number?'
+type FieldSpec = 'string' | 'number' | 'boolean' | 'string?' | 'number?' | 'boolean?'
 
 /** Every command with its fields. The names, the argument types and the parser all come from here. */
 export const COMMAND_FIELDS = {
   who: {},
   msg: { to: 'string', text: 'string' },
-  history: { with: 'string', limit: 'number?' },
+  /** One of `with` (a user) or `group` (a group id). */
+  history: { with: 'string?', group: 'string?', limit: 'number?' },
   'send-file': { to: 'string', path: 'string' },
   'accept-file': { transferId: 'string', dir: 'string?' },
   'reject-file': { transferId: 'string' },
   'cancel-file': { transferId: 'string' },
   'discard-file': { transferId: 'string' },
   transfers: {},
+  'friend-add': { user: 'string' },
+  'friend-accept': { user: 'string' },
+  'friend-decline': { user: 'string' },
+  'friend-remove': { user: 'string' },
+  'friend-alias': { user: 'string', alias: 'string' },
+  friends: {},
+  search: { query: 'string' },
+  status: { presence: 'string', text: 'string?' },
+  /** Without `mode`: the current setting. */
+  privacy: { mode: 'string?' },
+  'group-create': { name: 'string', open: 'boolean?' },
+  'group-invite': { group: 'string', user: 'string' },
+  'group-join': { group: 'string' },
+  'group-leave': { group: 'string' },
+  'group-kick': { group: 'string', user: 'string' },
+  'group-rename': { group: 'string', name: 'string' },
+  groups: {},
+  'group-msg': { group: 'string', text: 'string' },
   help: {},
   quit: {}
 } as const satisfies Record<string, Record<string, FieldSpec>>
@@ -29,7 +48,11 @@ export const COMMAND_FIELDS = {
 export type CommandName = keyof typeof COMMAND_FIELDS
 export const COMMAND_NAMES = Object.keys(COMMAND_FIELDS) as CommandName[]
 
-type FieldType<S> = S extends 'string' | 'string?' ? string : number
+type FieldType<S> = S extends 'string' | 'string?'
+  ? string
+  : S extends 'boolean' | 'boolean?'
+    ? boolean
+    : number
 type Args<S> = {
   -readonly [K in keyof S as S[K] extends `${string}?` ? never : K]: FieldType<S[K]>
 } & {
@@ -66,6 +89,40 @@ export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'replac
 /** A message as `history` lists it: as stored, without the local ordering number. */
 export type HistoryEntry = Omit<StoredMessage, 'seq'>
 
+/** `online`, `away` or `busy`, shown to friends with an optional short text. */
+export type Presence = 'online' | 'away' | 'busy'
+
+/** A friend as `friends` lists them; `alias` is yours alone; `lastSeen` (Unix ms, 0: never) while offline. */
+export interface FriendInfo {
+  user: string
+  alias: string
+  online: boolean
+  lastSeen: number
+  reachable: boolean
+  presence: Presence
+  text: string
+}
+
+/** A group as the tracker keeps it (membership is authoritative there). */
+export interface GroupInfo {
+  group: string
+  name: string
+  owner: string
+  open: boolean
+  members: Array<{ user: string; online: boolean }>
+  invited: string[]
+}
+
+/** A group message, sent or received; `seq` counts its author's messages in the group. */
+export interface GroupMessageEvent {
+  group: string
+  messageId: string
+  from: string
+  text: string
+  sentAt: number
+  seq: number
+}
+
 /** The fields of each command's successful reply (besides `id` and `ok: true`). */
 export interface Replies {
   /**
@@ -75,13 +132,35 @@ export interface Replies {
   who: { users: UserInfo[]; tracker: TrackerState; asOf: number }
   /** Stored before this reply. `online`: the recipient is online now (else it waits in the outbox). */
   msg: { messageId: string; to: string; online: boolean }
-  history: { messages: HistoryEntry[] }
+  /** `messages` for `with`; for `group`, the group's messages (`groupMessages`). */
+  history: { messages: HistoryEntry[] | GroupMessageEvent[] }
   'send-file': { transferId: string; name: string; size: number; to: string }
   'accept-file': { transferId: string; path: string }
   'reject-file': { transferId: string }
   'cancel-file': { transferId: string }
   'discard-file': { transferId: string; path: string }
   transfers: { transfers: TransferInfo[] }
+  /** `pending`: a request was sent; false when they had asked you already (you are friends now). */
+  'friend-add': { user: string; pending: boolean }
+  'friend-accept': { user: string }
+  'friend-decline': { user: string }
+  'friend-remove': { user: string }
+  'friend-alias': { user: string; alias: string }
+  /** Friends (online first), and requests waiting: `incoming` to answer, `outgoing` not answered yet. */
+  friends: { friends: FriendInfo[]; incoming: string[]; outgoing: string[] }
+  /** Usernames, prefix matches first, at most 50. */
+  search: { users: string[] }
+  status: { presence: Presence; text: string }
+  privacy: { mode: 'anyone' | 'friends' }
+  'group-create': { group: GroupInfo }
+  'group-invite': { group: GroupInfo }
+  'group-join': { group: GroupInfo }
+  'group-leave': { group: string }
+  'group-kick': { group: GroupInfo }
+  'group-rename': { group: GroupInfo }
+  groups: { groups: GroupInfo[] }
+  /** Stored before this reply, then delivered to every online member; `online`: members online now. */
+  'group-msg': { group: string; messageId: string; seq: number; online: number }
   help: { commands: CommandName[]; events: EventName[] }
   quit: Record<string, never>
 }
@@ -106,7 +185,16 @@ export const EVENT_NAMES = [
   'file-accepted',
   'file-progress',
   'file-done',
-  'file-failed'
+  'file-failed',
+  'friend-request',
+  'friend-added',
+  'friend-removed',
+  'friend-declined',
+  'friend-status',
+  'group-updated',
+  'group-invited',
+  'group-removed',
+  'group-message'
 ] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
@@ -141,6 +229,22 @@ export interface EventDetails extends FileEventDetails {
   tracker: TrackerEvent
   /** Something went wrong that no command is waiting for; `messageId`/`to` when about a message. */
   error: { code: string; message: string; messageId?: string; to?: string }
+  /** Someone asks to be your friend (live, or at login for requests made while you were away). */
+  'friend-request': { from: string }
+  /** You and `user` are friends now (both sides get it). */
+  'friend-added': { user: string }
+  'friend-removed': { user: string }
+  /** `user` declined your request. */
+  'friend-declined': { user: string }
+  /** A friend's presence or status text changed. */
+  'friend-status': { user: string; presence: Presence; text: string }
+  /** A group you are in (or invited to) changed: members, name, owner. */
+  'group-updated': { group: GroupInfo }
+  /** You were invited to a group (`by` whom): `group-join` it. */
+  'group-invited': { group: GroupInfo; by: string }
+  /** You are no longer in the group: you left, were kicked (`by` the owner), or it is gone. */
+  'group-removed': { group: GroupInfo; by: string }
+  'group-message': GroupMessageEvent
 }
 
 /** The PeerClient's typed events, derived from the list above (a name without details fails to compile). */

@@ -62,10 +62,18 @@ export class ChatLink {
         this.#pending.delete(ack.messageId)
         if (waiter === undefined) continue
         if (ack.error === '') waiter.resolve()
-        else waiter.reject(errorFromCode(ack.error, `the recipient refused the message: ${ack.error}`))
+        else waiter.reject(errorFromCode(ack.error, refusal(ack.error)))
       }
     } catch {
       // Closed, reset or garbage: the link is done; unacked messages stay in the outbox.
     }
   }
+}
+
+/** Why the recipient refused a message, in words (the code travels in the ack). */
+function refusal(code: string): string {
+  if (code === 'NOT_A_FRIEND') {
+    return 'the recipient accepts messages from friends only: ask them to be friends (friend-add), then send again'
+  }
+  return `the recipient refused the message: ${code}`
 }

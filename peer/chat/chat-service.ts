@@ -59,6 +59,13 @@ export interface ChatEvents {
   undelivered: CustomEvent<{ messageId: string; to: string; code: string; message: string }>
 }
 
+/**
+ * Relayed connections to one recipient cut in a row (no delivery between) that are re-dialled without a
+ * word: the relay's byte and time limits cut them by design. Past this, the cut is reported like any
+ * failure and retried with back-off.
+ */
+export const QUIET_RELAY_CUTS = 5
+
 /** What chat uses: the node's stream handling and dialing, the history file, who is who. */
 export interface ChatComponents {
   node: Pick<P2PChatNode, 'handle' | 'unhandle'> & Dialer
@@ -66,6 +73,8 @@ export interface ChatComponents {
   directory: PeerDirectory
   /** Asks unreachable recipients to dial us before the relay is used. */
   reversal?: ConnectionReversal
+  /** Whether messages from this user are taken (privacy: friends only); absent: from anyone. */
+  accepts?(from: string): boolean
 }
 
 export interface ChatServiceInit {
@@ -100,6 +109,7 @@ export function newMessageId(): string {
 export class ChatService extends TypedEventEmitter<ChatEvents> {
   readonly #node: ChatComponents['node']
   readonly #reversal?: ConnectionReversal
+  readonly #accepts?: (from: string) => boolean
   readonly #history: HistoryStore
   readonly #host: PeerDirectory
   readonly #links = new Map<string, ChatLink | Promise<ChatLink>>()
@@ -112,6 +122,8 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
   /** Messages shown whose store failed (`user/messageId`): their retry is stored, not shown again. */
   readonly #shownUnstored = new Set<string>()
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Relayed links to each recipient cut since the last delivery, retried quietly up to QUIET_RELAY_CUTS. */
+  readonly #relayCuts = new Map<string, number>()
   readonly #log: Logger
   readonly #retryBaseMs: number
   #stopped = false
@@ -120,6 +132,7 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
     super()
     this.#node = components.node
     this.#reversal = components.reversal
+    this.#accepts = components.accepts
     this.#history = components.history
     this.#host = components.directory
     this.#log = init.log
@@ -209,22 +222,33 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         .send(message)
         .then(async () => {
           this.#retries.delete(key)
+          this.#relayCuts.delete(key)
           this.#reported.delete(message.messageId)
           await this.#history.setStatus(message, 'delivered')
           this.safeDispatchEvent('delivered', {
             detail: { messageId: message.messageId, to: message.to, via: link.via }
           })
         })
-        .catch(err => this.#failed(message, err, key))
+        .catch(err => this.#failed(message, err, key, link))
         .finally(() => this.#inFlight.delete(message.messageId))
       this.#inFlight.set(message.messageId, acked)
       onThisLink.push(acked)
     }
   }
 
-  #failed(message: StoredMessage, err: unknown, key: string): void {
+  #failed(message: StoredMessage, err: unknown, key: string, link?: ChatLink): void {
     const e = err instanceof P2PChatError ? err : new UnreachableError((err as Error).message)
     this.#log('could not deliver %s to %s: %s', message.messageId, message.to, e.message)
+    // A relayed connection cut by the relay's limits is expected: dial again at once, and say nothing
+    // unless it keeps happening without a delivery in between.
+    if (link?.via === 'relayed' && link.closed && !this.#stopped) {
+      const cuts = (this.#relayCuts.get(key) ?? 0) + 1
+      this.#relayCuts.set(key, cuts)
+      if (cuts <= QUIET_RELAY_CUTS) {
+        if (!this.#retryTimers.has(key)) queueMicrotask(() => this.deliver(message.to))
+        return
+      }
+    }
     const said = `${e.code}: ${e.message}`
     if (this.#reported.get(message.messageId) !== said) {
       this.#reported.set(message.messageId, said)
@@ -232,10 +256,10 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
         detail: { messageId: message.messageId, to: message.to, code: e.code, message: e.message }
       })
     }
-    if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE') {
+    if (e.code === 'TEXT_TOO_LONG' || e.code === 'INVALID_MESSAGE' || e.code === 'NOT_A_FRIEND') {
       // The recipient will never take it: stop retrying it.
       this.#reported.delete(message.messageId)
-      this.#history.setStatus(message, 'delivered').catch(() => {})
+      this.#history.setStatus(message, 'refused').catch(() => {})
       return
     }
     // Still online but not reachable right now: try again later, backing off.
@@ -308,6 +332,11 @@ export class ChatService extends TypedEventEmitter<ChatEvents> {
       }
       const message = frame.message
       if (message === undefined) continue
+      if (this.#accepts !== undefined && !this.#accepts(from)) {
+        // Friends only (the privacy setting): refused, neither stored nor shown; the sender stops retrying.
+        ack(message.messageId.slice(0, MAX_MESSAGE_ID_CHARS), 'NOT_A_FRIEND')
+        continue
+      }
       if (!MESSAGE_ID.test(message.messageId)) {
         ack(message.messageId.slice(0, MAX_MESSAGE_ID_CHARS), 'INVALID_MESSAGE')
         continue

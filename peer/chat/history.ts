@@ -14,8 +14,11 @@ export const HISTORY_FILE_NAME = 'history.json'
 /** 2: records carry a conversation id. Version 1 files (wave 1) are migrated when read. */
 const SCHEMA_VERSION = 2
 
-/** `queued`: not yet handed to the recipient; `sent`: written, no ack yet; `delivered`: acked (or received). */
-export type MessageStatus = 'queued' | 'sent' | 'delivered'
+/**
+ * `queued`: not yet handed to the recipient; `sent`: written, no ack yet; `delivered`: acked (or
+ * received); `refused`: the recipient will never take it (too long, malformed, friends only) — not retried.
+ */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'refused'
 
 /**
  * The conversation a one-to-one message belongs to: `dm:` and the two usernames' keys in order, the same
@@ -45,7 +48,9 @@ interface HistoryFile {
   messages: StoredMessage[]
 }
 
-const STATUSES = new Set<MessageStatus>(['queued', 'sent', 'delivered'])
+const STATUSES = new Set<MessageStatus>(['queued', 'sent', 'delivered', 'refused'])
+/** A message in one of these states is finished: out of the outbox, its status never changes again. */
+const FINAL = new Set<MessageStatus>(['delivered', 'refused'])
 
 function validateHistory(data: unknown): HistoryFile {
   const file = data as HistoryFile
@@ -204,7 +209,7 @@ export class HistoryStore {
    */
   setStatus(message: StoredMessage, status: MessageStatus): Promise<void> {
     const previous = message.status
-    if (previous === 'delivered' || previous === status) return Promise.resolve()
+    if (FINAL.has(previous) || previous === status) return Promise.resolve()
     message.status = status
     return this.#append({ t: 'status', from: message.from, id: message.messageId, s: status }, () => {
       if (message.status === status) message.status = previous
@@ -230,7 +235,7 @@ export class HistoryStore {
     const toKey = to === undefined ? undefined : usernameKey(to)
     return this.#db.data.messages.filter(
       m =>
-        m.status !== 'delivered' &&
+        !FINAL.has(m.status) &&
         usernameKey(m.from) === selfKey &&
         (toKey === undefined || usernameKey(m.to) === toKey)
     )
@@ -267,7 +272,7 @@ export class HistoryStore {
       this.#ids.set(key, record.m)
     } else {
       const m = this.#ids.get(idKey(record.from, record.id))
-      if (m !== undefined && m.status !== 'delivered') m.status = record.s
+      if (m !== undefined && !FINAL.has(m.status)) m.status = record.s
     }
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Logger, PeerId } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidOptionError, UnknownUserError } from '../../src/errors.ts'
@@ -17,13 +18,24 @@ import type { StoredMessage } from '../chat/index.ts'
 import { ChatService, HistoryStore } from '../chat/index.ts'
 import type { FileEventName, TransferInfo } from '../files/index.ts'
 import { FileService } from '../files/index.ts'
-import { ConnectionReversal, ListenMapping } from '../nat/index.ts'
+import { acceptStopOnlyFrom, ConnectionReversal, ListenMapping, trackerOnlyRelayGater } from '../nat/index.ts'
 import { DataOwner } from './data-owner.ts'
 import { OnlineDirectory } from './online-directory.ts'
+import type { Social } from './social.ts'
+import { startSocial } from './social.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerSession } from './tracker-session.ts'
 
 export const DEFAULT_PEER_LISTEN = ['/ip4/0.0.0.0/tcp/0']
+
+const FRIEND_EVENTS = [
+  'friend-request',
+  'friend-added',
+  'friend-removed',
+  'friend-declined',
+  'friend-status'
+] as const
+const GROUP_EVENTS = ['group-updated', 'group-invited', 'group-removed'] as const
 
 const FILE_EVENTS: FileEventName[] = [
   'file-offer',
@@ -128,6 +140,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   #reachable = false
   #owner?: DataOwner
   #reversal?: ConnectionReversal
+  #social?: Social
   #mapping?: ListenMapping
   /** Recording the data directory's owner after a login: start() and stop() wait for it. */
   #claiming?: Promise<void>
@@ -183,13 +196,16 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       const privateKey = await loadOrCreateIdentity(this.dataDir)
       this.#history = new HistoryStore(this.dataDir)
       await this.#history.open()
+      const trackerPeer = peerIdFromString(trackerAddr.getComponents().find(c => c.name === 'p2p')!.value!)
       const node = await createNode({
         privateKey,
         listen: this.#init.listen ?? DEFAULT_PEER_LISTEN,
-        muxers: this.#init.muxers
+        muxers: this.#init.muxers,
+        connectionGater: trackerOnlyRelayGater(trackerPeer)
       })
       this.node = node
       await node.start()
+      await acceptStopOnlyFrom(node, trackerPeer)
       if (this.#init.upnp === true) {
         this.#mapping = new ListenMapping({
           listenAddrs: () => node.services.self.listenAddrs(),
@@ -230,14 +246,27 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
         log: this.log.newScope('reversal')
       })
       this.#reversal = reversal
+      const social = await startSocial({
+        node,
+        privateKey,
+        session,
+        directory,
+        reversal,
+        self: () => this.username,
+        dataDir: this.dataDir,
+        log: this.log
+      })
+      this.#social = social
+      this.#wireSocial(social)
+      const accepts = (from: string): boolean => social.accepts(from)
       this.#chat = new ChatService(
-        { node, history: this.#history, directory, reversal },
+        { node, history: this.#history, directory, reversal, accepts },
         { log: this.log.newScope('chat'), retryBaseMs: this.#init.chatRetryBaseMs }
       )
       this.#wireChat(this.#chat)
       await this.#chat.start()
       this.#files = new FileService(
-        { node, directory, reversal, relayDataLimit: () => session.client?.relayDataLimit ?? 0 },
+        { node, directory, reversal, accepts, relayDataLimit: () => session.client?.relayDataLimit ?? 0 },
         {
           dataDir: this.dataDir,
           log: this.log.newScope('file'),
@@ -276,6 +305,7 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       this.#directory?.stop()
       await this.#files?.stop().catch(() => {})
       await this.#chat?.stop().catch(() => {})
+      await this.#social?.groupService.stop().catch(() => {})
       await this.#history?.close().catch(() => {})
       await this.#mapping?.stop()
       await this.node?.stop()
@@ -360,6 +390,9 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     session.addEventListener('session', e => {
       const { client, reconnected } = e.detail
       directory.follow(client, reconnected)
+      // Friends and groups as the tracker keeps them: requests waiting, catch-up on every group.
+      this.#social?.friends.follow(client).catch(err => this.log('loading friends failed: %e', err))
+      this.#social?.groups.follow(client).catch(err => this.log('loading groups failed: %e', err))
       // Someone we cannot dial, but who can dial us, asks us to connect: dial the address the tracker verified.
       client.addEventListener('dial-request', r => this.#reversal?.answer(r.detail))
       this.#claiming = this.#owner
@@ -374,6 +407,24 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       // Replaced by a login elsewhere, or a login that can never succeed: this peer is done.
       if (e.detail.state === 'replaced' || e.detail.state === 'failed') this.stop().catch(() => {})
     })
+  }
+
+  /** Friends, groups, the privacy setting (peer/friends, peer/groups): what the API's social commands use. */
+  get social(): Social {
+    if (this.#social === undefined) throw new Error('peer is not started')
+    return this.#social
+  }
+
+  #wireSocial(social: Social): void {
+    for (const name of FRIEND_EVENTS) {
+      social.friends.addEventListener(name, e => this.safeDispatchEvent(name, { detail: e.detail } as never))
+    }
+    for (const name of GROUP_EVENTS) {
+      social.groups.addEventListener(name, e => this.safeDispatchEvent(name, { detail: e.detail } as never))
+    }
+    social.groupService.addEventListener('group-message', e =>
+      this.safeDispatchEvent('group-message', { detail: e.detail })
+    )
   }
 
   #wireDirectory(directory: OnlineDirectory): void {

@@ -25,11 +25,19 @@ import {
   TRACKER_PROTOCOL
 } from '../../src/protocol/constants.ts'
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
-import type { AccountInfo, Delta, OnlinePeer, Snapshot } from '../../src/protocol/pb/tracker.ts'
+import type {
+  AccountInfo,
+  Delta,
+  FriendEvent,
+  GroupEvent,
+  OnlinePeer,
+  Snapshot
+} from '../../src/protocol/pb/tracker.ts'
 import { ClientMessage, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 import type { LeaveReasonName, NoticeName } from '../../src/protocol/presence-names.ts'
 import { leaveReasonName, noticeName } from '../../src/protocol/presence-names.ts'
 import { usernameKey } from '../../src/usernames.ts'
+import { TrackerSocial } from './tracker-social.ts'
 
 export type { LeaveReasonName, NoticeName }
 
@@ -76,6 +84,10 @@ export interface TrackerClientEventDetails {
   gap: { have: number; base: number }
   /** An online user asks us to dial them (connection reversal): they can be dialled, we cannot. */
   'dial-request': OnlineUser
+  /** A friend request, a friendship made or ended, a friend's status (docs/protocol.md "Friends"). */
+  'friend-event': FriendEvent
+  /** A group we are in or invited to changed, we were invited, or we are out of it ("Groups"). */
+  'group-event': GroupEvent
 }
 
 export type TrackerClientEvents = {
@@ -164,6 +176,8 @@ export function decodeOnlinePeer(entry: OnlinePeer, relay?: Multiaddr): OnlineUs
  */
 export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   readonly online = new Map<string, OnlineUser>()
+  /** Friend and group requests (tracker-social.ts). */
+  readonly social: TrackerSocial = new TrackerSocial(this)
   version = -1
   heartbeatMs = 0
   username?: string
@@ -486,6 +500,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
         return
       }
       this.safeDispatchEvent('dial-request', { detail: from })
+    } else if (message.friendEvent !== undefined) {
+      this.safeDispatchEvent('friend-event', { detail: message.friendEvent })
+    } else if (message.groupEvent !== undefined) {
+      this.safeDispatchEvent('group-event', { detail: message.groupEvent })
     } else if (message.notice !== undefined) {
       this.safeDispatchEvent('notice', {
         detail: { kind: noticeName(message.notice.kind), message: message.notice.message }

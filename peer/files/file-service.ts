@@ -9,6 +9,7 @@ import {
   FileTooLargeError,
   FileUnreadableError,
   InvalidMessageError,
+  NotAFriendError,
   type P2PChatError,
   UnknownTransferError,
   UnknownUserError
@@ -82,6 +83,8 @@ export interface FileComponents {
   reversal?: ConnectionReversal
   /** The tracker relay's byte limit per relayed connection (0: none, or no relay). */
   relayDataLimit?(): number
+  /** Whether file offers from this user are taken (privacy: friends only); absent: from anyone. */
+  accepts?(from: string): boolean
 }
 
 /** A stable id for a partial receive left from an earlier session (the same in every listing). */
@@ -109,6 +112,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
   readonly #running = new Set<Promise<void>>()
   readonly #hashes = new Map<string, Buffer>()
   readonly #th: TransferHost
+  readonly #accepts?: (from: string) => boolean
 
   constructor(components: FileComponents, init: FileServiceInit) {
     super()
@@ -120,6 +124,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     this.#downloads = resolve(init.downloadsDir)
     this.#maxFileBytes = init.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
     this.#offerTimeoutMs = init.offerTimeoutMs ?? DEFAULT_FILE_OFFER_TIMEOUT_MS
+    this.#accepts = components.accepts
     this.#th = {
       node,
       reversal: components.reversal,
@@ -396,6 +401,15 @@ export class FileService extends TypedEventEmitter<FileEvents> {
         })
       }
       return undefined
+    }
+    if (this.#accepts !== undefined && !this.#accepts(from)) {
+      // Friends only (the privacy setting): refused before anyone is asked, nothing shown here.
+      this.#log('refused a file offer from %s: not a friend', from)
+      return refuse(
+        new NotAFriendError(
+          'the recipient accepts file offers from friends only: ask them to be friends (friend-add), then send again'
+        )
+      )
     }
     if (
       !TRANSFER_ID.test(offer.transferId) ||

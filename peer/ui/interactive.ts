@@ -6,13 +6,15 @@ import type { Readable, Writable } from 'node:stream'
 import { toP2PChatError, UnknownTransferError } from '../../src/errors.ts'
 import { formatBytes } from '../../src/units.ts'
 import { DEFAULT_HISTORY_LIMIT, dispatch } from '../api/dispatch.ts'
-import type { Command, CommandName, EventDetails, LeaveReason, Replies } from '../api/schema.ts'
+import type { Command, CommandName, EventDetails, HistoryEntry, LeaveReason, Replies } from '../api/schema.ts'
 import type { PeerClient } from '../core/peer-client.ts'
 import type { TransferInfo } from '../files/index.ts'
 import { completer } from './completion.ts'
 import type { Style } from './format.ts'
 import { createStyle, formatMultiline, formatTime, wantsColor } from './format.ts'
 import { renderProgress } from './progress-bar.ts'
+import type { SocialUi } from './social-commands.ts'
+import { listenSocial, runSocialCommand, SOCIAL_SLASH_COMMANDS } from './social-commands.ts'
 import { escapeTerminal as e } from './terminal.ts'
 
 /** Without a terminal, progress lines are printed at most this often per transfer (logs stay short). */
@@ -31,6 +33,7 @@ export const SLASH_COMMANDS = [
   ['cancel', '<id>', 'stop a transfer, either direction'],
   ['transfers', '', 'transfers of this session, and interrupted receives kept from earlier ones'],
   ['discard', '<id>', 'delete the partial file of an interrupted receive'],
+  ...SOCIAL_SLASH_COMMANDS,
   ['help', '', 'this list'],
   ['quit', '', 'log out and exit (also Ctrl-D, Ctrl-C)']
 ] as const
@@ -113,7 +116,14 @@ export class InteractiveUI {
       historySize: 500
     })
     this.#rl.pause()
+    this.#social = {
+      peer,
+      style: this.#s,
+      show: line => this.show(line),
+      run: command => this.#run(command)
+    }
     this.#listen()
+    listenSocial(this.#social, () => this.#stamp())
   }
 
   /** Print a line above the prompt. After the prompt has closed, nothing is printed. */
@@ -211,7 +221,7 @@ export class InteractiveUI {
         this.#s.yellow(
           relayed
             ? "The tracker could not connect back to your listen address (a NAT or firewall?): others reach you through the tracker — you are asked to connect to them, or their messages come through its relay (docs/nat.md). --upnp may open your router's port."
-            : 'The tracker could not connect back to your listen address (a NAT or firewall?) and does not relay, so others cannot start a chat with you; you can still message them (docs/nat.md).'
+            : "The tracker could not connect back to your listen address (a NAT or firewall?) and does not relay: peers that can be dialled still reach you (you are asked to connect to them), peers behind NATs like you cannot (docs/nat.md). --upnp may open your router's port."
         )
       )
     }
@@ -362,6 +372,8 @@ export class InteractiveUI {
     this.show(this.#s.red(`! ${code}: ${e(message)}`))
   }
 
+  readonly #social: SocialUi
+
   async #run<K extends CommandName>(command: Command<K>): Promise<Replies[K]> {
     return dispatch(this.#peer, command)
   }
@@ -422,9 +434,13 @@ export class InteractiveUI {
       switch (word) {
         case 'who': {
           const r = await this.#run({ cmd: 'who' })
-          // Nobody can start a chat with them; they can start one (docs/deploy.md).
+          // Reached by reversal or through the relay, not by dialling them (docs/nat.md); not said of yourself.
           const names = r.users
-            .map(u => (u.reachable ? e(u.user) : `${e(u.user)} ${this.#s.dim('(not reachable directly)')}`))
+            .map(u =>
+              u.reachable || this.#isMe(u.user)
+                ? e(u.user)
+                : `${e(u.user)} ${this.#s.dim('(not reachable directly)')}`
+            )
             .join(', ')
           const stale =
             r.tracker === 'connected'
@@ -448,11 +464,11 @@ export class InteractiveUI {
         case 'history': {
           if (rest[0] === undefined) return usage('<user> [n]')
           const limit = rest[1] === undefined ? undefined : Number(rest[1])
-          const { messages } = await this.#run({
+          const { messages } = (await this.#run({
             cmd: 'history',
             with: rest[0],
             ...(limit === undefined ? {} : { limit })
-          })
+          })) as { messages: HistoryEntry[] }
           if (messages.length === 0) this.show(`no messages with ${e(rest[0])}`)
           for (const m of messages) {
             const plain = `${formatTime(m.sentAt)} ${m.from}: `
@@ -510,7 +526,9 @@ export class InteractiveUI {
         case 'quit':
           return true
         default:
-          this.show(`unknown command /${e(word)}; /help lists them`)
+          if (!(await runSocialCommand(this.#social, word, rest, trimmed))) {
+            this.show(`unknown command /${e(word)}; /help lists them`)
+          }
           return false
       }
     } catch (err) {

@@ -152,3 +152,43 @@ export const FILE_STREAM_MAX_READ_BUFFER_BYTES = 32 * 1024 * 1024
  * product of a fast LAN or loopback several times over, small next to what a paused stream may buffer.
  */
 export const FILE_STREAM_WINDOW_BYTES = 16 * 1024 * 1024
+
+// Friends and groups (docs/protocol.md "Friends", "Groups"). Kinds and statuses travel as plain uint32s,
+// like PresenceEvent.reason, so a value a newer tracker adds decodes; the lists' indexes are the values.
+
+/** FriendEvent.kind by name; the wire value is the index. */
+export const FRIEND_EVENT_KINDS = ['request', 'added', 'removed', 'declined', 'status'] as const
+export const FriendEventKind = { REQUEST: 0, ADDED: 1, REMOVED: 2, DECLINED: 3, STATUS: 4 } as const
+/** GroupEvent.kind by name; the wire value is the index. */
+export const GROUP_EVENT_KINDS = ['updated', 'invited', 'removed'] as const
+export const GroupEventKind = { UPDATED: 0, INVITED: 1, REMOVED: 2 } as const
+/** SetStatus.presence and Friend.presence by name; a value not listed reads as `online`. */
+export const PRESENCE_STATUSES = ['online', 'away', 'busy'] as const
+export const PresenceStatus = { ONLINE: 0, AWAY: 1, BUSY: 2 } as const
+
+/** A friend's alias is a display name, not a note: as long as a group name. */
+export const MAX_FRIEND_ALIAS_CHARS = 64
+/** A status text is one short line ("in a meeting until 3"), shown next to a name. */
+export const MAX_STATUS_TEXT_CHARS = 80
+/** Search queries are pieces of usernames: 1 to a username's 32 characters. */
+export const SEARCH_QUERY_MIN_CHARS = 1
+export const SEARCH_QUERY_MAX_CHARS = USERNAME_MAX_CHARS
+/** Names one search returns: enough to pick someone from, too few to page through every account. */
+export const MAX_SEARCH_RESULTS = 50
+/** Group names: 1–64 characters, a title shown in a list. */
+export const GROUP_NAME_MIN_CHARS = 1
+export const GROUP_NAME_MAX_CHARS = 64
+/** Group ids: 12 random bytes in base64url, 96 bits nobody guesses (an open group is joined by its id). */
+export const GROUP_ID_CHARS = 16
+/**
+ * PeerIds kept per account for group members (newest first): a phone, a laptop, a desktop and their
+ * reinstalls; a device unused for 8 newer ones no longer signs group messages.
+ */
+export const MAX_DEVICES_PER_ACCOUNT = 8
+/**
+ * Members a group may have unless the tracker is told otherwise (`--group-member-cap`): every change is
+ * pushed to every member with the whole member list, so a change costs members² bytes in all.
+ */
+export const DEFAULT_GROUP_MEMBER_CAP = 100
+/** The highest `--group-member-cap`: 1000 members make one change cost ~0.5 GB of pushes. */
+export const MAX_GROUP_MEMBER_CAP = 1000

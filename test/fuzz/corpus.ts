@@ -16,6 +16,9 @@ export const PEER_ID_BYTES = Uint8Array.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20
 const ADDR_V4 = Uint8Array.from([0x04, 127, 0, 0, 1, 0x06, 0x0f, 0xa1])
 const ADDR_V6 = Uint8Array.from([0x29, ...new Array(15).fill(0), 1, 0x06, 0x00, 0x09])
 
+/** A group id as the tracker makes them: 16 base64url characters. */
+const GROUP_ID = 'AbCdEfGhIjKl-_09'
+
 const entry: OnlinePeer = {
   username: 'ü-ser',
   peerId: PEER_ID_BYTES,
@@ -40,7 +43,30 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
     { id: 9, lookup: { peerId: PEER_ID_BYTES } },
     { id: 10, account: { username: '' } },
     { id: 11, account: { username: 'Zoe\u0308-ü_1.x' } },
-    { id: 12, register: { username: 'a', password: 'x' }, heartbeat: { ack: true }, snapshot: {} }
+    { id: 12, register: { username: 'a', password: 'x' }, heartbeat: { ack: true }, snapshot: {} },
+    // Friends and groups: empty fields, then typical ones.
+    { id: 13, friendAdd: { username: '' } },
+    { id: 14, friendAdd: { username: 'Zoë' } },
+    { id: 15, friendAnswer: { username: '', accept: false } },
+    { id: 16, friendAnswer: { username: 'bob', accept: true } },
+    { id: 17, friendRemove: { username: 'bob' } },
+    { id: 18, friendAlias: { username: '', alias: '' } },
+    { id: 19, friendAlias: { username: 'bob', alias: 'Bobby 🐢' } },
+    { id: 20, friendList: {} },
+    { id: 21, search: { query: '' } },
+    { id: 22, search: { query: 'ali' } },
+    { id: 23, status: { presence: 0, text: '' } },
+    { id: 24, status: { presence: 2, text: 'in a meeting' } },
+    { id: 25, status: { presence: 0xffff_ffff, text: 'x'.repeat(80) } },
+    { id: 26, groupCreate: { name: '', open: false } },
+    { id: 27, groupCreate: { name: 'Climbing club', open: true } },
+    { id: 28, groupInvite: { group: GROUP_ID, username: 'bob' } },
+    { id: 29, groupJoin: { group: GROUP_ID } },
+    { id: 30, groupJoin: { group: '' } },
+    { id: 31, groupLeave: { group: GROUP_ID } },
+    { id: 32, groupKick: { group: GROUP_ID, username: 'bob' } },
+    { id: 33, groupRename: { group: GROUP_ID, name: 'Bouldering' } },
+    { id: 34, groupList: {} }
   ]
 }
 
@@ -97,7 +123,72 @@ export const trackerMessages: TrackerMessage[] = [
   { id: 8, peer: entry },
   { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false } },
   { id: 10, account: { username: '', exists: false } },
-  { id: 11, account: { username: 'Zoë', exists: true } }
+  { id: 11, account: { username: 'Zoë', exists: true } },
+  { id: 12, friends: { friends: [], incoming: [], outgoing: [] } },
+  {
+    id: 13,
+    friends: {
+      friends: [
+        {
+          username: 'bob',
+          alias: 'Bobby',
+          online: true,
+          lastSeen: 0,
+          reachable: true,
+          presence: 2,
+          statusText: 'busy',
+          peerId: PEER_ID_BYTES
+        },
+        {
+          username: 'Zoë',
+          alias: '',
+          online: false,
+          lastSeen: 1_700_000_000_123,
+          reachable: false,
+          presence: 0,
+          statusText: '',
+          peerId: new Uint8Array()
+        }
+      ],
+      incoming: ['carol'],
+      outgoing: ['dave', 'ü-ser']
+    }
+  },
+  { id: 14, searchResult: { usernames: [] } },
+  { id: 15, searchResult: { usernames: ['alice', 'malice'] } },
+  { id: 0, friendEvent: { kind: 0, username: 'bob', presence: 0, statusText: '' } },
+  { id: 0, friendEvent: { kind: 4, username: 'bob', presence: 1, statusText: 'back at 3' } },
+  { id: 0, friendEvent: { kind: 0xffff_ffff, username: '', presence: 0xffff_ffff, statusText: '' } },
+  { id: 16, groups: { groups: [] } },
+  { id: 17, group: { id: '', name: '', owner: '', open: false, members: [], invited: [], version: 0 } },
+  {
+    id: 18,
+    groups: {
+      groups: [
+        {
+          id: GROUP_ID,
+          name: 'Climbing club',
+          owner: 'alice',
+          open: true,
+          members: [
+            { username: 'alice', online: true, peerIds: [PEER_ID_BYTES, PEER_ID_BYTES] },
+            { username: 'bob', online: false, peerIds: [] }
+          ],
+          invited: ['carol'],
+          version: 2 ** 40
+        }
+      ]
+    }
+  },
+  { id: 0, groupEvent: { kind: 0, by: '' } },
+  {
+    id: 0,
+    groupEvent: {
+      kind: 2,
+      group: { id: GROUP_ID, name: 'x', owner: 'bob', open: false, members: [], invited: [], version: 7 },
+      by: 'bob'
+    }
+  }
 ]
 
 export const chatFrames: ChatFrame[] = [

@@ -86,13 +86,23 @@ async function open<R>(init: LiveFuzzInit<R>, stats: LiveFuzzStats): Promise<Ope
 
 const usable = (s: Stream): boolean => s.status === 'open' && s.writeStatus === 'writable'
 
+/**
+ * Give up a stream the service has stopped serving and open another. The old one is reset first: the
+ * service may only have closed its own side (after a logout, say), and a stream left half-open counts
+ * against its per-connection stream limit, which would refuse the new one.
+ */
+async function replace<R>(old: Open, init: LiveFuzzInit<R>, stats: LiveFuzzStats): Promise<Open> {
+  old.stream.abort(new Error('fuzz: the service stopped serving this stream'))
+  return open(init, stats)
+}
+
 /** Write `init.frames` mutated frames, reopening streams the service ends. */
 export async function fuzzLive<R>(init: LiveFuzzInit<R>): Promise<LiveFuzzStats> {
   const stats: LiveFuzzStats = { frames: 0, streams: 0, framingLies: 0, replies: 0, undecodableReplies: 0 }
   let current = await open(init, stats)
   const every = init.probeEvery ?? 20
   for (let i = 0; i < init.frames; i++) {
-    if (!usable(current.stream)) current = await open(init, stats)
+    if (!usable(current.stream)) current = await replace(current, init, stats)
     const body = mutate(init.rng, init.seeds, init.maxBytes).input
     if (init.rng.chance(0.04)) {
       // The framing itself lies: a length prefix claiming more or less than follows.
@@ -105,7 +115,7 @@ export async function fuzzLive<R>(init: LiveFuzzInit<R>): Promise<LiveFuzzStats>
     }
     stats.frames++
     if (init.probe !== undefined && (i + 1) % every === 0 && usable(current.stream)) {
-      if (!(await init.probe(current.stream))) current = await open(init, stats)
+      if (!(await init.probe(current.stream))) current = await replace(current, init, stats)
     }
     // Let the service run between bursts (and yamux send what is queued).
     if (i % 10 === 9) await new Promise(resolve => setImmediate(resolve))

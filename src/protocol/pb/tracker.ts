@@ -15,6 +15,20 @@ export interface ClientMessage {
   lookup?: Lookup
   account?: AccountQuery
   connect?: ConnectRequest
+  friendAdd?: FriendAdd
+  friendAnswer?: FriendAnswer
+  friendRemove?: FriendRemove
+  friendAlias?: FriendAlias
+  friendList?: FriendListRequest
+  search?: UserSearch
+  status?: SetStatus
+  groupCreate?: GroupCreate
+  groupInvite?: GroupInvite
+  groupJoin?: GroupJoin
+  groupLeave?: GroupLeave
+  groupKick?: GroupKick
+  groupRename?: GroupRename
+  groupList?: GroupListRequest
 }
 
 export namespace ClientMessage {
@@ -70,6 +84,76 @@ export namespace ClientMessage {
         if (obj.connect != null) {
           w.uint32(74)
           ConnectRequest.codec().encode(obj.connect, w)
+        }
+
+        if (obj.friendAdd != null) {
+          w.uint32(82)
+          FriendAdd.codec().encode(obj.friendAdd, w)
+        }
+
+        if (obj.friendAnswer != null) {
+          w.uint32(90)
+          FriendAnswer.codec().encode(obj.friendAnswer, w)
+        }
+
+        if (obj.friendRemove != null) {
+          w.uint32(98)
+          FriendRemove.codec().encode(obj.friendRemove, w)
+        }
+
+        if (obj.friendAlias != null) {
+          w.uint32(106)
+          FriendAlias.codec().encode(obj.friendAlias, w)
+        }
+
+        if (obj.friendList != null) {
+          w.uint32(114)
+          FriendListRequest.codec().encode(obj.friendList, w)
+        }
+
+        if (obj.search != null) {
+          w.uint32(122)
+          UserSearch.codec().encode(obj.search, w)
+        }
+
+        if (obj.status != null) {
+          w.uint32(130)
+          SetStatus.codec().encode(obj.status, w)
+        }
+
+        if (obj.groupCreate != null) {
+          w.uint32(138)
+          GroupCreate.codec().encode(obj.groupCreate, w)
+        }
+
+        if (obj.groupInvite != null) {
+          w.uint32(146)
+          GroupInvite.codec().encode(obj.groupInvite, w)
+        }
+
+        if (obj.groupJoin != null) {
+          w.uint32(154)
+          GroupJoin.codec().encode(obj.groupJoin, w)
+        }
+
+        if (obj.groupLeave != null) {
+          w.uint32(162)
+          GroupLeave.codec().encode(obj.groupLeave, w)
+        }
+
+        if (obj.groupKick != null) {
+          w.uint32(170)
+          GroupKick.codec().encode(obj.groupKick, w)
+        }
+
+        if (obj.groupRename != null) {
+          w.uint32(178)
+          GroupRename.codec().encode(obj.groupRename, w)
+        }
+
+        if (obj.groupList != null) {
+          w.uint32(186)
+          GroupListRequest.codec().encode(obj.groupList, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -135,6 +219,90 @@ export namespace ClientMessage {
             case 9: {
               obj.connect = ConnectRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.connect
+              })
+              break
+            }
+            case 10: {
+              obj.friendAdd = FriendAdd.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendAdd
+              })
+              break
+            }
+            case 11: {
+              obj.friendAnswer = FriendAnswer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendAnswer
+              })
+              break
+            }
+            case 12: {
+              obj.friendRemove = FriendRemove.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendRemove
+              })
+              break
+            }
+            case 13: {
+              obj.friendAlias = FriendAlias.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendAlias
+              })
+              break
+            }
+            case 14: {
+              obj.friendList = FriendListRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendList
+              })
+              break
+            }
+            case 15: {
+              obj.search = UserSearch.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.search
+              })
+              break
+            }
+            case 16: {
+              obj.status = SetStatus.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.status
+              })
+              break
+            }
+            case 17: {
+              obj.groupCreate = GroupCreate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupCreate
+              })
+              break
+            }
+            case 18: {
+              obj.groupInvite = GroupInvite.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupInvite
+              })
+              break
+            }
+            case 19: {
+              obj.groupJoin = GroupJoin.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupJoin
+              })
+              break
+            }
+            case 20: {
+              obj.groupLeave = GroupLeave.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupLeave
+              })
+              break
+            }
+            case 21: {
+              obj.groupKick = GroupKick.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupKick
+              })
+              break
+            }
+            case 22: {
+              obj.groupRename = GroupRename.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupRename
+              })
+              break
+            }
+            case 23: {
+              obj.groupList = GroupListRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupList
               })
               break
             }
@@ -216,6 +384,104 @@ export namespace ClientMessage {
 
               break
             }
+            case 10: {
+              yield * FriendAdd.codec().stream(reader, reader.uint32(), `${prefix}.friendAdd`, {
+                limits: opts.limits?.friendAdd
+              })
+
+              break
+            }
+            case 11: {
+              yield * FriendAnswer.codec().stream(reader, reader.uint32(), `${prefix}.friendAnswer`, {
+                limits: opts.limits?.friendAnswer
+              })
+
+              break
+            }
+            case 12: {
+              yield * FriendRemove.codec().stream(reader, reader.uint32(), `${prefix}.friendRemove`, {
+                limits: opts.limits?.friendRemove
+              })
+
+              break
+            }
+            case 13: {
+              yield * FriendAlias.codec().stream(reader, reader.uint32(), `${prefix}.friendAlias`, {
+                limits: opts.limits?.friendAlias
+              })
+
+              break
+            }
+            case 14: {
+              yield * FriendListRequest.codec().stream(reader, reader.uint32(), `${prefix}.friendList`, {
+                limits: opts.limits?.friendList
+              })
+
+              break
+            }
+            case 15: {
+              yield * UserSearch.codec().stream(reader, reader.uint32(), `${prefix}.search`, {
+                limits: opts.limits?.search
+              })
+
+              break
+            }
+            case 16: {
+              yield * SetStatus.codec().stream(reader, reader.uint32(), `${prefix}.status`, {
+                limits: opts.limits?.status
+              })
+
+              break
+            }
+            case 17: {
+              yield * GroupCreate.codec().stream(reader, reader.uint32(), `${prefix}.groupCreate`, {
+                limits: opts.limits?.groupCreate
+              })
+
+              break
+            }
+            case 18: {
+              yield * GroupInvite.codec().stream(reader, reader.uint32(), `${prefix}.groupInvite`, {
+                limits: opts.limits?.groupInvite
+              })
+
+              break
+            }
+            case 19: {
+              yield * GroupJoin.codec().stream(reader, reader.uint32(), `${prefix}.groupJoin`, {
+                limits: opts.limits?.groupJoin
+              })
+
+              break
+            }
+            case 20: {
+              yield * GroupLeave.codec().stream(reader, reader.uint32(), `${prefix}.groupLeave`, {
+                limits: opts.limits?.groupLeave
+              })
+
+              break
+            }
+            case 21: {
+              yield * GroupKick.codec().stream(reader, reader.uint32(), `${prefix}.groupKick`, {
+                limits: opts.limits?.groupKick
+              })
+
+              break
+            }
+            case 22: {
+              yield * GroupRename.codec().stream(reader, reader.uint32(), `${prefix}.groupRename`, {
+                limits: opts.limits?.groupRename
+              })
+
+              break
+            }
+            case 23: {
+              yield * GroupListRequest.codec().stream(reader, reader.uint32(), `${prefix}.groupList`, {
+                limits: opts.limits?.groupList
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -279,6 +545,101 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageFriendAddUsernameFieldEvent {
+    field: '$.friendAdd.username'
+    value: string
+  }
+
+  export interface ClientMessageFriendAnswerUsernameFieldEvent {
+    field: '$.friendAnswer.username'
+    value: string
+  }
+
+  export interface ClientMessageFriendAnswerAcceptFieldEvent {
+    field: '$.friendAnswer.accept'
+    value: boolean
+  }
+
+  export interface ClientMessageFriendRemoveUsernameFieldEvent {
+    field: '$.friendRemove.username'
+    value: string
+  }
+
+  export interface ClientMessageFriendAliasUsernameFieldEvent {
+    field: '$.friendAlias.username'
+    value: string
+  }
+
+  export interface ClientMessageFriendAliasAliasFieldEvent {
+    field: '$.friendAlias.alias'
+    value: string
+  }
+
+  export interface ClientMessageSearchQueryFieldEvent {
+    field: '$.search.query'
+    value: string
+  }
+
+  export interface ClientMessageStatusPresenceFieldEvent {
+    field: '$.status.presence'
+    value: number
+  }
+
+  export interface ClientMessageStatusTextFieldEvent {
+    field: '$.status.text'
+    value: string
+  }
+
+  export interface ClientMessageGroupCreateNameFieldEvent {
+    field: '$.groupCreate.name'
+    value: string
+  }
+
+  export interface ClientMessageGroupCreateOpenFieldEvent {
+    field: '$.groupCreate.open'
+    value: boolean
+  }
+
+  export interface ClientMessageGroupInviteGroupFieldEvent {
+    field: '$.groupInvite.group'
+    value: string
+  }
+
+  export interface ClientMessageGroupInviteUsernameFieldEvent {
+    field: '$.groupInvite.username'
+    value: string
+  }
+
+  export interface ClientMessageGroupJoinGroupFieldEvent {
+    field: '$.groupJoin.group'
+    value: string
+  }
+
+  export interface ClientMessageGroupLeaveGroupFieldEvent {
+    field: '$.groupLeave.group'
+    value: string
+  }
+
+  export interface ClientMessageGroupKickGroupFieldEvent {
+    field: '$.groupKick.group'
+    value: string
+  }
+
+  export interface ClientMessageGroupKickUsernameFieldEvent {
+    field: '$.groupKick.username'
+    value: string
+  }
+
+  export interface ClientMessageGroupRenameGroupFieldEvent {
+    field: '$.groupRename.group'
+    value: string
+  }
+
+  export interface ClientMessageGroupRenameNameFieldEvent {
+    field: '$.groupRename.name'
+    value: string
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -287,8 +648,1365 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
+  }
+}
+
+export interface FriendAdd {
+  username: string
+}
+
+export namespace FriendAdd {
+  let _codec: Codec<FriendAdd>
+
+  export const codec = (): Codec<FriendAdd> => {
+    if (_codec == null) {
+      _codec = message<FriendAdd>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendAddUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<FriendAdd>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendAdd.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAdd>): FriendAdd {
+    return decodeMessage(buf, FriendAdd.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAdd>): Generator<FriendAddUsernameFieldEvent> {
+    return streamMessage(buf, FriendAdd.codec(), opts)
+  }
+}
+
+export interface FriendAnswer {
+  username: string
+  accept: boolean
+}
+
+export namespace FriendAnswer {
+  let _codec: Codec<FriendAnswer>
+
+  export const codec = (): Codec<FriendAnswer> => {
+    if (_codec == null) {
+      _codec = message<FriendAnswer>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if ((obj.accept != null && obj.accept !== false)) {
+          w.uint32(16)
+          w.bool(obj.accept)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: '',
+          accept: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.accept = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.accept`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendAnswerUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface FriendAnswerAcceptFieldEvent {
+    field: '$.accept'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<FriendAnswer>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendAnswer.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAnswer>): FriendAnswer {
+    return decodeMessage(buf, FriendAnswer.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAnswer>): Generator<FriendAnswerUsernameFieldEvent | FriendAnswerAcceptFieldEvent> {
+    return streamMessage(buf, FriendAnswer.codec(), opts)
+  }
+}
+
+export interface FriendRemove {
+  username: string
+}
+
+export namespace FriendRemove {
+  let _codec: Codec<FriendRemove>
+
+  export const codec = (): Codec<FriendRemove> => {
+    if (_codec == null) {
+      _codec = message<FriendRemove>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendRemoveUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<FriendRemove>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendRemove.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendRemove>): FriendRemove {
+    return decodeMessage(buf, FriendRemove.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendRemove>): Generator<FriendRemoveUsernameFieldEvent> {
+    return streamMessage(buf, FriendRemove.codec(), opts)
+  }
+}
+
+export interface FriendAlias {
+  username: string
+  alias: string
+}
+
+export namespace FriendAlias {
+  let _codec: Codec<FriendAlias>
+
+  export const codec = (): Codec<FriendAlias> => {
+    if (_codec == null) {
+      _codec = message<FriendAlias>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if ((obj.alias != null && obj.alias !== '')) {
+          w.uint32(18)
+          w.string(obj.alias)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: '',
+          alias: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.alias = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.alias`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendAliasUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface FriendAliasAliasFieldEvent {
+    field: '$.alias'
+    value: string
+  }
+
+  export function encode (obj: Partial<FriendAlias>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendAlias.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAlias>): FriendAlias {
+    return decodeMessage(buf, FriendAlias.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendAlias>): Generator<FriendAliasUsernameFieldEvent | FriendAliasAliasFieldEvent> {
+    return streamMessage(buf, FriendAlias.codec(), opts)
+  }
+}
+
+export interface FriendListRequest {}
+
+export namespace FriendListRequest {
+  let _codec: Codec<FriendListRequest>
+
+  export const codec = (): Codec<FriendListRequest> => {
+    if (_codec == null) {
+      _codec = message<FriendListRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<FriendListRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendListRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendListRequest>): FriendListRequest {
+    return decodeMessage(buf, FriendListRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendListRequest>): Generator<{}> {
+    return streamMessage(buf, FriendListRequest.codec(), opts)
+  }
+}
+
+export interface UserSearch {
+  query: string
+}
+
+export namespace UserSearch {
+  let _codec: Codec<UserSearch>
+
+  export const codec = (): Codec<UserSearch> => {
+    if (_codec == null) {
+      _codec = message<UserSearch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.query != null && obj.query !== '')) {
+          w.uint32(10)
+          w.string(obj.query)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          query: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.query = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.query`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface UserSearchQueryFieldEvent {
+    field: '$.query'
+    value: string
+  }
+
+  export function encode (obj: Partial<UserSearch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, UserSearch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UserSearch>): UserSearch {
+    return decodeMessage(buf, UserSearch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<UserSearch>): Generator<UserSearchQueryFieldEvent> {
+    return streamMessage(buf, UserSearch.codec(), opts)
+  }
+}
+
+export interface SetStatus {
+  presence: number
+  text: string
+}
+
+export namespace SetStatus {
+  let _codec: Codec<SetStatus>
+
+  export const codec = (): Codec<SetStatus> => {
+    if (_codec == null) {
+      _codec = message<SetStatus>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.presence != null && obj.presence !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.presence)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(18)
+          w.string(obj.text)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          presence: 0,
+          text: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.presence = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.text = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.presence`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SetStatusPresenceFieldEvent {
+    field: '$.presence'
+    value: number
+  }
+
+  export interface SetStatusTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export function encode (obj: Partial<SetStatus>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SetStatus.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SetStatus>): SetStatus {
+    return decodeMessage(buf, SetStatus.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SetStatus>): Generator<SetStatusPresenceFieldEvent | SetStatusTextFieldEvent> {
+    return streamMessage(buf, SetStatus.codec(), opts)
+  }
+}
+
+export interface GroupCreate {
+  name: string
+  open: boolean
+}
+
+export namespace GroupCreate {
+  let _codec: Codec<GroupCreate>
+
+  export const codec = (): Codec<GroupCreate> => {
+    if (_codec == null) {
+      _codec = message<GroupCreate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.open != null && obj.open !== false)) {
+          w.uint32(16)
+          w.bool(obj.open)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          open: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.open = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.open`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupCreateNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GroupCreateOpenFieldEvent {
+    field: '$.open'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<GroupCreate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupCreate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupCreate>): GroupCreate {
+    return decodeMessage(buf, GroupCreate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupCreate>): Generator<GroupCreateNameFieldEvent | GroupCreateOpenFieldEvent> {
+    return streamMessage(buf, GroupCreate.codec(), opts)
+  }
+}
+
+export interface GroupInvite {
+  group: string
+  username: string
+}
+
+export namespace GroupInvite {
+  let _codec: Codec<GroupInvite>
+
+  export const codec = (): Codec<GroupInvite> => {
+    if (_codec == null) {
+      _codec = message<GroupInvite>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(10)
+          w.string(obj.group)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(18)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          group: '',
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.group = reader.string()
+              break
+            }
+            case 2: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupInviteGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export interface GroupInviteUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupInvite>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupInvite.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupInvite>): GroupInvite {
+    return decodeMessage(buf, GroupInvite.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupInvite>): Generator<GroupInviteGroupFieldEvent | GroupInviteUsernameFieldEvent> {
+    return streamMessage(buf, GroupInvite.codec(), opts)
+  }
+}
+
+export interface GroupJoin {
+  group: string
+}
+
+export namespace GroupJoin {
+  let _codec: Codec<GroupJoin>
+
+  export const codec = (): Codec<GroupJoin> => {
+    if (_codec == null) {
+      _codec = message<GroupJoin>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(10)
+          w.string(obj.group)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          group: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.group = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupJoinGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupJoin>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupJoin.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): GroupJoin {
+    return decodeMessage(buf, GroupJoin.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): Generator<GroupJoinGroupFieldEvent> {
+    return streamMessage(buf, GroupJoin.codec(), opts)
+  }
+}
+
+export interface GroupLeave {
+  group: string
+}
+
+export namespace GroupLeave {
+  let _codec: Codec<GroupLeave>
+
+  export const codec = (): Codec<GroupLeave> => {
+    if (_codec == null) {
+      _codec = message<GroupLeave>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(10)
+          w.string(obj.group)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          group: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.group = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupLeaveGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupLeave>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupLeave.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupLeave>): GroupLeave {
+    return decodeMessage(buf, GroupLeave.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupLeave>): Generator<GroupLeaveGroupFieldEvent> {
+    return streamMessage(buf, GroupLeave.codec(), opts)
+  }
+}
+
+export interface GroupKick {
+  group: string
+  username: string
+}
+
+export namespace GroupKick {
+  let _codec: Codec<GroupKick>
+
+  export const codec = (): Codec<GroupKick> => {
+    if (_codec == null) {
+      _codec = message<GroupKick>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(10)
+          w.string(obj.group)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(18)
+          w.string(obj.username)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          group: '',
+          username: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.group = reader.string()
+              break
+            }
+            case 2: {
+              obj.username = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupKickGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export interface GroupKickUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupKick>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupKick.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupKick>): GroupKick {
+    return decodeMessage(buf, GroupKick.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupKick>): Generator<GroupKickGroupFieldEvent | GroupKickUsernameFieldEvent> {
+    return streamMessage(buf, GroupKick.codec(), opts)
+  }
+}
+
+export interface GroupRename {
+  group: string
+  name: string
+}
+
+export namespace GroupRename {
+  let _codec: Codec<GroupRename>
+
+  export const codec = (): Codec<GroupRename> => {
+    if (_codec == null) {
+      _codec = message<GroupRename>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.group != null && obj.group !== '')) {
+          w.uint32(10)
+          w.string(obj.group)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          group: '',
+          name: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.group = reader.string()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupRenameGroupFieldEvent {
+    field: '$.group'
+    value: string
+  }
+
+  export interface GroupRenameNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupRename>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupRename.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupRename>): GroupRename {
+    return decodeMessage(buf, GroupRename.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupRename>): Generator<GroupRenameGroupFieldEvent | GroupRenameNameFieldEvent> {
+    return streamMessage(buf, GroupRename.codec(), opts)
+  }
+}
+
+export interface GroupListRequest {}
+
+export namespace GroupListRequest {
+  let _codec: Codec<GroupListRequest>
+
+  export const codec = (): Codec<GroupListRequest> => {
+    if (_codec == null) {
+      _codec = message<GroupListRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<GroupListRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupListRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupListRequest>): GroupListRequest {
+    return decodeMessage(buf, GroupListRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupListRequest>): Generator<{}> {
+    return streamMessage(buf, GroupListRequest.codec(), opts)
   }
 }
 
@@ -1054,6 +2772,12 @@ export interface TrackerMessage {
   peer?: OnlinePeer
   account?: AccountInfo
   dial?: DialRequest
+  friends?: FriendList
+  searchResult?: SearchResult
+  friendEvent?: FriendEvent
+  groups?: GroupList
+  group?: Group
+  groupEvent?: GroupEvent
 }
 
 export namespace TrackerMessage {
@@ -1119,6 +2843,36 @@ export namespace TrackerMessage {
         if (obj.dial != null) {
           w.uint32(90)
           DialRequest.codec().encode(obj.dial, w)
+        }
+
+        if (obj.friends != null) {
+          w.uint32(98)
+          FriendList.codec().encode(obj.friends, w)
+        }
+
+        if (obj.searchResult != null) {
+          w.uint32(106)
+          SearchResult.codec().encode(obj.searchResult, w)
+        }
+
+        if (obj.friendEvent != null) {
+          w.uint32(114)
+          FriendEvent.codec().encode(obj.friendEvent, w)
+        }
+
+        if (obj.groups != null) {
+          w.uint32(122)
+          GroupList.codec().encode(obj.groups, w)
+        }
+
+        if (obj.group != null) {
+          w.uint32(130)
+          Group.codec().encode(obj.group, w)
+        }
+
+        if (obj.groupEvent != null) {
+          w.uint32(138)
+          GroupEvent.codec().encode(obj.groupEvent, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1196,6 +2950,42 @@ export namespace TrackerMessage {
             case 11: {
               obj.dial = DialRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.dial
+              })
+              break
+            }
+            case 12: {
+              obj.friends = FriendList.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friends
+              })
+              break
+            }
+            case 13: {
+              obj.searchResult = SearchResult.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.searchResult
+              })
+              break
+            }
+            case 14: {
+              obj.friendEvent = FriendEvent.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friendEvent
+              })
+              break
+            }
+            case 15: {
+              obj.groups = GroupList.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groups
+              })
+              break
+            }
+            case 16: {
+              obj.group = Group.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.group
+              })
+              break
+            }
+            case 17: {
+              obj.groupEvent = GroupEvent.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupEvent
               })
               break
             }
@@ -1287,6 +3077,48 @@ export namespace TrackerMessage {
             case 11: {
               yield * DialRequest.codec().stream(reader, reader.uint32(), `${prefix}.dial`, {
                 limits: opts.limits?.dial
+              })
+
+              break
+            }
+            case 12: {
+              yield * FriendList.codec().stream(reader, reader.uint32(), `${prefix}.friends`, {
+                limits: opts.limits?.friends
+              })
+
+              break
+            }
+            case 13: {
+              yield * SearchResult.codec().stream(reader, reader.uint32(), `${prefix}.searchResult`, {
+                limits: opts.limits?.searchResult
+              })
+
+              break
+            }
+            case 14: {
+              yield * FriendEvent.codec().stream(reader, reader.uint32(), `${prefix}.friendEvent`, {
+                limits: opts.limits?.friendEvent
+              })
+
+              break
+            }
+            case 15: {
+              yield * GroupList.codec().stream(reader, reader.uint32(), `${prefix}.groups`, {
+                limits: opts.limits?.groups
+              })
+
+              break
+            }
+            case 16: {
+              yield * Group.codec().stream(reader, reader.uint32(), `${prefix}.group`, {
+                limits: opts.limits?.group
+              })
+
+              break
+            }
+            case 17: {
+              yield * GroupEvent.codec().stream(reader, reader.uint32(), `${prefix}.groupEvent`, {
+                limits: opts.limits?.groupEvent
               })
 
               break
@@ -1559,6 +3391,254 @@ export namespace TrackerMessage {
     value: boolean
   }
 
+  export interface TrackerMessageFriendsFriendsUsernameFieldEvent {
+    field: '$.friends.friends[].username'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsAliasFieldEvent {
+    field: '$.friends.friends[].alias'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsOnlineFieldEvent {
+    field: '$.friends.friends[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsLastSeenFieldEvent {
+    field: '$.friends.friends[].lastSeen'
+    value: number
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsReachableFieldEvent {
+    field: '$.friends.friends[].reachable'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsPresenceFieldEvent {
+    field: '$.friends.friends[].presence'
+    value: number
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsStatusTextFieldEvent {
+    field: '$.friends.friends[].statusText'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageFriendsFriendsPeerIdFieldEvent {
+    field: '$.friends.friends[].peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface TrackerMessageFriendsIncomingFieldEvent {
+    field: '$.friends.incoming[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageFriendsOutgoingFieldEvent {
+    field: '$.friends.outgoing[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageSearchResultUsernamesFieldEvent {
+    field: '$.searchResult.usernames[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageFriendEventKindFieldEvent {
+    field: '$.friendEvent.kind'
+    value: number
+  }
+
+  export interface TrackerMessageFriendEventUsernameFieldEvent {
+    field: '$.friendEvent.username'
+    value: string
+  }
+
+  export interface TrackerMessageFriendEventPresenceFieldEvent {
+    field: '$.friendEvent.presence'
+    value: number
+  }
+
+  export interface TrackerMessageFriendEventStatusTextFieldEvent {
+    field: '$.friendEvent.statusText'
+    value: string
+  }
+
+  export interface TrackerMessageGroupsGroupsIdFieldEvent {
+    field: '$.groups.groups[].id'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsNameFieldEvent {
+    field: '$.groups.groups[].name'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsOwnerFieldEvent {
+    field: '$.groups.groups[].owner'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsOpenFieldEvent {
+    field: '$.groups.groups[].open'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsMembersUsernameFieldEvent {
+    field: '$.groups.groups[].members[].username'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsMembersOnlineFieldEvent {
+    field: '$.groups.groups[].members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent {
+    field: '$.groups.groups[].members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageGroupsGroupsInvitedFieldEvent {
+    field: '$.groups.groups[].invited[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageGroupsGroupsVersionFieldEvent {
+    field: '$.groups.groups[].version'
+    value: number
+    index: number
+  }
+
+  export interface TrackerMessageGroupIdFieldEvent {
+    field: '$.group.id'
+    value: string
+  }
+
+  export interface TrackerMessageGroupNameFieldEvent {
+    field: '$.group.name'
+    value: string
+  }
+
+  export interface TrackerMessageGroupOwnerFieldEvent {
+    field: '$.group.owner'
+    value: string
+  }
+
+  export interface TrackerMessageGroupOpenFieldEvent {
+    field: '$.group.open'
+    value: boolean
+  }
+
+  export interface TrackerMessageGroupMembersUsernameFieldEvent {
+    field: '$.group.members[].username'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupMembersOnlineFieldEvent {
+    field: '$.group.members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageGroupMembersPeerIdsFieldEvent {
+    field: '$.group.members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageGroupInvitedFieldEvent {
+    field: '$.group.invited[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageGroupVersionFieldEvent {
+    field: '$.group.version'
+    value: number
+  }
+
+  export interface TrackerMessageGroupEventKindFieldEvent {
+    field: '$.groupEvent.kind'
+    value: number
+  }
+
+  export interface TrackerMessageGroupEventGroupIdFieldEvent {
+    field: '$.groupEvent.group.id'
+    value: string
+  }
+
+  export interface TrackerMessageGroupEventGroupNameFieldEvent {
+    field: '$.groupEvent.group.name'
+    value: string
+  }
+
+  export interface TrackerMessageGroupEventGroupOwnerFieldEvent {
+    field: '$.groupEvent.group.owner'
+    value: string
+  }
+
+  export interface TrackerMessageGroupEventGroupOpenFieldEvent {
+    field: '$.groupEvent.group.open'
+    value: boolean
+  }
+
+  export interface TrackerMessageGroupEventGroupMembersUsernameFieldEvent {
+    field: '$.groupEvent.group.members[].username'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageGroupEventGroupMembersOnlineFieldEvent {
+    field: '$.groupEvent.group.members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent {
+    field: '$.groupEvent.group.members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageGroupEventGroupInvitedFieldEvent {
+    field: '$.groupEvent.group.invited[]'
+    index: number
+    value: string
+  }
+
+  export interface TrackerMessageGroupEventGroupVersionFieldEvent {
+    field: '$.groupEvent.group.version'
+    value: number
+  }
+
+  export interface TrackerMessageGroupEventByFieldEvent {
+    field: '$.groupEvent.by'
+    value: string
+  }
+
   export function encode (obj: Partial<TrackerMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrackerMessage.codec())
   }
@@ -1567,8 +3647,1531 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
+  }
+}
+
+export interface FriendList {
+  friends: Friend[]
+  incoming: string[]
+  outgoing: string[]
+}
+
+export namespace FriendList {
+  let _codec: Codec<FriendList>
+
+  export const codec = (): Codec<FriendList> => {
+    if (_codec == null) {
+      _codec = message<FriendList>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.friends != null && obj.friends.length > 0) {
+          for (const value of obj.friends) {
+            w.uint32(10)
+            Friend.codec().encode(value, w)
+          }
+        }
+
+        if (obj.incoming != null && obj.incoming.length > 0) {
+          for (const value of obj.incoming) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if (obj.outgoing != null && obj.outgoing.length > 0) {
+          for (const value of obj.outgoing) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          friends: [],
+          incoming: [],
+          outgoing: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.friends != null && obj.friends.length === opts.limits.friends) {
+                throw new MaxLengthError('Decode error - repeated field "friends" had too many elements')
+              }
+
+              obj.friends.push(Friend.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.friends$
+              }))
+              break
+            }
+            case 2: {
+              if (opts.limits?.incoming != null && obj.incoming.length === opts.limits.incoming) {
+                throw new MaxLengthError('Decode error - repeated field "incoming" had too many elements')
+              }
+
+              obj.incoming.push(reader.string())
+              break
+            }
+            case 3: {
+              if (opts.limits?.outgoing != null && obj.outgoing.length === opts.limits.outgoing) {
+                throw new MaxLengthError('Decode error - repeated field "outgoing" had too many elements')
+              }
+
+              obj.outgoing.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          friends: 0,
+          incoming: 0,
+          outgoing: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.friends != null && obj.friends === opts.limits.friends) {
+                throw new MaxLengthError('Streaming decode error - repeated field "friends" had too many elements')
+              }
+
+              for (const evt of Friend.codec().stream(reader, reader.uint32(), `${prefix}.friends[]`, {
+                limits: opts.limits?.friends$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.friends
+                }
+              }
+
+              obj.friends++
+
+              break
+            }
+            case 2: {
+              if (opts.limits?.incoming != null && obj.incoming === opts.limits.incoming) {
+                throw new MaxLengthError('Streaming decode error - repeated field "incoming" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.incoming[]`,
+                index: obj.incoming,
+                value: reader.string()
+              }
+
+              obj.incoming++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.outgoing != null && obj.outgoing === opts.limits.outgoing) {
+                throw new MaxLengthError('Streaming decode error - repeated field "outgoing" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.outgoing[]`,
+                index: obj.outgoing,
+                value: reader.string()
+              }
+
+              obj.outgoing++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendListFriendsUsernameFieldEvent {
+    field: '$.friends[].username'
+    value: string
+    index: number
+  }
+
+  export interface FriendListFriendsAliasFieldEvent {
+    field: '$.friends[].alias'
+    value: string
+    index: number
+  }
+
+  export interface FriendListFriendsOnlineFieldEvent {
+    field: '$.friends[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface FriendListFriendsLastSeenFieldEvent {
+    field: '$.friends[].lastSeen'
+    value: number
+    index: number
+  }
+
+  export interface FriendListFriendsReachableFieldEvent {
+    field: '$.friends[].reachable'
+    value: boolean
+    index: number
+  }
+
+  export interface FriendListFriendsPresenceFieldEvent {
+    field: '$.friends[].presence'
+    value: number
+    index: number
+  }
+
+  export interface FriendListFriendsStatusTextFieldEvent {
+    field: '$.friends[].statusText'
+    value: string
+    index: number
+  }
+
+  export interface FriendListFriendsPeerIdFieldEvent {
+    field: '$.friends[].peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface FriendListIncomingFieldEvent {
+    field: '$.incoming[]'
+    index: number
+    value: string
+  }
+
+  export interface FriendListOutgoingFieldEvent {
+    field: '$.outgoing[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<FriendList>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendList.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendList>): FriendList {
+    return decodeMessage(buf, FriendList.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendList>): Generator<FriendListFriendsUsernameFieldEvent | FriendListFriendsAliasFieldEvent | FriendListFriendsOnlineFieldEvent | FriendListFriendsLastSeenFieldEvent | FriendListFriendsReachableFieldEvent | FriendListFriendsPresenceFieldEvent | FriendListFriendsStatusTextFieldEvent | FriendListFriendsPeerIdFieldEvent | FriendListIncomingFieldEvent | FriendListOutgoingFieldEvent> {
+    return streamMessage(buf, FriendList.codec(), opts)
+  }
+}
+
+export interface Friend {
+  username: string
+  alias: string
+  online: boolean
+  lastSeen: number
+  reachable: boolean
+  presence: number
+  statusText: string
+  peerId: Uint8Array<ArrayBuffer>
+}
+
+export namespace Friend {
+  let _codec: Codec<Friend>
+
+  export const codec = (): Codec<Friend> => {
+    if (_codec == null) {
+      _codec = message<Friend>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if ((obj.alias != null && obj.alias !== '')) {
+          w.uint32(18)
+          w.string(obj.alias)
+        }
+
+        if ((obj.online != null && obj.online !== false)) {
+          w.uint32(24)
+          w.bool(obj.online)
+        }
+
+        if ((obj.lastSeen != null && obj.lastSeen !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.lastSeen)
+        }
+
+        if ((obj.reachable != null && obj.reachable !== false)) {
+          w.uint32(40)
+          w.bool(obj.reachable)
+        }
+
+        if ((obj.presence != null && obj.presence !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.presence)
+        }
+
+        if ((obj.statusText != null && obj.statusText !== '')) {
+          w.uint32(58)
+          w.string(obj.statusText)
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.peerId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: '',
+          alias: '',
+          online: false,
+          lastSeen: 0,
+          reachable: false,
+          presence: 0,
+          statusText: '',
+          peerId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.alias = reader.string()
+              break
+            }
+            case 3: {
+              obj.online = reader.bool()
+              break
+            }
+            case 4: {
+              obj.lastSeen = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.reachable = reader.bool()
+              break
+            }
+            case 6: {
+              obj.presence = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.statusText = reader.string()
+              break
+            }
+            case 8: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.alias`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.online`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.lastSeen`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.reachable`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.presence`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.statusText`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface FriendAliasFieldEvent {
+    field: '$.alias'
+    value: string
+  }
+
+  export interface FriendOnlineFieldEvent {
+    field: '$.online'
+    value: boolean
+  }
+
+  export interface FriendLastSeenFieldEvent {
+    field: '$.lastSeen'
+    value: number
+  }
+
+  export interface FriendReachableFieldEvent {
+    field: '$.reachable'
+    value: boolean
+  }
+
+  export interface FriendPresenceFieldEvent {
+    field: '$.presence'
+    value: number
+  }
+
+  export interface FriendStatusTextFieldEvent {
+    field: '$.statusText'
+    value: string
+  }
+
+  export interface FriendPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Friend>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Friend.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Friend>): Friend {
+    return decodeMessage(buf, Friend.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Friend>): Generator<FriendUsernameFieldEvent | FriendAliasFieldEvent | FriendOnlineFieldEvent | FriendLastSeenFieldEvent | FriendReachableFieldEvent | FriendPresenceFieldEvent | FriendStatusTextFieldEvent | FriendPeerIdFieldEvent> {
+    return streamMessage(buf, Friend.codec(), opts)
+  }
+}
+
+export interface SearchResult {
+  usernames: string[]
+}
+
+export namespace SearchResult {
+  let _codec: Codec<SearchResult>
+
+  export const codec = (): Codec<SearchResult> => {
+    if (_codec == null) {
+      _codec = message<SearchResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.usernames != null && obj.usernames.length > 0) {
+          for (const value of obj.usernames) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          usernames: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.usernames != null && obj.usernames.length === opts.limits.usernames) {
+                throw new MaxLengthError('Decode error - repeated field "usernames" had too many elements')
+              }
+
+              obj.usernames.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          usernames: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.usernames != null && obj.usernames === opts.limits.usernames) {
+                throw new MaxLengthError('Streaming decode error - repeated field "usernames" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.usernames[]`,
+                index: obj.usernames,
+                value: reader.string()
+              }
+
+              obj.usernames++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SearchResultUsernamesFieldEvent {
+    field: '$.usernames[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<SearchResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SearchResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResult>): SearchResult {
+    return decodeMessage(buf, SearchResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResult>): Generator<SearchResultUsernamesFieldEvent> {
+    return streamMessage(buf, SearchResult.codec(), opts)
+  }
+}
+
+export interface FriendEvent {
+  kind: number
+  username: string
+  presence: number
+  statusText: string
+}
+
+export namespace FriendEvent {
+  let _codec: Codec<FriendEvent>
+
+  export const codec = (): Codec<FriendEvent> => {
+    if (_codec == null) {
+      _codec = message<FriendEvent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.kind != null && obj.kind !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.kind)
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(18)
+          w.string(obj.username)
+        }
+
+        if ((obj.presence != null && obj.presence !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.presence)
+        }
+
+        if ((obj.statusText != null && obj.statusText !== '')) {
+          w.uint32(34)
+          w.string(obj.statusText)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          kind: 0,
+          username: '',
+          presence: 0,
+          statusText: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.kind = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.username = reader.string()
+              break
+            }
+            case 3: {
+              obj.presence = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.statusText = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.presence`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.statusText`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FriendEventKindFieldEvent {
+    field: '$.kind'
+    value: number
+  }
+
+  export interface FriendEventUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface FriendEventPresenceFieldEvent {
+    field: '$.presence'
+    value: number
+  }
+
+  export interface FriendEventStatusTextFieldEvent {
+    field: '$.statusText'
+    value: string
+  }
+
+  export function encode (obj: Partial<FriendEvent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FriendEvent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendEvent>): FriendEvent {
+    return decodeMessage(buf, FriendEvent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FriendEvent>): Generator<FriendEventKindFieldEvent | FriendEventUsernameFieldEvent | FriendEventPresenceFieldEvent | FriendEventStatusTextFieldEvent> {
+    return streamMessage(buf, FriendEvent.codec(), opts)
+  }
+}
+
+export interface GroupList {
+  groups: Group[]
+}
+
+export namespace GroupList {
+  let _codec: Codec<GroupList>
+
+  export const codec = (): Codec<GroupList> => {
+    if (_codec == null) {
+      _codec = message<GroupList>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.groups != null && obj.groups.length > 0) {
+          for (const value of obj.groups) {
+            w.uint32(10)
+            Group.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groups: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.groups != null && obj.groups.length === opts.limits.groups) {
+                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements')
+              }
+
+              obj.groups.push(Group.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groups$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          groups: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.groups != null && obj.groups === opts.limits.groups) {
+                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements')
+              }
+
+              for (const evt of Group.codec().stream(reader, reader.uint32(), `${prefix}.groups[]`, {
+                limits: opts.limits?.groups$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.groups
+                }
+              }
+
+              obj.groups++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupListGroupsIdFieldEvent {
+    field: '$.groups[].id'
+    value: string
+    index: number
+  }
+
+  export interface GroupListGroupsNameFieldEvent {
+    field: '$.groups[].name'
+    value: string
+    index: number
+  }
+
+  export interface GroupListGroupsOwnerFieldEvent {
+    field: '$.groups[].owner'
+    value: string
+    index: number
+  }
+
+  export interface GroupListGroupsOpenFieldEvent {
+    field: '$.groups[].open'
+    value: boolean
+    index: number
+  }
+
+  export interface GroupListGroupsMembersUsernameFieldEvent {
+    field: '$.groups[].members[].username'
+    value: string
+    index: number
+  }
+
+  export interface GroupListGroupsMembersOnlineFieldEvent {
+    field: '$.groups[].members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface GroupListGroupsMembersPeerIdsFieldEvent {
+    field: '$.groups[].members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupListGroupsInvitedFieldEvent {
+    field: '$.groups[].invited[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupListGroupsVersionFieldEvent {
+    field: '$.groups[].version'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<GroupList>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupList.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupList>): GroupList {
+    return decodeMessage(buf, GroupList.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupList>): Generator<GroupListGroupsIdFieldEvent | GroupListGroupsNameFieldEvent | GroupListGroupsOwnerFieldEvent | GroupListGroupsOpenFieldEvent | GroupListGroupsMembersUsernameFieldEvent | GroupListGroupsMembersOnlineFieldEvent | GroupListGroupsMembersPeerIdsFieldEvent | GroupListGroupsInvitedFieldEvent | GroupListGroupsVersionFieldEvent> {
+    return streamMessage(buf, GroupList.codec(), opts)
+  }
+}
+
+export interface Group {
+  id: string
+  name: string
+  owner: string
+  open: boolean
+  members: GroupMember[]
+  invited: string[]
+  version: number
+}
+
+export namespace Group {
+  let _codec: Codec<Group>
+
+  export const codec = (): Codec<Group> => {
+    if (_codec == null) {
+      _codec = message<Group>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.owner != null && obj.owner !== '')) {
+          w.uint32(26)
+          w.string(obj.owner)
+        }
+
+        if ((obj.open != null && obj.open !== false)) {
+          w.uint32(32)
+          w.bool(obj.open)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(42)
+            GroupMember.codec().encode(value, w)
+          }
+        }
+
+        if (obj.invited != null && obj.invited.length > 0) {
+          for (const value of obj.invited) {
+            w.uint32(50)
+            w.string(value)
+          }
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.version)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          name: '',
+          owner: '',
+          open: false,
+          members: [],
+          invited: [],
+          version: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.owner = reader.string()
+              break
+            }
+            case 4: {
+              obj.open = reader.bool()
+              break
+            }
+            case 5: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(GroupMember.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.members$
+              }))
+              break
+            }
+            case 6: {
+              if (opts.limits?.invited != null && obj.invited.length === opts.limits.invited) {
+                throw new MaxLengthError('Decode error - repeated field "invited" had too many elements')
+              }
+
+              obj.invited.push(reader.string())
+              break
+            }
+            case 7: {
+              obj.version = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 0,
+          invited: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.owner`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.open`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              for (const evt of GroupMember.codec().stream(reader, reader.uint32(), `${prefix}.members[]`, {
+                limits: opts.limits?.members$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.members
+                }
+              }
+
+              obj.members++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.invited != null && obj.invited === opts.limits.invited) {
+                throw new MaxLengthError('Streaming decode error - repeated field "invited" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.invited[]`,
+                index: obj.invited,
+                value: reader.string()
+              }
+
+              obj.invited++
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface GroupNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface GroupOwnerFieldEvent {
+    field: '$.owner'
+    value: string
+  }
+
+  export interface GroupOpenFieldEvent {
+    field: '$.open'
+    value: boolean
+  }
+
+  export interface GroupMembersUsernameFieldEvent {
+    field: '$.members[].username'
+    value: string
+    index: number
+  }
+
+  export interface GroupMembersOnlineFieldEvent {
+    field: '$.members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface GroupMembersPeerIdsFieldEvent {
+    field: '$.members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupInvitedFieldEvent {
+    field: '$.invited[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export function encode (obj: Partial<Group>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Group.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Group>): Group {
+    return decodeMessage(buf, Group.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Group>): Generator<GroupIdFieldEvent | GroupNameFieldEvent | GroupOwnerFieldEvent | GroupOpenFieldEvent | GroupMembersUsernameFieldEvent | GroupMembersOnlineFieldEvent | GroupMembersPeerIdsFieldEvent | GroupInvitedFieldEvent | GroupVersionFieldEvent> {
+    return streamMessage(buf, Group.codec(), opts)
+  }
+}
+
+export interface GroupMember {
+  username: string
+  online: boolean
+  peerIds: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace GroupMember {
+  let _codec: Codec<GroupMember>
+
+  export const codec = (): Codec<GroupMember> => {
+    if (_codec == null) {
+      _codec = message<GroupMember>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.username != null && obj.username !== '')) {
+          w.uint32(10)
+          w.string(obj.username)
+        }
+
+        if ((obj.online != null && obj.online !== false)) {
+          w.uint32(16)
+          w.bool(obj.online)
+        }
+
+        if (obj.peerIds != null && obj.peerIds.length > 0) {
+          for (const value of obj.peerIds) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          username: '',
+          online: false,
+          peerIds: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.username = reader.string()
+              break
+            }
+            case 2: {
+              obj.online = reader.bool()
+              break
+            }
+            case 3: {
+              if (opts.limits?.peerIds != null && obj.peerIds.length === opts.limits.peerIds) {
+                throw new MaxLengthError('Decode error - repeated field "peerIds" had too many elements')
+              }
+
+              obj.peerIds.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          peerIds: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.username`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.online`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.peerIds != null && obj.peerIds === opts.limits.peerIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "peerIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.peerIds[]`,
+                index: obj.peerIds,
+                value: reader.bytes()
+              }
+
+              obj.peerIds++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupMemberUsernameFieldEvent {
+    field: '$.username'
+    value: string
+  }
+
+  export interface GroupMemberOnlineFieldEvent {
+    field: '$.online'
+    value: boolean
+  }
+
+  export interface GroupMemberPeerIdsFieldEvent {
+    field: '$.peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupMember>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupMember.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMember>): GroupMember {
+    return decodeMessage(buf, GroupMember.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupMember>): Generator<GroupMemberUsernameFieldEvent | GroupMemberOnlineFieldEvent | GroupMemberPeerIdsFieldEvent> {
+    return streamMessage(buf, GroupMember.codec(), opts)
+  }
+}
+
+export interface GroupEvent {
+  kind: number
+  group?: Group
+  by: string
+}
+
+export namespace GroupEvent {
+  let _codec: Codec<GroupEvent>
+
+  export const codec = (): Codec<GroupEvent> => {
+    if (_codec == null) {
+      _codec = message<GroupEvent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.kind != null && obj.kind !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.kind)
+        }
+
+        if (obj.group != null) {
+          w.uint32(18)
+          Group.codec().encode(obj.group, w)
+        }
+
+        if ((obj.by != null && obj.by !== '')) {
+          w.uint32(26)
+          w.string(obj.by)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          kind: 0,
+          by: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.kind = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.group = Group.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.group
+              })
+              break
+            }
+            case 3: {
+              obj.by = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * Group.codec().stream(reader, reader.uint32(), `${prefix}.group`, {
+                limits: opts.limits?.group
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.by`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupEventKindFieldEvent {
+    field: '$.kind'
+    value: number
+  }
+
+  export interface GroupEventGroupIdFieldEvent {
+    field: '$.group.id'
+    value: string
+  }
+
+  export interface GroupEventGroupNameFieldEvent {
+    field: '$.group.name'
+    value: string
+  }
+
+  export interface GroupEventGroupOwnerFieldEvent {
+    field: '$.group.owner'
+    value: string
+  }
+
+  export interface GroupEventGroupOpenFieldEvent {
+    field: '$.group.open'
+    value: boolean
+  }
+
+  export interface GroupEventGroupMembersUsernameFieldEvent {
+    field: '$.group.members[].username'
+    value: string
+    index: number
+  }
+
+  export interface GroupEventGroupMembersOnlineFieldEvent {
+    field: '$.group.members[].online'
+    value: boolean
+    index: number
+  }
+
+  export interface GroupEventGroupMembersPeerIdsFieldEvent {
+    field: '$.group.members[].peerIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupEventGroupInvitedFieldEvent {
+    field: '$.group.invited[]'
+    index: number
+    value: string
+  }
+
+  export interface GroupEventGroupVersionFieldEvent {
+    field: '$.group.version'
+    value: number
+  }
+
+  export interface GroupEventByFieldEvent {
+    field: '$.by'
+    value: string
+  }
+
+  export function encode (obj: Partial<GroupEvent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupEvent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupEvent>): GroupEvent {
+    return decodeMessage(buf, GroupEvent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupEvent>): Generator<GroupEventKindFieldEvent | GroupEventGroupIdFieldEvent | GroupEventGroupNameFieldEvent | GroupEventGroupOwnerFieldEvent | GroupEventGroupOpenFieldEvent | GroupEventGroupMembersUsernameFieldEvent | GroupEventGroupMembersOnlineFieldEvent | GroupEventGroupMembersPeerIdsFieldEvent | GroupEventGroupInvitedFieldEvent | GroupEventGroupVersionFieldEvent | GroupEventByFieldEvent> {
+    return streamMessage(buf, GroupEvent.codec(), opts)
   }
 }
 

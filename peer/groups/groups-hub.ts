@@ -1,0 +1,200 @@
+import type { AbortOptions, Logger } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
+import { NotLoggedInError } from '../../src/errors.ts'
+import type { Group } from '../../src/protocol/pb/tracker.ts'
+import { usernameKey } from '../../src/usernames.ts'
+import type { EventDetails, GroupInfo } from '../api/schema.ts'
+import type { OnlineUser, TrackerClient } from '../core/tracker-client.ts'
+import { checkGroupId } from './group-post.ts'
+import type { GroupService } from './group-service.ts'
+import type { GroupMember, GroupMembership } from './index.ts'
+
+/** GroupEvent.kind numbers (docs/protocol.md). */
+const KIND = { UPDATED: 0, INVITED: 1, REMOVED: 2 } as const
+
+export type GroupsHubEvents = {
+  [K in 'group-updated' | 'group-invited' | 'group-removed']: CustomEvent<EventDetails[K]>
+}
+
+export interface GroupsHubComponents {
+  /** The current tracker session's client, if any. */
+  client(): TrackerClient | undefined
+  /** Who is online and where (the online directory). */
+  locate(user: string): OnlineUser | undefined
+  self(): string
+  service: GroupService
+  log: Logger
+}
+
+/** A group as the API shows it. */
+export function groupInfo(g: Group): GroupInfo {
+  return {
+    group: g.id,
+    name: g.name,
+    owner: g.owner,
+    open: g.open,
+    members: g.members.map(m => ({ user: m.username, online: m.online })),
+    invited: g.invited
+  }
+}
+
+/**
+ * The groups we are in or invited to, as the tracker keeps them (membership is authoritative there),
+ * and the membership view the group service checks posts against. Tracker pushes become events; joining
+ * a group, and every login, catches up on what was said meanwhile from any member online.
+ */
+export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements GroupMembership {
+  readonly #c: GroupsHubComponents
+  readonly #groups = new Map<string, Group>()
+  /** Groups caught up with in this run: our own seq continues from what the others have of us. */
+  readonly #caughtUp = new Map<string, Promise<unknown>>()
+
+  constructor(components: GroupsHubComponents) {
+    super()
+    this.#c = components
+  }
+
+  #isMember(g: Group): boolean {
+    const me = usernameKey(this.#c.self())
+    return g.members.some(m => usernameKey(m.username) === me)
+  }
+
+  members(group: string): GroupMember[] | undefined {
+    const g = this.#groups.get(group)
+    if (g === undefined || !this.#isMember(g)) return undefined
+    return g.members.map(m => ({
+      user: m.username,
+      peerIds: m.peerIds.flatMap(bytes => {
+        try {
+          return [peerIdFromMultihash(Digest.decode(bytes)).toString()]
+        } catch {
+          return []
+        }
+      })
+    }))
+  }
+
+  online(group: string): OnlineUser[] {
+    const me = usernameKey(this.#c.self())
+    const out: OnlineUser[] = []
+    for (const m of this.members(group) ?? []) {
+      if (usernameKey(m.user) === me) continue
+      const u = this.#c.locate(m.user)
+      if (u !== undefined) out.push(u)
+    }
+    return out
+  }
+
+  /** A new tracker session: follow its group pushes, load our groups, catch up on each. */
+  async follow(client: TrackerClient): Promise<void> {
+    client.addEventListener('group-event', e => this.#onEvent(e.detail.kind, e.detail.group, e.detail.by))
+    const groups = await client.social.groupList()
+    this.#groups.clear()
+    for (const g of groups) this.#groups.set(g.id, g)
+    this.#caughtUp.clear()
+    for (const g of groups) if (this.#isMember(g)) this.#catchUp(g.id)
+  }
+
+  #onEvent(kind: number, g: Group | undefined, by: string): void {
+    if (g === undefined) return
+    if (kind === KIND.REMOVED) {
+      this.#groups.delete(g.id)
+      this.#caughtUp.delete(g.id)
+      this.#c.service.forget(g.id)
+      this.safeDispatchEvent('group-removed', { detail: { group: groupInfo(g), by } })
+      return
+    }
+    const was = this.#groups.get(g.id)
+    this.#groups.set(g.id, g)
+    if (kind === KIND.INVITED) {
+      this.safeDispatchEvent('group-invited', { detail: { group: groupInfo(g), by } })
+      return
+    }
+    this.safeDispatchEvent('group-updated', { detail: { group: groupInfo(g) } })
+    if (this.#isMember(g) && (was === undefined || !this.#isMember(was))) this.#catchUp(g.id)
+  }
+
+  /** Ask members for what we missed (once per group per run, unless asked again); never throws. */
+  #catchUp(group: string): Promise<unknown> {
+    let running = this.#caughtUp.get(group)
+    if (running === undefined) {
+      running = this.#c.service.catchUp(group).then(
+        r => this.#c.log('caught up on %s: %d posts', group, r.received),
+        err => this.#c.log('catching up on %s failed: %s', group, (err as Error).message)
+      )
+      this.#caughtUp.set(group, running)
+    }
+    return running
+  }
+
+  #need(what: string): TrackerClient {
+    const client = this.#c.client()
+    if (client === undefined || client.closed) {
+      throw new NotLoggedInError(`not connected to the tracker: cannot ${what} now`)
+    }
+    return client
+  }
+
+  #keep(g: Group): { group: GroupInfo } {
+    this.#groups.set(g.id, g)
+    if (this.#isMember(g)) this.#catchUp(g.id)
+    return { group: groupInfo(g) }
+  }
+
+  async create(name: string, open = false, options?: AbortOptions): Promise<{ group: GroupInfo }> {
+    return this.#keep(await this.#need('create a group').social.groupCreate(name, open, options))
+  }
+
+  async invite(group: string, user: string, options?: AbortOptions): Promise<{ group: GroupInfo }> {
+    checkGroupId(group)
+    return this.#keep(await this.#need('invite').social.groupInvite(group, user, options))
+  }
+
+  async join(group: string, options?: AbortOptions): Promise<{ group: GroupInfo }> {
+    checkGroupId(group)
+    return this.#keep(await this.#need('join a group').social.groupJoin(group, options))
+  }
+
+  async leave(group: string, options?: AbortOptions): Promise<{ group: string }> {
+    checkGroupId(group)
+    await this.#need('leave a group').social.groupLeave(group, options)
+    this.#groups.delete(group)
+    this.#c.service.forget(group)
+    return { group }
+  }
+
+  async kick(group: string, user: string, options?: AbortOptions): Promise<{ group: GroupInfo }> {
+    checkGroupId(group)
+    return this.#keep(await this.#need('kick a member').social.groupKick(group, user, options))
+  }
+
+  async rename(group: string, name: string, options?: AbortOptions): Promise<{ group: GroupInfo }> {
+    checkGroupId(group)
+    return this.#keep(await this.#need('rename a group').social.groupRename(group, name, options))
+  }
+
+  /** Our groups and invitations, fresh from the tracker when connected, else as last heard. */
+  async list(options?: AbortOptions): Promise<{ groups: GroupInfo[] }> {
+    const client = this.#c.client()
+    if (client !== undefined && !client.closed) {
+      const groups = await client.social.groupList(options)
+      this.#groups.clear()
+      for (const g of groups) this.#groups.set(g.id, g)
+    }
+    return { groups: [...this.#groups.values()].map(groupInfo) }
+  }
+
+  /** Post to a group (stored before this resolves, then pushed to every member online). */
+  async send(
+    group: string,
+    text: string
+  ): Promise<{ group: string; messageId: string; seq: number; online: number }> {
+    checkGroupId(group)
+    // On a fresh device our earlier posts are with the others: catch up first so our seq continues.
+    await this.#catchUp(group)
+    const m = await this.#c.service.send(group, text)
+    return { group, messageId: m.messageId, seq: m.seq, online: this.online(group).length }
+  }
+}
