@@ -1,9 +1,16 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
-import { BusyError, InvalidMessageError, UnknownPeerError, UnreachableError } from '../src/errors.ts'
+import {
+  BusyError,
+  InvalidMessageError,
+  RateLimitedError,
+  UnknownPeerError,
+  UnreachableError
+} from '../src/errors.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
 import type { OnlinePeer } from '../src/protocol/pb/tracker.ts'
 import type { PresenceMember } from './presence.ts'
+import { KeyedTokenBuckets } from './token-bucket.ts'
 
 /**
  * Connection reversal: a peer the tracker can reach asks, through its session, that an online peer nobody
@@ -17,9 +24,26 @@ export const REVERSAL_BURST = 10
 /** …and then per second: each makes another peer open a connection, so a loop of them is a nuisance. */
 export const REVERSAL_REFILL_PER_SECOND = 2
 
+/** Requests for one peer to dial, from all askers together, at once… */
+export const REVERSAL_TARGET_BURST = 10
+/** …and then per second: many accounts together must not make one peer dial without limit. */
+export const REVERSAL_TARGET_REFILL_PER_SECOND = 2
+/** Targets whose request rate is tracked; the one asked longest ago is forgotten first. */
+const MAX_TRACKED_TARGETS = 50_000
+
 /** What reversal needs from the tracker. */
 export interface ReversalHost {
   byPeer(peerKey: string): PresenceMember | undefined
+}
+
+/** The tracker's reversal state: counters and the per-target request budget. */
+export class ReversalLimits {
+  readonly counters: ReversalCounters = { reversalsRequested: 0, reversalsRefused: 0 }
+  readonly perTarget = new KeyedTokenBuckets({
+    capacity: REVERSAL_TARGET_BURST,
+    refillPerSecond: REVERSAL_TARGET_REFILL_PER_SECOND,
+    maxKeys: MAX_TRACKED_TARGETS
+  })
 }
 
 /** Counts, for /stats and /metrics. */
@@ -48,8 +72,9 @@ export function passOnReversal(
   host: ReversalHost,
   asker: { peerKey: string; entry: OnlinePeer },
   target: Uint8Array,
-  counters: ReversalCounters
+  limits: ReversalLimits
 ): void {
+  const { counters } = limits
   try {
     const key = peerKeyOf(target)
     if (!asker.entry.reachable || asker.entry.addrs.length === 0) {
@@ -60,6 +85,12 @@ export function passOnReversal(
     if (key === asker.peerKey) throw new InvalidMessageError('you cannot ask yourself to dial you')
     const member = host.byPeer(key)
     if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
+    const wait = limits.perTarget.take(key)
+    if (wait > 0) {
+      throw new RateLimitedError(`${member.entry.username} is being asked to connect too often`, {
+        retryAfterMs: wait
+      })
+    }
     if (!member.push(trackerFrame({ id: 0, dial: { from: asker.entry } }))) {
       throw new BusyError(`${member.entry.username} is not reading its tracker session right now`)
     }

@@ -39,7 +39,7 @@ import {
   relayServerInit
 } from './relay.ts'
 import type { ReversalCounters } from './reversal.ts'
-import { passOnReversal, peerKeyOf } from './reversal.ts'
+import { passOnReversal, peerKeyOf, ReversalLimits } from './reversal.ts'
 import { Session } from './session.ts'
 import type { SocialCounts } from './social/index.ts'
 import { Social } from './social/index.ts'
@@ -90,6 +90,9 @@ export interface TrackerEvents {
   presence: CustomEvent<PresenceEventDetail>
 }
 
+/** A connection closed because its session's relay slot ended gets this long to flush (the notice) first. */
+const RELAY_SLOT_CLOSE_MS = 2_000
+
 /**
  * The tracker: accounts, logins bound to Noise-authenticated PeerIds, pushed presence, eviction.
  * `start()` opens the data directory (locked, identity, accounts) and listens; `stop()` tells every
@@ -116,7 +119,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
   readonly #counters: TrackerCounters = { logins: 0, failedLogins: 0, registrations: 0, evictions: 0 }
-  readonly #reversals: ReversalCounters = { reversalsRequested: 0, reversalsRefused: 0 }
+  readonly #reversals = new ReversalLimits()
 
   constructor(init: TrackerInit = {}) {
     super()
@@ -163,7 +166,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   /** Connection reversals passed on and refused since start. */
   get reversalStats(): Readonly<ReversalCounters> {
-    return this.#reversals
+    return this.#reversals.counters
   }
 
   /** The relay: whether it runs, slots held now, and what its gater let through or refused. */
@@ -367,7 +370,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
           session.peerKey,
           previous.peerKey
         )
-        this.logout(previous, LeaveReason.REPLACED)
+        // The same device logging in again keeps its relay slot (and its connection).
+        this.logout(previous, LeaveReason.REPLACED, previous.peerKey === session.peerKey)
         previous.notifyAndClose(
           NoticeKind.REPLACED_BY_NEW_LOGIN,
           `${previous.username} logged in from another place`
@@ -407,12 +411,21 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   }
 
   /** End a session's presence (idempotent). */
-  logout(session: Session, reason: LeaveReason): void {
+  logout(session: Session, reason: LeaveReason, sameDevice = false): void {
     if (!session.loggedIn) return
     session.loggedIn = false
     this.#liveness.forget(session)
-    // The relay slot is the session's: it ends with it, and so do the user's relayed connections.
-    this.#relay.endSession(this.node, session.connection.remotePeer)
+    // The relay slot is the session's: it ends with it, and so do the user's relayed connections. A peer
+    // whose connection outlives its session (evicted, or its session stream lost) would log in again on
+    // it still believing it holds the slot: the connection is closed, so it reconnects and reserves anew.
+    if (!sameDevice && this.#relay.endSession(this.node, session.connection.remotePeer)) {
+      const connection = session.connection
+      if (reason !== LeaveReason.LOGOUT && connection.status === 'open') {
+        connection
+          .close({ signal: AbortSignal.timeout(RELAY_SLOT_CLOSE_MS) })
+          .catch(err => connection.abort(err))
+      }
+    }
     if (this.presence.leave(session, reason)) {
       this.#social?.left(session)
       this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
