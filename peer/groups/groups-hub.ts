@@ -61,6 +61,11 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
     return g.members.some(m => usernameKey(m.username) === me)
   }
 
+  /** A group's name, if we know the group. */
+  name(group: string): string | undefined {
+    return this.#groups.get(group)?.name
+  }
+
   members(group: string): GroupMember[] | undefined {
     const g = this.#groups.get(group)
     if (g === undefined || !this.#isMember(g)) return undefined

@@ -38,9 +38,11 @@ export const SLASH_COMMANDS = [
   ['quit', '', 'log out and exit (also Ctrl-D, Ctrl-C)']
 ] as const
 
-export const INTERACTIVE_HELP = `Commands:\n${SLASH_COMMANDS.map(([name, args, what]) =>
-  `  ${`/${name} ${args}`.padEnd(25)}${what}`.trimEnd()
-).join('\n')}\nMessages of several lines: end a line with \\ to continue on the next.`
+export const INTERACTIVE_HELP = `Commands:\n${SLASH_COMMANDS.map(([name, args, what]) => {
+  const usage = `/${name} ${args}`.trimEnd()
+  // A long usage gets its own line, the text under the others' column.
+  return usage.length < 24 ? `  ${usage.padEnd(25)}${what}` : `  ${usage}\n  ${' '.repeat(25)}${what}`
+}).join('\n')}\nMessages of several lines: end a line with \\ to continue on the next.`
 
 const LEFT_WORDS: Record<LeaveReason, string> = {
   logout: 'logged out',

@@ -39,7 +39,8 @@ export interface SocialUi {
 /** `name (id, n members)` for a group. */
 function describeGroup(g: GroupInfo): string {
   const online = g.members.filter(m => m.online).length
-  return `${e(g.name)} [${g.group}] ${g.members.length} members, ${online} online${g.open ? ', open' : ''}; owner ${e(g.owner)}`
+  const members = `${g.members.length} ${g.members.length === 1 ? 'member' : 'members'}`
+  return `${e(g.name)} [${g.group}] ${members}, ${online} online${g.open ? ', open' : ''}; owner ${e(g.owner)}`
 }
 
 /** The group meant by `ref`: an id, a unique id prefix (4+), or a unique name. */
@@ -247,10 +248,11 @@ export function listenSocial(ui: SocialUi, stamp: () => string): void {
   )
   peer.addEventListener('group-message', ev => {
     const m = ev.detail
-    const plain = `${formatTime(m.sentAt)} [${m.group.slice(0, 4)}] ${m.from}: `
+    const group = peer.social.groups.name(m.group) ?? m.group.slice(0, 8)
+    const plain = `${formatTime(m.sentAt)} [${group}] ${m.from}: `
     show(
       formatMultiline(
-        `${s.dim(formatTime(m.sentAt))} ${s.dim(`[${m.group.slice(0, 4)}]`)} ${s.cyan(e(m.from))}: `,
+        `${s.dim(formatTime(m.sentAt))} ${s.dim(`[${e(group)}]`)} ${s.cyan(e(m.from))}: `,
         plain.length,
         m.text
       )
