@@ -35,6 +35,7 @@ describe('p2pchat peer --json', () => {
     const history = await bob.wait(o => o.id === 'h')
     expect(history.messages).toEqual([
       {
+        conversation: 'dm:alice|bob',
         messageId: sent.messageId,
         from: 'alice',
         to: 'bob',
