@@ -168,7 +168,11 @@ describe('groups through the peer API', () => {
 
     const addr = tracker.getMultiaddrs()[0]
     await tracker.stop()
-    const again = await startTracker({ coalesceMs: 10, dataDir, listen: [addr.decapsulateCode(421).toString()] })
+    const again = await startTracker({
+      coalesceMs: 10,
+      dataDir,
+      listen: [addr.decapsulateCode(421).toString()]
+    })
     expect(again.getMultiaddrs()[0].toString()).toBe(addr.toString())
     await expect
       .poll(
