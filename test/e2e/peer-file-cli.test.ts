@@ -44,7 +44,14 @@ describe('file transfer between peer processes', () => {
 
     const again = await startJsonPeer(addr, 'alice', [], alice.dir)
     await again.wait(o => o.event === 'joined' && o.user === 'bob')
-    await bob.next(o => o.event === 'joined' && o.user === 'alice')
+    // bob sees alice again (her second join: it may have come before this line runs).
+    await expect
+      .poll(
+        () =>
+          bob.proc.lines.filter(l => l.includes('"event":"joined"') && l.includes('"user":"alice"')).length,
+        { timeout: 20_000 }
+      )
+      .toBe(2)
     again.send({ id: 's2', cmd: 'send-file', to: 'bob', path })
     const second = await again.wait(o => o.id === 's2')
     const offer = await bob.wait(o => o.event === 'file-offer' && o.transferId === second.transferId, 60_000)

@@ -278,7 +278,9 @@ describe('p2pchat peer: terminal output', () => {
 })
 
 describe('p2pchat peer: options', () => {
-  const base = ['peer', '--tracker', '/ip4/127.0.0.1/tcp/9', '--user', 'opt']
+  // A well-formed tracker address (nothing listens there): the options are checked before any dial.
+  const TRACKER = '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWEmU9bX83LKRfdAkMXzX9xBWUKKnMSRAkbgWHJyZ9EQ7Q'
+  const base = ['peer', '--tracker', TRACKER, '--user', 'opt']
 
   async function refused(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
     const p = spawnScript(CLI, args, { P2PCHAT_PASSWORD: PASSWORD, ...env })
@@ -293,8 +295,8 @@ describe('p2pchat peer: options', () => {
       refused(base, { P2PCHAT_MAX_FILE_SIZE: 'abc' }),
       refused([...base, '--max-file-size', 'abc']),
       refused([...base, '--frobnicate']),
-      refused(['peer', '--tracker', '/ip4/127.0.0.1/tcp/9', '--user']),
-      refused(['peer', '--tracker', '/ip4/127.0.0.1/tcp/9', '--user', '--json'])
+      refused(['peer', '--tracker', TRACKER, '--user']),
+      refused(['peer', '--tracker', TRACKER, '--user', '--json'])
     ])
     expect(fromEnv).toMatch(/^p2pchat: INVALID_OPTION: .*P2PCHAT_MAX_FILE_SIZE/m)
     expect(fromEnv).not.toContain('--max-file-size')
@@ -304,5 +306,16 @@ describe('p2pchat peer: options', () => {
     for (const stderr of [noValue, dashValue]) {
       expect(stderr).toMatch(/^p2pchat: INVALID_OPTION: --user needs a value/)
     }
+  })
+
+  it('refuses a tracker address without its PeerId, and yes/no words only for P2PCHAT_UPNP', async () => {
+    const [noPeerId, badUpnp] = await Promise.all([
+      refused(['peer', '--tracker', '/ip4/127.0.0.1/tcp/9', '--user', 'opt']),
+      refused(base, { P2PCHAT_UPNP: 'maybe' })
+    ])
+    expect(noPeerId).toMatch(/^p2pchat: INVALID_OPTION: --tracker must end in \/p2p\/<tracker PeerId>/)
+    expect(badUpnp).toMatch(
+      /^p2pchat: INVALID_OPTION: P2PCHAT_UPNP must be 1\/true\/yes\/on or 0\/false\/no\/off/
+    )
   })
 })

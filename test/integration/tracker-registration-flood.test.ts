@@ -69,10 +69,12 @@ describe('registration flood', () => {
         expect(reply.error.retryAfterMs).toBeGreaterThan(0)
       }
     }
-    // The burst is 20 per host (the owner's registration took one); the rest were told to wait.
-    expect(codes.get('REGISTERED')).toBe(19)
+    // The burst is 20 per host (the owner's registration took one); the rest were told to wait. On a
+    // slow run the refill (20 a minute, one per 3 s) may have added one or two.
+    expect(codes.get('REGISTERED')).toBeGreaterThanOrEqual(19)
+    expect(codes.get('REGISTERED')).toBeLessThanOrEqual(21)
     expect([...codes.keys()].sort()).toEqual(['RATE_LIMITED', 'REGISTERED'])
-    expect(tracker.accountCount).toBe(20)
+    expect(tracker.accountCount).toBe(1 + codes.get('REGISTERED')!)
     expect(loginMs).toBeLessThan(2_000)
     expect(performance.now() - began).toBeLessThan(20_000)
   })

@@ -134,14 +134,16 @@ async function up(name: string, forwardSpecs: string[], hold: boolean): Promise<
   console.log(`Port forwards: ${fw.length === 0 ? 'none' : fw.join(', ')}\n`)
   console.log(howTo(lab))
   if (!hold) return 0
-  console.log('\nHolding: Ctrl-C (or SIGTERM) removes the lab.')
-  // Signal listeners do not keep Node running; this timer does, until one of them fires.
+  // Signal listeners do not keep Node running; this timer does, until one of them fires. They are in
+  // place before "Holding" is printed: whoever reads that line may signal at once.
   const keepAlive = setInterval(() => {}, 2 ** 30)
-  await new Promise<void>(resolve => {
+  const signalled = new Promise<void>(resolve => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
     process.once('SIGHUP', resolve)
   })
+  console.log('\nHolding: Ctrl-C (or SIGTERM) removes the lab.')
+  await signalled
   clearInterval(keepAlive)
   await lab.teardown()
   console.log(`Lab "${lab.name}" removed.`)
