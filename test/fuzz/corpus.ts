@@ -1,6 +1,7 @@
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { FileFrame } from '../../src/protocol/pb/file.ts'
+import { GroupFrame } from '../../src/protocol/pb/group.ts'
 import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { ClientMessage, LeaveReason, NoticeKind, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 import { leaveReasonCode, noticeCode } from '../../src/protocol/presence-names.ts'
@@ -203,6 +204,39 @@ export const chatFrames: ChatFrame[] = [
 
 const SHA = new Uint8Array(32).fill(0xab)
 
+const POST = {
+  content: {
+    groupId: 'AAAAAAAAAAAAAAAA',
+    author: 'alice',
+    authorPeerId: new Uint8Array(38).fill(7),
+    seq: 1,
+    messageId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    sentAt: 1_700_000_000_000,
+    text: 'héllo group'
+  },
+  signature: new Uint8Array(64).fill(9)
+}
+
+/** Group frames (peer/groups): posts, acks, sync requests and batches, empty and full. */
+export const groupFrames: GroupFrame[] = [
+  {},
+  { post: POST },
+  { post: { signature: new Uint8Array() } },
+  { ack: { messageId: 'AAAAAAAAAAAAAAAAAAAAAA', error: '' } },
+  { ack: { messageId: 'x', error: 'NOT_AUTHORIZED' } },
+  {
+    syncRequest: {
+      id: 1,
+      groupId: 'AAAAAAAAAAAAAAAA',
+      have: [{ author: 'alice', seq: 3 }],
+      onlyListed: false
+    }
+  },
+  { syncRequest: { id: 0, groupId: '', have: [], onlyListed: true } },
+  { syncBatch: { id: 1, posts: [POST, POST], done: true, more: false, error: '', retryAfterMs: 0 } },
+  { syncBatch: { id: 2, posts: [], done: true, more: false, error: 'RATE_LIMITED', retryAfterMs: 500 } }
+]
+
 /** Control frames; the data frame is built by hand (file-frames.ts) and has its own seeds. */
 export const fileFrames: FileFrame[] = [
   {},
@@ -227,6 +261,7 @@ export const clientSeeds = (user?: string, password?: string): Uint8Array[] =>
 export const trackerSeeds = (): Uint8Array[] => trackerMessages.map(m => TrackerMessage.encode(m))
 export const chatSeeds = (): Uint8Array[] => chatFrames.map(m => ChatFrame.encode(m))
 export const fileSeeds = (): Uint8Array[] => fileFrames.map(m => FileFrame.encode(m))
+export const groupSeeds = (): Uint8Array[] => groupFrames.map(m => GroupFrame.encode(m))
 
 /** Bodies of hand-built data frames: tag 0x2a, a varint length, the bytes. */
 export function dataFrameBody(chunk: Uint8Array): Uint8Array {

@@ -3,6 +3,7 @@ import type { Stream } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { decodeOnlinePeer } from '../../peer/core/tracker-client.ts'
 import { type IncomingFrame, readFrames } from '../../peer/files/file-frames.ts'
+import { MAX_GROUP_FRAME_BYTES } from '../../peer/groups/constants.ts'
 import {
   MAX_CHAT_FRAME_BYTES,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -11,10 +12,19 @@ import {
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import { ChatFrame } from '../../src/protocol/pb/chat.ts'
 import { FileFrame } from '../../src/protocol/pb/file.ts'
+import { GroupFrame } from '../../src/protocol/pb/group.ts'
 import type { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { ClientMessage, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 import { leaveReasonName, noticeName } from '../../src/protocol/presence-names.ts'
-import { chatSeeds, clientSeeds, dataFrameBody, fileFrames, fileSeeds, trackerSeeds } from './corpus.ts'
+import {
+  chatSeeds,
+  clientSeeds,
+  dataFrameBody,
+  fileFrames,
+  fileSeeds,
+  groupSeeds,
+  trackerSeeds
+} from './corpus.ts'
 import { mutate } from './mutate.ts'
 import type { Rng } from './prng.ts'
 
@@ -275,6 +285,7 @@ export function decoderTargets(): FuzzTarget[] {
     decoderTarget('peer:TrackerMessage', trackerSeeds(), 16 * 1024, TrackerMessage, useEntries),
     decoderTarget('chat:ChatFrame', chatSeeds(), MAX_CHAT_FRAME_BYTES, ChatFrame),
     decoderTarget('file:FileFrame', fileSeeds(), MAX_FILE_CONTROL_FRAME_BYTES, FileFrame),
+    decoderTarget('group:GroupFrame', groupSeeds(), MAX_GROUP_FRAME_BYTES, GroupFrame),
     { name: 'file:readFrames', generate: fileStream, check: checkFileStream }
   ]
 }
