@@ -14,6 +14,9 @@ import type { GroupMember, GroupMembership } from './index.ts'
 /** GroupEvent.kind numbers (docs/protocol.md). */
 const KIND = { UPDATED: 0, INVITED: 1, REMOVED: 2 } as const
 
+/** A membership change asks members for what we missed again, at most this often per group. */
+export const CATCH_UP_AGAIN_MS = 5_000
+
 export type GroupsHubEvents = {
   [K in 'group-updated' | 'group-invited' | 'group-removed']: CustomEvent<EventDetails[K]>
 }
@@ -48,6 +51,10 @@ export function groupInfo(g: Group): GroupInfo {
 export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements GroupMembership {
   readonly #c: GroupsHubComponents
   readonly #groups = new Map<string, Group>()
+  /** members() per group, decoded once per version (the group service asks for every post). */
+  readonly #decoded = new Map<string, { version: number; members: GroupMember[] }>()
+  /** When each group was last caught up with (a membership change asks again, at most this often). */
+  readonly #lastCatchUp = new Map<string, number>()
   /** Groups caught up with in this run: our own seq continues from what the others have of us. */
   readonly #caughtUp = new Map<string, Promise<unknown>>()
 
@@ -69,7 +76,9 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
   members(group: string): GroupMember[] | undefined {
     const g = this.#groups.get(group)
     if (g === undefined || !this.#isMember(g)) return undefined
-    return g.members.map(m => ({
+    const cached = this.#decoded.get(group)
+    if (cached !== undefined && cached.version === g.version) return cached.members
+    const members = g.members.map(m => ({
       user: m.username,
       peerIds: m.peerIds.flatMap(bytes => {
         try {
@@ -79,6 +88,19 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
         }
       })
     }))
+    this.#decoded.set(group, { version: g.version, members })
+    return members
+  }
+
+  /**
+   * Keep `g` unless we already hold a newer version: the tracker pushes an update at once but replies
+   * after its write, so a reply can be older than a push that arrived before it.
+   */
+  #store(g: Group): Group {
+    const held = this.#groups.get(g.id)
+    if (held !== undefined && held.version > g.version) return held
+    this.#groups.set(g.id, g)
+    return g
   }
 
   online(group: string): OnlineUser[] {
@@ -97,7 +119,7 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
     client.addEventListener('group-event', e => this.#onEvent(e.detail.kind, e.detail.group, e.detail.by))
     const groups = await client.social.groupList()
     this.#groups.clear()
-    for (const g of groups) this.#groups.set(g.id, g)
+    for (const g of groups) this.#store(g)
     this.#caughtUp.clear()
     for (const g of groups) if (this.#isMember(g)) this.#catchUp(g.id)
   }
@@ -112,19 +134,27 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
       return
     }
     const was = this.#groups.get(g.id)
+    if (was !== undefined && was.version > g.version) return // an older state, overtaken
     this.#groups.set(g.id, g)
     if (kind === KIND.INVITED) {
       this.safeDispatchEvent('group-invited', { detail: { group: groupInfo(g), by } })
       return
     }
     this.safeDispatchEvent('group-updated', { detail: { group: groupInfo(g) } })
-    if (this.#isMember(g) && (was === undefined || !this.#isMember(was))) this.#catchUp(g.id)
+    if (!this.#isMember(g)) return
+    if (was === undefined || !this.#isMember(was)) this.#catchUp(g.id)
+    else if (Date.now() - (this.#lastCatchUp.get(g.id) ?? 0) >= CATCH_UP_AGAIN_MS) {
+      // Members change: someone may have refused us a moment ago with a list we were not on yet.
+      this.#caughtUp.delete(g.id)
+      this.#catchUp(g.id)
+    }
   }
 
   /** Ask members for what we missed (once per group per run, unless asked again); never throws. */
   #catchUp(group: string): Promise<unknown> {
     let running = this.#caughtUp.get(group)
     if (running === undefined) {
+      this.#lastCatchUp.set(group, Date.now())
       running = this.#c.service.catchUp(group).then(
         r => this.#c.log('caught up on %s: %d posts', group, r.received),
         err => this.#c.log('catching up on %s failed: %s', group, (err as Error).message)
@@ -142,8 +172,8 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
     return client
   }
 
-  #keep(g: Group): { group: GroupInfo } {
-    this.#groups.set(g.id, g)
+  #keep(reply: Group): { group: GroupInfo } {
+    const g = this.#store(reply)
     if (this.#isMember(g)) this.#catchUp(g.id)
     return { group: groupInfo(g) }
   }
@@ -185,8 +215,9 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
     const client = this.#c.client()
     if (client !== undefined && !client.closed) {
       const groups = await client.social.groupList(options)
-      this.#groups.clear()
-      for (const g of groups) this.#groups.set(g.id, g)
+      const ids = new Set(groups.map(g => g.id))
+      for (const id of this.#groups.keys()) if (!ids.has(id)) this.#groups.delete(id)
+      for (const g of groups) this.#store(g)
     }
     return { groups: [...this.#groups.values()].map(groupInfo) }
   }
