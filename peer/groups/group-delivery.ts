@@ -132,43 +132,54 @@ export class GroupDelivery {
     if (this.#queues.size === 0) for (const resolve of this.#idle.splice(0)) resolve()
   }
 
+  /**
+   * Push `queue`'s posts, a batch at a time. The slot is held for one batch, then taken again at the back
+   * of the line: while the sender keeps posting, every member waiting gets its turn (round-robin), instead
+   * of the first 16 keeping their slots for as long as their queues refill.
+   */
   async #drain(queue: MemberQueue): Promise<void> {
-    await this.#slots.acquire()
-    try {
-      while (queue.items.length > 0 && !this.#stopped) {
-        queue.items = queue.items.filter(i => this.#init.stillFor(i.post.group, queue.target))
-        if (queue.items.length === 0) return
-        let link: GroupLink
-        try {
-          link = await this.#link(queue.target)
-        } catch (err) {
-          this.#retryLater(queue, queue.items, err)
-          return
-        }
-        const batch = queue.items.splice(0, MAX_POSTS_IN_FLIGHT_PER_MEMBER)
-        const results = await Promise.allSettled(batch.map(i => link.send(i.post)))
-        const again: typeof batch = []
-        let lastError: unknown
-        results.forEach((result, n) => {
-          if (result.status === 'fulfilled') return
-          const e = toP2PChatError(result.reason)
-          if (FINAL_CODES.has(e.code)) {
-            this.#init.log('%s refused post %s: %s', queue.target.user, batch[n].post.messageId, e.code)
-          } else {
-            again.push(batch[n])
-            lastError = e
-          }
-        })
-        if (again.length > 0) {
-          queue.items.unshift(...again)
-          this.#retryLater(queue, again, lastError)
-          return
-        }
-        queue.backoff.reset()
+    while (queue.items.length > 0 && !this.#stopped) {
+      await this.#slots.acquire()
+      try {
+        if (!(await this.#batch(queue))) return
+      } finally {
+        this.#slots.release()
       }
-    } finally {
-      this.#slots.release()
     }
+  }
+
+  /** One batch to `queue`'s member; false when the queue is done or waits for a retry. */
+  async #batch(queue: MemberQueue): Promise<boolean> {
+    queue.items = queue.items.filter(i => this.#init.stillFor(i.post.group, queue.target))
+    if (queue.items.length === 0) return false
+    let link: GroupLink
+    try {
+      link = await this.#link(queue.target)
+    } catch (err) {
+      this.#retryLater(queue, queue.items, err)
+      return false
+    }
+    const batch = queue.items.splice(0, MAX_POSTS_IN_FLIGHT_PER_MEMBER)
+    const results = await Promise.allSettled(batch.map(i => link.send(i.post)))
+    const again: typeof batch = []
+    let lastError: unknown
+    results.forEach((result, n) => {
+      if (result.status === 'fulfilled') return
+      const e = toP2PChatError(result.reason)
+      if (FINAL_CODES.has(e.code)) {
+        this.#init.log('%s refused post %s: %s', queue.target.user, batch[n].post.messageId, e.code)
+      } else {
+        again.push(batch[n])
+        lastError = e
+      }
+    })
+    if (again.length > 0) {
+      queue.items.unshift(...again)
+      this.#retryLater(queue, again, lastError)
+      return false
+    }
+    queue.backoff.reset()
+    return true
   }
 
   /** Count an attempt for `items`, give up on those out of attempts, and come back later for the rest. */
