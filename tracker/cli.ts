@@ -52,8 +52,8 @@ Options (each falls back to the environment variable shown):
                         default: ${DEFAULT_LISTEN.join(', ')}
   --data DIR            identity, accounts and lock file               [P2PCHAT_DATA]
                         default: ${DEFAULT_DATA_DIR}
-  --http HOST:PORT      serve GET /stats (JSON) and GET /metrics       [P2PCHAT_HTTP]
-                        (Prometheus); off unless given
+  --http HOST:PORT      serve GET / (a status page), GET /stats (JSON)  [P2PCHAT_HTTP]
+                        and GET /metrics (Prometheus); off unless given
   --mdns on|off         announce this tracker on the local network      [P2PCHAT_MDNS]
                         (mDNS, _p2pchat._tcp), so peers started without
                         --tracker find it; default: on

@@ -7,6 +7,8 @@ import type { HandshakeStats } from './handshake-guard.ts'
 import type { RelayCounters } from './relay.ts'
 import type { ReversalCounters } from './reversal.ts'
 import type { SocialCounts } from './social/index.ts'
+import type { StatusEvent } from './status-page.ts'
+import { renderStatusPage, STATUS_PAGE_CSP, STATUS_PAGE_MAX_EVENTS } from './status-page.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -76,6 +78,8 @@ export class StatsServer {
   readonly #registry = new Registry()
   readonly #server: Server
   readonly #onPresence: (e: CustomEvent<PresenceEventDetail>) => void
+  /** The last joins and leaves, for the status page. */
+  readonly #recent: StatusEvent[] = []
 
   constructor(tracker: Tracker) {
     this.#tracker = tracker
@@ -87,6 +91,13 @@ export class StatsServer {
     })
     this.#onPresence = e => {
       this.#rate.mark()
+      this.#recent.push({
+        at: Date.now(),
+        kind: e.detail.kind,
+        user: e.detail.username,
+        reason: e.detail.reason
+      })
+      if (this.#recent.length > STATUS_PAGE_MAX_EVENTS) this.#recent.shift()
       events.inc({ kind: e.detail.kind })
     }
     tracker.addEventListener('presence', this.#onPresence)
@@ -221,6 +232,23 @@ export class StatsServer {
         .catch(err => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${(err as Error).message}\n`))
       return
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /stats or /metrics\n')
+    if (path === '/') {
+      const peers = [...this.#tracker.presence.members()].map(m => ({
+        user: m.entry.username,
+        reachable: m.entry.reachable,
+        since: m.entry.since
+      }))
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': STATUS_PAGE_CSP,
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+          'cache-control': 'no-store'
+        })
+        .end(renderStatusPage(this.stats(), peers, this.#recent))
+      return
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /, /stats or /metrics\n')
   }
 }

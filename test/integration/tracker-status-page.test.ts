@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { StatsServer } from '../../tracker/http-stats.ts'
+import { escapeHtml, renderStatusPage } from '../../tracker/status-page.ts'
+import { connectPeer, onCleanup, startNode, startTracker } from '../fixtures/nodes.ts'
+
+describe('the tracker status page (GET / on --http)', () => {
+  it('shows who is online with their reachability, the relay and recent events, under a strict CSP', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const server = new StatsServer(tracker)
+    const { host, port } = await server.listen('127.0.0.1', 0)
+    onCleanup(() => server.close())
+    await connectPeer(tracker, 'alice')
+    // Listening on 127.0.0.2: the tracker cannot dial it back (see peer-relay.test.ts).
+    const bob = await connectPeer(tracker, 'bob', {
+      node: await startNode(undefined, ['/ip4/127.0.0.2/tcp/0'])
+    })
+    await bob.client.logout()
+    await connectPeer(tracker, 'carol', { node: await startNode(undefined, ['/ip4/127.0.0.2/tcp/0']) })
+    await expect.poll(() => tracker.presence.stats().online).toBe(2)
+
+    const res = await fetch(`http://${host}:${port}/`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/default-src 'none'/)
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/)
+    expect(csp).not.toMatch(/unsafe|script-src/)
+    const html = await res.text()
+    expect(html).toContain('<strong>2</strong> online (1 not reachable directly)')
+    expect(html).toMatch(/<td>alice<\/td><td>direct<\/td>/)
+    expect(html).toMatch(/<td>carol<\/td><td><span class="no">not reachable directly<\/span><\/td>/)
+    expect(html).not.toMatch(/<td>bob<\/td>/)
+    // Recent events, newest first: carol in, bob out, bob in, alice in.
+    const recent = [...html.matchAll(/<li><span class="dim">[^<]+<\/span> (\w+) ([^<]+)<\/li>/g)].map(
+      m => `${m[1]} ${m[2]}`
+    )
+    expect(recent).toEqual(['carol logged in', 'bob left (logout)', 'bob logged in', 'alice logged in'])
+    // The raw clients here hold no relay slot.
+    expect(html).toContain('<h2>Relay</h2>\n<p>0 slots held, 0 relayed connections open')
+    expect(html).not.toContain('<script')
+
+    const head = await fetch(`http://${host}:${port}/`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect((await fetch(`http://${host}:${port}/nope`)).status).toBe(404)
+  })
+
+  it('escapes everything it shows', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
+      '&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;'
+    )
+    const html = renderStatusPage(
+      {
+        version: '<b>',
+        peerId: '"><script>',
+        online: 1,
+        accounts: 1,
+        uptimeSeconds: 90,
+        eventsPerSecond: 0,
+        relay: { enabled: false },
+        reversal: { reversalsRequested: 0, reversalsRefused: 0 }
+      } as never,
+      [{ user: '<u>', reachable: true, since: 0 }],
+      [{ at: 0, kind: 'left', user: '<v>', reason: '<r>' }]
+    )
+    expect(html).not.toMatch(/<(b|u|v|r|script)>/)
+    expect(html).toContain('&#60;u&#62;')
+  })
+})
