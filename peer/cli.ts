@@ -1,12 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import {
-  argvError,
-  option,
-  parseMultiaddrOption,
-  parseNumberOption,
-  parseSizeOption
-} from '../src/cli-options.ts'
+import { argvError, option } from '../src/cli-options.ts'
 import { InvalidOptionError, InvalidPasswordError, toP2PChatError } from '../src/errors.ts'
 import {
   DEFAULT_FILE_OFFER_TIMEOUT_MS,
@@ -16,9 +10,10 @@ import {
 import { formatBytes } from '../src/units.ts'
 import { normalizeUsername } from '../src/usernames.ts'
 import type { TrackerEvent } from './api/index.ts'
-import { jsonLinesChannel, runJsonLines } from './api/index.ts'
+import { jsonLinesChannel, PeerHost, runJsonLines } from './api/index.ts'
 import { DEFAULT_PEER_LISTEN, PeerClient } from './core/index.ts'
 import { findTracker } from './find-tracker.ts'
+import { parseSharedPeerOptions } from './peer-options.ts'
 import { InteractiveUI } from './ui/index.ts'
 
 export const PEER_HELP = `Usage: p2pchat peer [--tracker MULTIADDR] --user NAME [options]
@@ -153,26 +148,6 @@ interface PeerOptions {
   json: boolean
 }
 
-/** A yes/no environment variable: 1/true/yes/on, 0/false/no/off or unset; anything else is refused. */
-function envSwitch(name: string): boolean {
-  const value = process.env[name]?.trim().toLowerCase()
-  if (value === undefined || value === '') return false
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true
-  if (['0', 'false', 'no', 'off'].includes(value)) return false
-  throw new InvalidOptionError(`${name} must be 1/true/yes/on or 0/false/no/off, not "${process.env[name]}"`)
-}
-
-/** The tracker's multiaddr, which must name its PeerId (Noise checks that key): refused here, before anything. */
-function trackerAddress(name: string, value: string): string {
-  const addr = parseMultiaddrOption(name, value)
-  if (!/\/p2p\/[^/]+$/.test(addr)) {
-    throw new InvalidOptionError(
-      `${name} must end in /p2p/<tracker PeerId>, as the tracker printed it: ${value}`
-    )
-  }
-  return addr
-}
-
 /** Options from argv and P2PCHAT_* variables; errors name the flag or the variable they came from. */
 export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
   let parsed: ReturnType<typeof parsePeerArgv>
@@ -185,7 +160,6 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
   if (v.help) return 'help'
   if (parsed.positionals.length > 0)
     throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"; options start with --`)
-  const tracker = option(v.tracker, '--tracker', 'P2PCHAT_TRACKER')
   const user = option(v.user, '--user', 'P2PCHAT_USER')
   if (user.value === undefined) throw new InvalidOptionError('--user NAME is required')
   try {
@@ -193,32 +167,13 @@ export function parsePeerArgs(argv: string[]): PeerOptions | 'help' {
   } catch (err) {
     throw new InvalidOptionError(`${user.name}: ${(err as Error).message}`)
   }
-  const listen = v.listen
-    ? { values: v.listen, name: '--listen' }
-    : {
-        values: process.env.P2PCHAT_PEER_LISTEN?.split(',')
-          .map(s => s.trim())
-          .filter(Boolean),
-        name: 'P2PCHAT_PEER_LISTEN'
-      }
-  const maxSize = option(v['max-file-size'], '--max-file-size', 'P2PCHAT_MAX_FILE_SIZE')
-  const offerTimeout = option(v['offer-timeout'], '--offer-timeout', 'P2PCHAT_OFFER_TIMEOUT')
-  const offerTimeoutS = parseNumberOption(offerTimeout.name, offerTimeout.value, {
-    min: 1,
-    max: 7 * 24 * 3600,
-    fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
-  })
+  const shared = parseSharedPeerOptions(v)
   return {
-    tracker: tracker.value === undefined ? undefined : trackerAddress(tracker.name, tracker.value),
+    ...shared,
     user: user.value,
     register: v.register === true,
     passwordFile: v['password-file'],
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value,
-    downloadsDir: option(v.downloads, '--downloads', 'P2PCHAT_DOWNLOADS').value,
-    listen: listen.values?.length ? listen.values.map(a => parseMultiaddrOption(listen.name, a)) : undefined,
-    maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),
-    offerTimeoutMs: Math.round(offerTimeoutS * 1000),
-    upnp: v.upnp === true || envSwitch('P2PCHAT_UPNP'),
     json: v.json === true
   }
 }
@@ -248,7 +203,7 @@ export async function runPeer(argv: string[]): Promise<number> {
   })
   if (!json) process.stderr.write(`Connecting to the tracker as ${opts.user}…\n`)
   // Front-ends listen before start(): messages waiting in others' outboxes arrive during the login.
-  const channel = json ? jsonLinesChannel(peer, process.stdout) : undefined
+  const channel = json ? jsonLinesChannel(new PeerHost(peer, trackerAddr), process.stdout) : undefined
   channel?.forwardEvents()
   const ui = json ? undefined : new InteractiveUI(peer, process.stdin, process.stdout)
   // The peer stops by itself when its login can never succeed or the account logs in elsewhere.

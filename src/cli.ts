@@ -13,6 +13,7 @@ const HELP = `Usage: p2pchat <command> [options]
 Commands:
   tracker     run a tracker: accounts, logins, the online list   (p2pchat tracker --help)
   peer        log in and chat directly with other peers          (p2pchat peer --help)
+  web         the same in your browser: a local web app           (p2pchat web --help)
 
 Options:
   -h, --help      show this help
@@ -39,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
     case 'peer': {
       const { runPeer } = await import('../peer/cli.ts')
       return runPeer(rest)
+    }
+    case 'web': {
+      const { runWeb } = await import('../peer/web/index.ts')
+      return runWeb(rest)
     }
     default:
       process.stderr.write(`p2pchat: unknown command "${command}"\n\n${HELP}`)

@@ -98,6 +98,8 @@ export class UnsafePathError extends withCode('UNSAFE_PATH') {}
 export class ChecksumMismatchError extends withCode('CHECKSUM_MISMATCH') {}
 /** The sender sent fewer or more bytes than it offered; nothing is kept. */
 export class SizeMismatchError extends withCode('SIZE_MISMATCH') {}
+/** A login (the web app's login screen) could not reach the tracker at the address given. */
+export class TrackerUnreachableError extends withCode('TRACKER_UNREACHABLE') {}
 /** The connection broke mid-transfer; the partial file is kept and sending again resumes it. */
 export class InterruptedError extends withCode('INTERRUPTED') {}
 /** No transfer with this id (or not in a state where that command applies). */
@@ -165,6 +167,7 @@ export const ERROR_CLASSES = [
   UnsafePathError,
   ChecksumMismatchError,
   SizeMismatchError,
+  TrackerUnreachableError,
   InterruptedError,
   UnknownTransferError,
   ListenFailedError,

@@ -1,6 +1,6 @@
 import { InvalidCommandError } from '../../src/errors.ts'
-import type { PeerClient } from '../core/peer-client.ts'
-import { dispatch, errorReply, parseCommandLine } from './dispatch.ts'
+import { dispatchHosted, errorReply, parseCommandLine } from './dispatch.ts'
+import type { ApiHost } from './host.ts'
 import type { Command, EventMessage, Outbound } from './schema.ts'
 import { EVENT_NAMES } from './schema.ts'
 
@@ -16,7 +16,7 @@ export const MAX_COMMAND_BYTES = 1024 * 1024
  * peer's events out. The transport splits and bounds messages; the channel does the rest.
  */
 export class ApiChannel {
-  readonly #peer: PeerClient
+  readonly #host: ApiHost
   readonly #send: (message: Outbound) => void | Promise<void>
   #chain: Promise<void> = Promise.resolve()
   #closed = false
@@ -28,8 +28,8 @@ export class ApiChannel {
    * full), the next command waits for it: a client that does not read its replies stops being served
    * instead of growing our memory.
    */
-  constructor(peer: PeerClient, send: (message: Outbound) => void | Promise<void>) {
-    this.#peer = peer
+  constructor(host: ApiHost, send: (message: Outbound) => void | Promise<void>) {
+    this.#host = host
     this.#send = send
   }
 
@@ -38,15 +38,15 @@ export class ApiChannel {
     return this.#done.promise
   }
 
-  /** Send the peer's events on this channel until it closes. Attach before `start()` to miss none. */
+  /** Send the host's events (its peer's, and `session`) on this channel until it closes. Attach before `start()` to miss none. */
   forwardEvents(): void {
     if (this.#detach !== undefined) return
     const listeners = EVENT_NAMES.map(name => {
       const listener = (e: CustomEvent): void => {
         if (!this.#closed) void this.#send({ event: name, ...e.detail } as EventMessage)
       }
-      this.#peer.addEventListener(name, listener)
-      return () => this.#peer.removeEventListener(name, listener)
+      this.#host.addEventListener(name, listener)
+      return () => this.#host.removeEventListener(name, listener)
     })
     this.#detach = () => {
       for (const off of listeners) off()
@@ -74,7 +74,7 @@ export class ApiChannel {
         reply = {
           ...(id === undefined ? {} : { id }),
           ok: true,
-          ...(await dispatch(this.#peer, command))
+          ...(await dispatchHosted(this.#host, command))
         } as Outbound
       } catch (err) {
         reply = errorReply(id, err)

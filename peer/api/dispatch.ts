@@ -1,7 +1,9 @@
 import { InvalidCommandError, toP2PChatError } from '../../src/errors.ts'
 import type { PeerClient } from '../core/peer-client.ts'
 import { checkGroupId } from '../groups/index.ts'
-import type { Command, CommandArgs, CommandName, ErrorReply, Replies } from './schema.ts'
+import type { ApiHost } from './host.ts'
+import { loggedInPeer } from './host.ts'
+import type { Command, CommandArgs, CommandName, ErrorReply, PeerCommandName, Replies } from './schema.ts'
 import { COMMAND_FIELDS, COMMAND_NAMES, EVENT_NAMES } from './schema.ts'
 
 /** Most history entries one `history` command returns. */
@@ -61,7 +63,9 @@ export function parseCommandLine(line: string): Command {
   return parseCommand(value)
 }
 
-type Handlers = { [K in CommandName]: (peer: PeerClient, args: CommandArgs<K>) => Promise<Replies[K]> }
+type Handlers = {
+  [K in PeerCommandName]: (peer: PeerClient, args: CommandArgs<K>) => Promise<Replies[K]>
+}
 
 const HANDLERS: Handlers = {
   who: async peer => ({ users: peer.who(), tracker: peer.trackerState, asOf: peer.onlineAsOf }),
@@ -136,15 +140,38 @@ const HANDLERS: Handlers = {
 }
 
 /**
- * Run one command against the peer and return its reply fields. Every front-end goes through here;
- * the reply type follows from the command's name.
+ * Run one command against the peer and return its reply fields. Every front-end goes through here
+ * (channels through `dispatchHosted`); the reply type follows from the command's name.
  */
-export function dispatch<K extends CommandName>(peer: PeerClient, command: Command<K>): Promise<Replies[K]> {
+export function dispatch<K extends PeerCommandName>(
+  peer: PeerClient,
+  command: Command<K>
+): Promise<Replies[K]> {
   const handler = HANDLERS[command.cmd as K] as (
     peer: PeerClient,
     args: CommandArgs<K>
   ) => Promise<Replies[K]>
   return handler(peer, command as unknown as CommandArgs<K>)
+}
+
+/** Run any command: the session's on the host, the rest on its logged-in peer. */
+export async function dispatchHosted(host: ApiHost, command: Command): Promise<Replies[CommandName]> {
+  switch (command.cmd) {
+    case 'login': {
+      const { cmd: _cmd, id: _id, ...args } = command
+      return host.login(args)
+    }
+    case 'logout':
+      return host.logout()
+    case 'session':
+      return host.session()
+    case 'help':
+    case 'quit':
+      // Answered while logged out too: a page asks for help before anyone logs in.
+      return HANDLERS[command.cmd](undefined as never, {} as never)
+    default:
+      return dispatch(loggedInPeer(host), command)
+  }
 }
 
 /** The reply for an error: its stable code and message. */

@@ -7,10 +7,13 @@ export { ApiChannel, MAX_COMMAND_BYTES } from './channel.ts'
 export {
   DEFAULT_HISTORY_LIMIT,
   dispatch,
+  dispatchHosted,
   errorReply,
   MAX_HISTORY_LIMIT,
   parseCommand,
   parseCommandLine
 } from './dispatch.ts'
+export type { ApiHost } from './host.ts'
+export { loggedInPeer, PeerHost } from './host.ts'
 export { jsonLinesChannel, lineSplitter, runJsonLines } from './json-lines.ts'
 export * from './schema.ts'

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream'
-import type { PeerClient } from '../core/peer-client.ts'
 import { ApiChannel, MAX_COMMAND_BYTES } from './channel.ts'
+import type { ApiHost } from './host.ts'
 
 const NEWLINE = 0x0a
 
@@ -73,8 +73,8 @@ export function runJsonLines(channel: ApiChannel, input: Readable): Promise<void
 }
 
 /** A channel that writes each reply and event as one JSON line on `output`. */
-export function jsonLinesChannel(peer: PeerClient, output: Writable): ApiChannel {
-  return new ApiChannel(peer, message => {
+export function jsonLinesChannel(host: ApiHost, output: Writable): ApiChannel {
+  return new ApiChannel(host, message => {
     if (output.writableEnded || output.destroyed) return undefined
     if (output.write(`${JSON.stringify(message)}\n`)) return undefined
     // The reader is behind: wait for it before the next command (or for the stream to go away).

@@ -41,12 +41,25 @@ export const COMMAND_FIELDS = {
   'group-rename': { group: 'string', name: 'string' },
   groups: {},
   'group-msg': { group: 'string', text: 'string' },
+  /**
+   * The session commands: answered by whatever hosts the peer. The web app logs in and out through
+   * them; a peer started by `p2pchat peer` is logged in for its whole life (login: ALREADY_LOGGED_IN).
+   */
+  login: { tracker: 'string', user: 'string', password: 'string', register: 'boolean?' },
+  logout: {},
+  session: {},
   help: {},
   quit: {}
 } as const satisfies Record<string, Record<string, FieldSpec>>
 
 export type CommandName = keyof typeof COMMAND_FIELDS
 export const COMMAND_NAMES = Object.keys(COMMAND_FIELDS) as CommandName[]
+
+/** The commands the host answers (it starts and stops peers); every other one needs a logged-in peer. */
+export const SESSION_COMMANDS = ['login', 'logout', 'session'] as const
+export type SessionCommandName = (typeof SESSION_COMMANDS)[number]
+/** Commands a PeerClient answers. */
+export type PeerCommandName = Exclude<CommandName, SessionCommandName>
 
 type FieldType<S> = S extends 'string' | 'string?'
   ? string
@@ -161,8 +174,29 @@ export interface Replies {
   groups: { groups: GroupInfo[] }
   /** Stored before this reply, then delivered to every online member; `online`: members online now. */
   'group-msg': { group: string; messageId: string; seq: number; online: number }
+  /** Logged in (`tracker`: the session state, `connected` on a fresh login). */
+  login: { user: string; peerId: string; tracker: TrackerState }
+  logout: Record<string, never>
+  /**
+   * Who is logged in: `user` and `peerId` unless `state` is `logged-out`. `tracker` and `lastUser`: the
+   * address and name to offer on a login screen (the last ones that logged in), when known.
+   */
+  session: SessionInfo
   help: { commands: CommandName[]; events: EventName[] }
   quit: Record<string, never>
+}
+
+/** The host's session, as the `session` reply and event give it. */
+export interface SessionInfo {
+  state: 'logged-out' | TrackerState
+  user?: string
+  peerId?: string
+  /** The tracker address in use, else the last one that logged in. */
+  tracker?: string
+  /** The last username that logged in here. */
+  lastUser?: string
+  /** Why the session ended (on `logged-out` after a login: replaced, failed, logout). */
+  reason?: string
 }
 
 export type Reply<K extends CommandName = CommandName> = { id?: string; ok: true } & Replies[K]
@@ -194,7 +228,8 @@ export const EVENT_NAMES = [
   'group-updated',
   'group-invited',
   'group-removed',
-  'group-message'
+  'group-message',
+  'session'
 ] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
@@ -245,6 +280,8 @@ export interface EventDetails extends FileEventDetails {
   /** You are no longer in the group: you left, were kicked (`by` the owner), or it is gone. */
   'group-removed': { group: GroupInfo; by: string }
   'group-message': GroupMessageEvent
+  /** The host logged in or out (the web app: in another tab too); `reason` says why a session ended. */
+  session: SessionInfo
 }
 
 /** The PeerClient's typed events, derived from the list above (a name without details fails to compile). */

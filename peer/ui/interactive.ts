@@ -6,7 +6,14 @@ import type { Readable, Writable } from 'node:stream'
 import { toP2PChatError, UnknownTransferError } from '../../src/errors.ts'
 import { formatBytes } from '../../src/units.ts'
 import { DEFAULT_HISTORY_LIMIT, dispatch } from '../api/dispatch.ts'
-import type { Command, CommandName, EventDetails, HistoryEntry, LeaveReason, Replies } from '../api/schema.ts'
+import type {
+  Command,
+  EventDetails,
+  HistoryEntry,
+  LeaveReason,
+  PeerCommandName,
+  Replies
+} from '../api/schema.ts'
 import type { PeerClient } from '../core/peer-client.ts'
 import type { TransferInfo } from '../files/index.ts'
 import { completer } from './completion.ts'
@@ -376,7 +383,7 @@ export class InteractiveUI {
 
   readonly #social: SocialUi
 
-  async #run<K extends CommandName>(command: Command<K>): Promise<Replies[K]> {
+  async #run<K extends PeerCommandName>(command: Command<K>): Promise<Replies[K]> {
     return dispatch(this.#peer, command)
   }
 

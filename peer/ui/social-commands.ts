@@ -1,5 +1,5 @@
 import { InvalidCommandError } from '../../src/errors.ts'
-import type { Command, CommandName, GroupInfo, Replies } from '../api/schema.ts'
+import type { Command, GroupInfo, PeerCommandName, Replies } from '../api/schema.ts'
 import type { PeerClient } from '../core/peer-client.ts'
 import type { Style } from './format.ts'
 import { formatMultiline, formatTime } from './format.ts'
@@ -33,7 +33,7 @@ export interface SocialUi {
   peer: PeerClient
   style: Style
   show(line: string): void
-  run<K extends CommandName>(command: Command<K>): Promise<Replies[K]>
+  run<K extends PeerCommandName>(command: Command<K>): Promise<Replies[K]>
 }
 
 /** `name (id, n members)` for a group. */

@@ -24,7 +24,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { dispatch } from '../../peer/api/dispatch.ts'
-import type { Command, EventDetails } from '../../peer/api/schema.ts'
+import type { Command, EventDetails, PeerCommandName } from '../../peer/api/schema.ts'
 import { PeerClient } from '../../peer/core/peer-client.ts'
 
 const { values } = parseArgs({
@@ -146,7 +146,7 @@ type Cmd = Record<string, unknown> & { cmd: string; tag?: string }
 const handlers: Record<string, (c: Cmd) => Promise<object>> = {
   api: async c => {
     try {
-      const reply = await dispatch(peerOf(c.user as string), c.req as Command)
+      const reply = await dispatch(peerOf(c.user as string), c.req as Command<PeerCommandName>)
       return { event: 'reply', ok: true, reply }
     } catch (err) {
       const e = err as { code?: string; message: string; retryAfterMs?: number }

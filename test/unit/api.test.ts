@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { ApiChannel, MAX_COMMAND_BYTES } from '../../peer/api/channel.ts'
 import { errorReply, parseCommand, parseCommandLine } from '../../peer/api/dispatch.ts'
+import { PeerHost } from '../../peer/api/host.ts'
 import { lineSplitter } from '../../peer/api/json-lines.ts'
 import type { Outbound } from '../../peer/api/schema.ts'
 import { COMMAND_NAMES, EVENT_NAMES } from '../../peer/api/schema.ts'
 import type { PeerClient } from '../../peer/core/peer-client.ts'
 import { TextTooLongError } from '../../src/errors.ts'
+
+/** The fake peer's tracker address: these tests never dial it. */
+const TRACKER = '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWfake'
 
 describe('command parsing', () => {
   it('parses commands and keeps the id', () => {
@@ -86,7 +90,7 @@ describe('ApiChannel', () => {
   it('answers in command order, errors for unreadable lines included', async () => {
     const { peer, release } = fakePeer()
     const out: Outbound[] = []
-    const channel = new ApiChannel(peer, m => {
+    const channel = new ApiChannel(new PeerHost(peer, TRACKER), m => {
       out.push(m)
     })
     channel.receive('{"id":"1","cmd":"msg","to":"slow","text":"a"}')
@@ -108,7 +112,7 @@ describe('ApiChannel', () => {
     const { peer } = fakePeer()
     const out: Outbound[] = []
     let drained: (() => void) | undefined
-    const channel = new ApiChannel(peer, m => {
+    const channel = new ApiChannel(new PeerHost(peer, TRACKER), m => {
       out.push(m)
       // The first reply fills the transport's buffer.
       if (out.length === 1) return new Promise<void>(resolve => (drained = resolve))

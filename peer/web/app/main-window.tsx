@@ -1,0 +1,164 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import type { Presence, SessionInfo } from '../../api/schema.ts'
+import type { ApiClient } from './api-client.ts'
+import { errorText } from './api-client.ts'
+import { Toasts, TrackerBanner } from './banner.tsx'
+import { ChatStore, useChatState } from './chat-store.ts'
+import { ConversationPane } from './conversation.tsx'
+import { FilesPanel } from './files-panel.tsx'
+import type { NotificationSetting } from './notifications.ts'
+import { enableNotifications, notificationSetting } from './notifications.ts'
+import { Sidebar } from './sidebar.tsx'
+
+/** Wide enough to show the files panel beside the conversation without squeezing it. */
+const FILES_BESIDE_MIN_PX = 1100
+
+interface MainProps {
+  client: ApiClient
+  session: SessionInfo
+  onLoggedOut: () => void
+}
+
+export function MainWindow({ client, session, onLoggedOut }: MainProps) {
+  const store = useMemo(() => new ChatStore(client, session), [client])
+  useEffect(() => {
+    store.start()
+    return () => store.dispose()
+  }, [store])
+  const state = useChatState(store)
+  const [filesOpen, setFilesOpen] = useState(() => window.innerWidth >= FILES_BESIDE_MIN_PX)
+
+  // A new offer waits for an answer: show the panel that holds it.
+  const offerCount = useRef(state.offers.length)
+  useEffect(() => {
+    if (state.offers.length > offerCount.current) setFilesOpen(true)
+    offerCount.current = state.offers.length
+  }, [state.offers.length])
+
+  // The session the server reports (another tab, a tracker retry) wins over what the store last heard.
+  useEffect(() => {
+    if (session.state !== 'logged-out' && session.state !== store.state.tracker.state) {
+      store.update(s => {
+        s.tracker = { state: session.state as typeof s.tracker.state }
+      })
+    }
+  }, [session.state])
+
+  const active = state.offers.length + state.transfers.filter(t => t.status === 'progress').length
+  const logout = async (): Promise<void> => {
+    if (await store.attempt(() => client.call('logout', {}))) onLoggedOut()
+  }
+
+  return (
+    <div class="app">
+      <header class="topbar">
+        <span class="brand">p2pchat</span>
+        <span class="me">
+          <span class="sr-only">Logged in as </span>
+          <strong data-testid="me">{state.me}</strong>
+        </span>
+        <StatusForm
+          presence={state.presence}
+          text={state.statusText}
+          onSet={(p, t) => store.attempt(() => store.setStatus(p, t))}
+        />
+        <span class="topbar-spacer" />
+        <NotificationButton />
+        <button
+          type="button"
+          class="ghost"
+          aria-expanded={filesOpen}
+          aria-controls="files-panel"
+          data-testid="files-toggle"
+          onClick={() => setFilesOpen(!filesOpen)}
+        >
+          Files{active > 0 ? ` (${active})` : ''}
+        </button>
+        <button type="button" class="ghost" data-testid="logout" onClick={logout}>
+          Log out
+        </button>
+      </header>
+      <TrackerBanner tracker={state.tracker} />
+      <div class={filesOpen ? 'layout files-open' : 'layout'}>
+        <Sidebar store={store} state={state} />
+        <ConversationPane store={store} state={state} />
+        {filesOpen && <FilesPanel store={store} state={state} onClose={() => setFilesOpen(false)} />}
+      </div>
+      <Toasts toasts={state.toasts} onDismiss={id => store.dismissToast(id)} />
+      <div class="sr-only" aria-live="polite" data-testid="announcer">
+        {state.announce}
+      </div>
+    </div>
+  )
+}
+
+interface StatusProps {
+  presence: Presence
+  text: string
+  onSet: (presence: Presence, text: string) => Promise<boolean>
+}
+
+function StatusForm({ presence, text, onSet }: StatusProps) {
+  const [draft, setDraft] = useState(text)
+  useEffect(() => setDraft(text), [text])
+  return (
+    <form
+      class="status-form"
+      onSubmit={e => {
+        e.preventDefault()
+        void onSet(presence, draft.trim())
+      }}
+    >
+      <label for="status-presence" class="sr-only">
+        Your presence
+      </label>
+      <select
+        id="status-presence"
+        value={presence}
+        data-testid="status-presence"
+        onChange={e => void onSet(e.currentTarget.value as Presence, draft.trim())}
+      >
+        <option value="online">Online</option>
+        <option value="away">Away</option>
+        <option value="busy">Busy</option>
+      </select>
+      <label for="status-text" class="sr-only">
+        Status message
+      </label>
+      <input
+        id="status-text"
+        type="text"
+        maxLength={80}
+        placeholder="Status message"
+        value={draft}
+        data-testid="status-text"
+        onInput={e => setDraft(e.currentTarget.value)}
+      />
+      <button type="submit" class="ghost" data-testid="status-set">
+        Set
+      </button>
+    </form>
+  )
+}
+
+function NotificationButton() {
+  const [setting, setSetting] = useState<NotificationSetting>(notificationSetting())
+  const [error, setError] = useState('')
+  if (setting === 'unsupported' || setting === 'granted') return null
+  if (setting === 'denied') return <span class="muted small">Notifications blocked by the browser</span>
+  return (
+    <button
+      type="button"
+      class="ghost"
+      title={error}
+      data-testid="notifications-enable"
+      onClick={() =>
+        enableNotifications()
+          .then(setSetting)
+          .catch(err => setError(errorText(err)))
+      }
+    >
+      Enable notifications
+    </button>
+  )
+}

@@ -1,0 +1,205 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { Logger } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import {
+  AlreadyLoggedInError,
+  BusyError,
+  InvalidAddressError,
+  NotLoggedInError,
+  TrackerUnreachableError
+} from '../../src/errors.ts'
+import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import { normalizeUsername, usernameKey } from '../../src/usernames.ts'
+import type { ApiHost } from '../api/host.ts'
+import type { CommandArgs, EventName, PeerEvents, Replies, SessionInfo } from '../api/schema.ts'
+import { EVENT_NAMES } from '../api/schema.ts'
+import { PeerClient } from '../core/peer-client.ts'
+
+/** Where `p2pchat web` keeps accounts' data (each in `<root>/<user>`, as `p2pchat peer` does) and web.json. */
+export const DEFAULT_WEB_DATA_ROOT = join(homedir(), '.p2pchat')
+/** The login screen's memory: the last tracker and username that logged in. */
+export const WEB_SETTINGS_FILE = 'web.json'
+
+/** What the login screen offers next time. */
+interface WebSettings {
+  tracker?: string
+  lastUser?: string
+}
+
+export interface WebSessionInit {
+  /**
+   * Accounts' data directories are `<dataRoot>/<user>` (case-folded), the same as `p2pchat peer`'s
+   * default, so the web app and the terminal share history.
+   * @default ~/.p2pchat
+   */
+  dataRoot?: string
+  /** Offered on the login screen when no login here has succeeded yet. */
+  tracker?: string
+  /** Passed to every PeerClient this session starts (listen, downloads, file limits, UPnP). */
+  peer?: {
+    listen?: string[]
+    downloadsDir?: string
+    maxFileBytes?: number
+    fileOfferTimeoutMs?: number
+    upnp?: boolean
+  }
+  log: Logger
+}
+
+function checkTrackerAddress(value: string): string {
+  const trimmed = value.trim()
+  let addr: string
+  try {
+    addr = multiaddr(trimmed).toString()
+  } catch (err) {
+    throw new InvalidAddressError(
+      `"${trimmed}" is not a tracker address (${(err as Error).message}); paste it as the tracker printed it, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…`
+    )
+  }
+  if (!/\/p2p\/[^/]+$/.test(addr)) {
+    throw new InvalidAddressError(
+      `the tracker address must end in /p2p/<its PeerId>, as the tracker printed it: ${trimmed}`
+    )
+  }
+  return addr
+}
+
+/**
+ * The web app's host: logs one account in and out at a time, on behalf of every open tab. It re-emits
+ * the logged-in peer's events and its own `session` event, so a tab's channel forwards one stream
+ * whoever is logged in. The login screen's address and name are remembered in `<dataRoot>/web.json`.
+ */
+export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost {
+  peer: PeerClient | undefined
+  readonly dataRoot: string
+  readonly #init: WebSessionInit
+  readonly #file: DurableJSONFile<WebSettings>
+  #settings: WebSettings = {}
+  #tracker: string | undefined
+  #busy = false
+  #detach?: () => void
+
+  constructor(init: WebSessionInit) {
+    super()
+    this.#init = init
+    this.dataRoot = init.dataRoot ?? DEFAULT_WEB_DATA_ROOT
+    this.#file = new DurableJSONFile<WebSettings>(join(this.dataRoot, WEB_SETTINGS_FILE), {
+      validate: data => {
+        const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
+        return {
+          tracker: typeof d.tracker === 'string' ? d.tracker : undefined,
+          lastUser: typeof d.lastUser === 'string' ? d.lastUser : undefined
+        }
+      }
+    })
+  }
+
+  /** Read what the login screen remembers (a corrupt web.json is reported, never silently emptied). */
+  async open(): Promise<void> {
+    this.#settings = (await this.#file.read()) ?? {}
+  }
+
+  /** The data directory of `user` under this session's root. */
+  dataDirOf(user: string): string {
+    return join(this.dataRoot, usernameKey(normalizeUsername(user)))
+  }
+
+  session(): SessionInfo {
+    const peer = this.peer
+    const tracker = this.#tracker ?? this.#settings.tracker ?? this.#init.tracker
+    return {
+      state: peer === undefined ? 'logged-out' : peer.trackerState,
+      ...(peer === undefined ? {} : { user: peer.username, peerId: peer.node?.peerId.toString() }),
+      ...(tracker === undefined ? {} : { tracker }),
+      ...(this.#settings.lastUser === undefined ? {} : { lastUser: this.#settings.lastUser })
+    }
+  }
+
+  async login(args: CommandArgs<'login'>): Promise<Replies['login']> {
+    if (this.peer !== undefined) {
+      throw new AlreadyLoggedInError(`${this.peer.username} is logged in here: log out first`)
+    }
+    if (this.#busy) throw new BusyError('a login is already in progress')
+    const tracker = checkTrackerAddress(args.tracker)
+    normalizeUsername(args.user)
+    this.#busy = true
+    try {
+      const peer = new PeerClient({
+        ...this.#init.peer,
+        tracker,
+        user: args.user,
+        password: args.password,
+        register: args.register === true,
+        dataDir: this.dataDirOf(args.user)
+      })
+      this.#forward(peer)
+      try {
+        await peer.start()
+      } catch (err) {
+        this.#detach?.()
+        throw err
+      }
+      if (peer.trackerState !== 'connected') {
+        // A login screen needs an answer: a peer retrying in the background would look logged in.
+        const why = peer.trackerMessage ?? 'the tracker cannot be reached'
+        this.#detach?.()
+        await peer.stop()
+        throw new TrackerUnreachableError(`${why}; check the address and that the tracker runs`)
+      }
+      this.peer = peer
+      this.#tracker = tracker
+      this.#settings = { tracker, lastUser: peer.username }
+      await this.#file.write(this.#settings).catch(err => {
+        this.#init.log.error('cannot remember the login in %s: %s', this.#file.path, err.message)
+      })
+      this.#init.log('logged in as %s', peer.username)
+      this.safeDispatchEvent('session', { detail: this.session() })
+      return { user: peer.username, peerId: peer.node!.peerId.toString(), tracker: peer.trackerState }
+    } finally {
+      this.#busy = false
+    }
+  }
+
+  async logout(): Promise<Replies['logout']> {
+    if (this.peer === undefined) throw new NotLoggedInError('nobody is logged in here')
+    await this.#end('logged out')
+    return {}
+  }
+
+  /** Log out whoever is logged in (the web app stopping). */
+  async stop(): Promise<void> {
+    if (this.peer !== undefined) await this.#end('p2pchat web stopped')
+  }
+
+  async #end(reason: string): Promise<void> {
+    const peer = this.peer
+    if (peer === undefined) return
+    this.peer = undefined
+    this.#tracker = undefined
+    this.#detach?.()
+    await peer.stop()
+    this.safeDispatchEvent('session', { detail: { ...this.session(), reason } })
+  }
+
+  /** Re-emit the peer's events as ours; a session the tracker ends for good ends here too. */
+  #forward(peer: PeerClient): void {
+    const offs = EVENT_NAMES.filter(name => name !== 'session').map(name => {
+      const listener = (e: CustomEvent): void => {
+        this.safeDispatchEvent(name as EventName, { detail: e.detail } as never)
+        if (name === 'tracker' && this.peer === peer) {
+          const { state, message } = e.detail as PeerEvents['tracker']['detail']
+          if (state === 'failed' || state === 'replaced') {
+            void this.#end(message ?? state).catch(err => this.#init.log.error('logout: %s', err.message))
+          }
+        }
+      }
+      peer.addEventListener(name, listener as never)
+      return () => peer.removeEventListener(name, listener as never)
+    })
+    this.#detach = () => {
+      for (const off of offs) off()
+    }
+  }
+}
