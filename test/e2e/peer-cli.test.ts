@@ -58,6 +58,18 @@ describe('p2pchat peer --json', () => {
     expect((await alice.wait(o => o.id === 'v')).error.code).toBe('INVALID_COMMAND')
     alice.send({ id: 'w2', cmd: 'who' })
     expect((await alice.wait(o => o.id === 'w2')).ok).toBe(true)
+    // The session commands: a process started with --user is logged in for its whole life.
+    alice.send({ id: 's', cmd: 'session' })
+    expect(await alice.wait(o => o.id === 's')).toMatchObject({
+      ok: true,
+      state: 'connected',
+      user: 'alice',
+      tracker: addr
+    })
+    alice.send({ id: 'l', cmd: 'login', tracker: addr, user: 'bob', password: 'x' })
+    expect((await alice.wait(o => o.id === 'l')).error.code).toBe('ALREADY_LOGGED_IN')
+    alice.send({ id: 'o', cmd: 'logout' })
+    expect((await alice.wait(o => o.id === 'o')).error.code).toBe('INVALID_COMMAND')
 
     // Only JSON on stdout.
     for (const line of alice.proc.lines) expect(() => JSON.parse(line)).not.toThrow()

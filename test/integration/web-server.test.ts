@@ -216,9 +216,10 @@ describe('p2pchat web: the server', () => {
     await other.event('message', m => m.text === 'hello back')
 
     const out = other.event('session', m => m.state === 'logged-out')
+    const left = nextEvent(bob, 'left', (l: { user: string }) => l.user === 'alice')
     expect(await tab.call({ cmd: 'logout' })).toMatchObject({ ok: true })
     expect(await out).toMatchObject({ reason: 'logged out', lastUser: 'alice', tracker: addr })
-    await nextEvent(bob, 'left', (l: { user: string }) => l.user === 'alice')
+    await left
     expect(await tab.call({ cmd: 'who' })).toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } })
 
     // The login screen remembers the tracker and the name, also after a restart.
