@@ -138,13 +138,20 @@ function stats(samples: number[]): { p50: number; p95: number; mean: number } {
 const WATCH_MESSAGES = `(() => {
   const seen = new Map()
   window.__seen = seen
-  const scan = () => {
-    for (const el of document.querySelectorAll('[data-testid="message"]')) {
-      const m = /bench-(\\d+);/.exec(el.textContent ?? '')
-      if (m !== null && !seen.has(m[1])) seen.set(m[1], Date.now())
-    }
+  const note = el => {
+    const m = /bench-(\\d+);/.exec(el.textContent ?? '')
+    if (m !== null && !seen.has(m[1])) seen.set(m[1], Date.now())
   }
-  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, characterData: true })
+  for (const el of document.querySelectorAll('[data-testid="message"]')) note(el)
+  // Only what was added: the watcher's own cost stays O(1) per message.
+  new MutationObserver(records => {
+    for (const r of records)
+      for (const n of r.addedNodes) {
+        if (n.nodeType !== 1) continue
+        if (n.matches('[data-testid="message"]')) note(n)
+        else for (const el of n.querySelectorAll('[data-testid="message"]')) note(el)
+      }
+  }).observe(document.body, { childList: true, subtree: true })
 })()`
 
 /** The page's record of `window.__seen`, as seen from here. */

@@ -26,6 +26,8 @@ import {
 import { FileActions, fromTransfers } from './file-actions.ts'
 import { sameUser } from './format.ts'
 
+/** Longest wait for a render when no animation frame comes (a background tab). */
+const RENDER_FALLBACK_MS = 100
 /** How long a toast stays unless dismissed. */
 const TOAST_MS = 8_000
 
@@ -37,6 +39,7 @@ export class ChatStore {
   state: ChatState
   readonly client: ApiClient
   readonly #listeners = new Set<() => void>()
+  #pending = false
   #off: Array<() => void> = []
   #nextToast = 1
   /** `delivered` events heard before the `msg` reply that names their message. */
@@ -79,7 +82,26 @@ export class ChatStore {
     const draft = { ...this.state }
     change(draft)
     this.state = draft
-    for (const listener of this.#listeners) listener()
+    this.#schedule()
+  }
+
+  /**
+   * Tell the view once per frame, however many events came in it: a burst of 500 messages is a few
+   * renders, not 500 (each of which lays out the whole conversation). The timer covers a hidden tab,
+   * where frames stop.
+   */
+  #schedule(): void {
+    if (this.#pending) return
+    this.#pending = true
+    const flush = (): void => {
+      if (!this.#pending) return
+      this.#pending = false
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+      for (const listener of this.#listeners) listener()
+    }
+    const frame = requestAnimationFrame(flush)
+    const timer = setTimeout(flush, RENDER_FALLBACK_MS)
   }
 
   patchConv(key: ConvKey, change: (conv: Conversation) => Conversation | undefined): void {

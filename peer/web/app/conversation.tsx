@@ -1,3 +1,4 @@
+import { Component } from 'preact'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { FriendInfo } from '../../api/schema.ts'
 import type { ChatMessage, ChatState, Conversation, Via } from './chat-state.ts'
@@ -177,15 +178,29 @@ const VIA_LABELS: Record<Via, string> = {
   relayed: "through the tracker's relay"
 }
 
-function MessageItem({
-  message: m,
-  showAuthor,
-  friends
-}: {
+interface MessageItemProps {
   message: ChatMessage
   showAuthor: boolean
   friends: FriendInfo[]
-}) {
+}
+
+/**
+ * One message. Messages are immutable (a change makes a new object), so an item re-renders only when
+ * its own message, its author line or the friends list (aliases) changed: a new message renders one
+ * item, not the whole conversation.
+ */
+class MessageItem extends Component<MessageItemProps> {
+  override shouldComponentUpdate(next: MessageItemProps): boolean {
+    const p = this.props
+    return next.message !== p.message || next.showAuthor !== p.showAuthor || next.friends !== p.friends
+  }
+
+  override render() {
+    return renderMessage(this.props)
+  }
+}
+
+function renderMessage({ message: m, showAuthor, friends }: MessageItemProps) {
   const status = m.status ?? (m.own ? 'sent' : 'delivered')
   return (
     <li
