@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { logger } from '@libp2p/logger'
 import { argvError, option, parseNumberOption } from '../../src/cli-options.ts'
@@ -77,24 +80,43 @@ export function parseWebArgs(argv: string[]): WebOptions | 'help' {
   }
 }
 
-/** Open `url` in the desktop's browser, if there is a desktop; never fails the command. */
-function openBrowser(url: string): void {
+/** How long the file that hands the address to the browser is kept (then removed; also at exit). */
+const OPENER_KEEP_MS = 120_000
+
+/**
+ * Open `url` in the desktop's browser, if there is a desktop; never fails the command. The browser is
+ * given a private file (0600, in a 0700 directory) that forwards to the address, never the address
+ * itself: a command line (xdg-open's, the browser's) is readable by every local user, the token is not
+ * theirs to read. Returns a function that removes the file.
+ */
+async function openBrowser(url: string): Promise<() => Promise<void>> {
   const desktop =
     process.platform === 'darwin' ||
     process.platform === 'win32' ||
     Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
-  if (!desktop) return
+  if (!desktop) return async () => {}
+  const dir = await mkdtemp(join(tmpdir(), 'p2pchat-web-'))
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true }).catch(() => {})
+  const file = join(dir, 'open.html')
+  const href = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+  await writeFile(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>p2pchat</title><a href="${href}">Open p2pchat</a>\n`,
+    { mode: 0o600 }
+  )
   const [cmd, args] =
     process.platform === 'darwin'
-      ? ['open', [url]]
+      ? ['open', [file]]
       : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '', url]]
-        : ['xdg-open', [url]]
+        ? ['cmd', ['/c', 'start', '', file]]
+        : ['xdg-open', [file]]
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
     child.on('error', () => {})
     child.unref()
   } catch {}
+  setTimeout(remove, OPENER_KEEP_MS).unref()
+  return remove
 }
 
 /** `p2pchat web`: returns the exit code. */
@@ -135,13 +157,14 @@ export async function runWeb(argv: string[]): Promise<number> {
       `p2pchat web: serving on ${opts.host}: anyone who can reach it and has the address can use this peer.\n`
     )
   }
-  if (opts.open) openBrowser(server.url)
+  const removeOpener = opts.open ? await openBrowser(server.url) : async () => {}
   const stopped = Promise.withResolvers<void>()
   const onSignal = (): void => stopped.resolve()
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   await stopped.promise
   process.stderr.write('p2pchat web: logging out and stopping…\n')
+  await removeOpener()
   await server.stop()
   await session.stop()
   return 0

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises'
 import { FileTooLargeError, InvalidFileNameError } from '../../src/errors.ts'
 import { fsyncDir } from '../../src/storage/durable-json-file.ts'
 import { formatBytes } from '../../src/units.ts'
-import { sanitizeFileName } from '../files/file-names.ts'
+import { MAX_FILE_NAME_BYTES, sanitizeFileName, truncateName } from '../files/file-names.ts'
 
 /** Files the page hands over to be sent wait here, inside the account's data directory. */
 export const UPLOADS_DIR = 'uploads'
@@ -17,6 +17,8 @@ export const UPLOADS_DIR = 'uploads'
  * sent again; older ones are removed whenever a new one arrives.
  */
 export const UPLOAD_KEEP_MS = 24 * 3600_000
+
+const PART_SUFFIX = '.part'
 
 export interface Upload {
   path: string
@@ -41,7 +43,8 @@ export async function receiveUpload(
   } catch {
     throw new InvalidFileNameError('X-File-Name must be the file name, URI-encoded')
   }
-  const name = sanitizeFileName(decoded)
+  // Room for the `.part` it streams to first, within the file system's 255 bytes.
+  const name = truncateName(sanitizeFileName(decoded), MAX_FILE_NAME_BYTES - PART_SUFFIX.length)
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new FileTooLargeError(
@@ -52,7 +55,7 @@ export async function receiveUpload(
   await pruneUploads(root)
   const dir = join(root, randomBytes(8).toString('hex'))
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const part = join(dir, `${name}.part`)
+  const part = join(dir, `${name}${PART_SUFFIX}`)
   let size = 0
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {

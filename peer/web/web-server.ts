@@ -7,7 +7,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '@libp2p/interface'
 import { WebSocketServer } from 'ws'
-import { ListenFailedError, NotLoggedInError, toP2PChatError } from '../../src/errors.ts'
+import { BusyError, ListenFailedError, NotLoggedInError, toP2PChatError } from '../../src/errors.ts'
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/protocol/constants.ts'
 import { MAX_COMMAND_BYTES } from '../api/channel.ts'
 import { errorReply } from '../api/dispatch.ts'
@@ -29,6 +29,8 @@ export const DEFAULT_WEB_PORT = 7070
 export const DEFAULT_WEB_HOST = '127.0.0.1'
 /** Tabs open at once; more are refused (each holds a channel and its event listeners). */
 export const MAX_WEB_SOCKETS = 32
+/** Uploads streaming at once; more get BUSY (each may be as large as --max-file-size). */
+export const MAX_CONCURRENT_UPLOADS = 4
 /** Where the page's WebSocket connects. */
 export const WEB_API_PATH = '/api'
 
@@ -80,6 +82,7 @@ export class WebServer {
   #csp = ''
   #origin = ''
   #index?: Buffer
+  #uploads = 0
 
   constructor(init: WebServerInit) {
     this.#init = init
@@ -145,13 +148,26 @@ export class WebServer {
     await new Promise<void>(resolve => server.close(() => resolve()))
   }
 
+  /** The request's target as a URL; undefined for one that does not parse (`//[`). */
+  #target(req: IncomingMessage): URL | undefined {
+    try {
+      return new URL(req.url ?? '/', this.#origin)
+    } catch {
+      return undefined
+    }
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res, this.#csp)
     if (!this.#hosts.has(req.headers.host ?? '')) {
       this.#text(res, 421, 'This server answers only to its own address, as p2pchat web printed it.\n')
       return
     }
-    const url = new URL(req.url ?? '/', this.#origin)
+    const url = this.#target(req)
+    if (url === undefined) {
+      this.#text(res, 400, 'Bad request target.\n')
+      return
+    }
     if (url.pathname === '/upload') {
       await this.#upload(req, res, url)
       return
@@ -209,11 +225,28 @@ export class WebServer {
       this.#json(res, 409, errorReply(undefined, new NotLoggedInError('log in before sending files')))
       return
     }
+    if (this.#uploads >= MAX_CONCURRENT_UPLOADS) {
+      req.resume()
+      this.#json(
+        res,
+        503,
+        errorReply(
+          undefined,
+          new BusyError(`${MAX_CONCURRENT_UPLOADS} files are uploading already: wait for one`)
+        )
+      )
+      return
+    }
     const max = this.#init.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES
     const name = req.headers['x-file-name']
-    const upload = await receiveUpload(req, peer.dataDir, typeof name === 'string' ? name : undefined, max)
-    this.#init.log('upload %s: %d bytes', upload.name, upload.size)
-    this.#json(res, 200, upload)
+    this.#uploads++
+    try {
+      const upload = await receiveUpload(req, peer.dataDir, typeof name === 'string' ? name : undefined, max)
+      this.#init.log('upload %s: %d bytes', upload.name, upload.size)
+      this.#json(res, 200, upload)
+    } finally {
+      this.#uploads--
+    }
   }
 
   #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -230,8 +263,10 @@ export class WebServer {
 
   /** The status line refusing a WebSocket, or undefined to accept it. */
   #refuseUpgrade(req: IncomingMessage): string | undefined {
-    const url = new URL(req.url ?? '/', this.#origin)
+    // Anything thrown here would end the process (the 'upgrade' listener is synchronous): no throws.
     if (!this.#hosts.has(req.headers.host ?? '')) return '421 Misdirected Request'
+    const url = this.#target(req)
+    if (url === undefined) return '400 Bad Request'
     if (url.pathname !== WEB_API_PATH) return '404 Not Found'
     // A page on another site can open a WebSocket to us (the browser sends its Origin): refuse it.
     if (!this.#originOk(req)) {

@@ -80,6 +80,10 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
   #tracker: string | undefined
   #busy = false
   #detach?: () => void
+  /** A peer stopping after a logout: a login waits for it (the same account's data is still locked). */
+  #stopping: Promise<void> = Promise.resolve()
+  /** Events of a peer whose login is not decided yet: tabs get them only if it succeeds. */
+  #held: Array<{ name: EventName; detail: unknown }> | undefined
 
   constructor(init: WebSessionInit) {
     super()
@@ -126,6 +130,7 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     normalizeUsername(args.user)
     this.#busy = true
     try {
+      await this.#stopping
       const peer = new PeerClient({
         ...this.#init.peer,
         tracker,
@@ -134,21 +139,28 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
         register: args.register === true,
         dataDir: this.dataDirOf(args.user)
       })
+      this.#held = []
       this.#forward(peer)
       try {
         await peer.start()
       } catch (err) {
         this.#detach?.()
+        this.#held = undefined
         throw err
       }
       if (peer.trackerState !== 'connected') {
         // A login screen needs an answer: a peer retrying in the background would look logged in.
         const why = peer.trackerMessage ?? 'the tracker cannot be reached'
         this.#detach?.()
+        this.#held = undefined
         await peer.stop()
         throw new TrackerUnreachableError(`${why}; check the address and that the tracker runs`)
       }
       this.peer = peer
+      // What arrived during the login (the outbox, requests, group catch-up), in order, before the reply.
+      const held = this.#held
+      this.#held = undefined
+      for (const { name, detail } of held) this.safeDispatchEvent(name, { detail } as never)
       this.#tracker = tracker
       this.#settings = { tracker, lastUser: peer.username }
       await this.#file.write(this.#settings).catch(err => {
@@ -179,7 +191,10 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     this.peer = undefined
     this.#tracker = undefined
     this.#detach?.()
-    await peer.stop()
+    this.#stopping = peer
+      .stop()
+      .catch(err => this.#init.log.error('stopping %s: %s', peer.username, err.message))
+    await this.#stopping
     this.safeDispatchEvent('session', { detail: { ...this.session(), reason } })
   }
 
@@ -187,6 +202,10 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
   #forward(peer: PeerClient): void {
     const offs = EVENT_NAMES.filter(name => name !== 'session').map(name => {
       const listener = (e: CustomEvent): void => {
+        if (this.#held !== undefined) {
+          this.#held.push({ name, detail: e.detail })
+          return
+        }
         this.safeDispatchEvent(name as EventName, { detail: e.detail } as never)
         if (name === 'tracker' && this.peer === peer) {
           const { state, message } = e.detail as PeerEvents['tracker']['detail']

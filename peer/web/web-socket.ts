@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'
 import type { WebSocket } from 'ws'
 import { ApiChannel } from '../api/channel.ts'
@@ -13,6 +14,12 @@ export const WS_HIGH_WATER_BYTES = 1024 * 1024
 export const WS_MAX_BUFFERED_BYTES = 32 * 1024 * 1024
 /** A tab that answers no ping for this long is gone (a sleeping laptop, a killed browser). */
 export const WS_PING_INTERVAL_MS = 30_000
+/**
+ * Commands read from a tab and not yet answered. Past this, the socket is not read until half are
+ * answered: a tab that sends faster than it reads its replies stops being read, never queued without
+ * bound.
+ */
+export const WS_MAX_PENDING_COMMANDS = 256
 /** Close code for a tab that fell too far behind (1013: try again later). */
 export const WS_CLOSE_BEHIND = 1013
 
@@ -35,23 +42,37 @@ export function serveSocket(ws: WebSocket, host: ApiHost, log: Logger): ApiChann
     }
     return new Promise<void>(resolve => ws.send(JSON.stringify(message), () => resolve()))
   }
-  const channel = new ApiChannel(host, send)
+  let pending = 0
+  const answered = (message: Outbound): void => {
+    if (!('ok' in message)) return
+    pending--
+    if (ws.isPaused && pending <= WS_MAX_PENDING_COMMANDS / 2) ws.resume()
+  }
+  const channel = new ApiChannel(host, message => {
+    answered(message)
+    return send(message)
+  })
   channel.forwardEvents()
   ws.on('message', (data, isBinary) => {
     // Commands are text; a binary frame gets the same INVALID_COMMAND as any unreadable one.
-    channel.receive(isBinary ? '\u0000binary frame' : data.toString())
+    const text = isBinary ? '\u0000binary frame' : data.toString()
+    // Blank messages get no reply (as blank lines in JSON-lines): not counted.
+    if (text.trim() === '') return
+    if (++pending >= WS_MAX_PENDING_COMMANDS) ws.pause()
+    channel.receive(text)
   })
-  let alive = true
-  ws.on('pong', () => {
-    alive = true
+  // A pong counts only if it echoes our last ping's random payload (unsolicited pongs keep nothing alive).
+  let expected: Buffer | undefined
+  ws.on('pong', data => {
+    if (expected !== undefined && data.equals(expected)) expected = undefined
   })
   const ping = setInterval(() => {
-    if (!alive) {
+    if (expected !== undefined) {
       ws.terminate()
       return
     }
-    alive = false
-    ws.ping()
+    expected = randomBytes(8)
+    ws.ping(expected)
   }, WS_PING_INTERVAL_MS)
   ping.unref()
   ws.on('close', () => {
