@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { argvError, option } from '../src/cli-options.ts'
+import { argvError, joinNegativeValues, option } from '../src/cli-options.ts'
 import { InvalidOptionError, InvalidPasswordError, toP2PChatError } from '../src/errors.ts'
 import {
   DEFAULT_FILE_OFFER_TIMEOUT_MS,
@@ -245,7 +245,7 @@ export async function runPeer(argv: string[]): Promise<number> {
 
 function parsePeerArgv(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     strict: true,
     options: {

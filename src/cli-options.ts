@@ -10,9 +10,31 @@ export function option(
   flagName: string,
   envName: string
 ): { value: string | undefined; name: string } {
-  if (flag !== undefined) return { value: flag, name: flagName }
+  if (flag !== undefined) {
+    // `--data ''` is a mistake (an unset variable in a script), never "the current directory".
+    if (flag.trim() === '') throw new InvalidOptionError(`${flagName} needs a value, not an empty string`)
+    return { value: flag, name: flagName }
+  }
   const env = process.env[envName]
   return { value: env === undefined || env === '' ? undefined : env, name: envName }
+}
+
+/**
+ * `--port -1` as `--port=-1`: parseArgs would read `-1` as an option and say `--port needs a value`;
+ * joined, the option's own check says what range it takes. (After a flag that takes no value, a
+ * negative number is an unexpected argument either way.)
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const next = argv[i + 1]
+    if (/^--[^=]+$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
 }
 
 /** node:util parseArgs errors as one clean line (`unknown option --fo`, `--user needs a value`). */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import {
   argvError,
+  joinNegativeValues,
   option,
   parseHostPort,
   parseMultiaddrOption,
@@ -279,7 +280,7 @@ function parseOnOff(name: string, value: string): boolean {
 
 function parseTrackerArgv(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     strict: true,
     options: {

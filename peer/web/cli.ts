@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { logger } from '@libp2p/logger'
-import { argvError, option, parseNumberOption } from '../../src/cli-options.ts'
+import { argvError, joinNegativeValues, option, parseNumberOption } from '../../src/cli-options.ts'
 import { InvalidOptionError } from '../../src/errors.ts'
 import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../../src/protocol/constants.ts'
 import { formatBytes } from '../../src/units.ts'
@@ -73,7 +73,12 @@ export function parseWebArgs(argv: string[]): WebOptions | 'help' {
   if (host.trim() === '') throw new InvalidOptionError('--host needs an address, e.g. 127.0.0.1')
   return {
     ...parseSharedPeerOptions(v),
-    port: parseNumberOption(port.name, port.value, { min: 0, max: 65535, fallback: DEFAULT_WEB_PORT }),
+    port: parseNumberOption(port.name, port.value, {
+      min: 0,
+      max: 65535,
+      fallback: DEFAULT_WEB_PORT,
+      integer: true
+    }),
     host,
     dataRoot: option(v.data, '--data', 'P2PCHAT_WEB_DATA').value,
     open: v['no-open'] !== true
@@ -172,7 +177,7 @@ export async function runWeb(argv: string[]): Promise<number> {
 
 function parseWebArgv(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     strict: true,
     options: {

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
+import { networkInterfaces } from 'node:os'
 
 /** Bytes of randomness in the token the printed URL carries (256 bits). */
 export const WEB_TOKEN_BYTES = 32
@@ -42,11 +43,16 @@ export function tokenMatches(expected: string, given: string | null | undefined)
  * The Host names this server answers to. Another name pointing at 127.0.0.1 (DNS rebinding: a web page
  * whose host name resolves to us) gets nothing, so a page elsewhere can never read ours as same-origin.
  */
-export function allowedHosts(host: string, port: number): Set<string> {
+export function allowedHosts(
+  host: string,
+  port: number,
+  interfaces: string[] = localAddresses()
+): Set<string> {
   const hosts = new Set<string>()
   const add = (name: string): void => {
     hosts.add(`${name}:${port}`)
   }
+  const bracket = (a: string): string => (isIP(a) === 6 ? `[${a}]` : a)
   const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost'
   const all = host === '0.0.0.0' || host === '::'
   if (loopback || all) {
@@ -54,8 +60,18 @@ export function allowedHosts(host: string, port: number): Set<string> {
     add('localhost')
     add('[::1]')
   }
-  if (!loopback && !all) add(isIP(host) === 6 ? `[${host}]` : host)
+  // On every interface: the machine's own addresses, as other machines on the network name it.
+  if (all) for (const a of interfaces) add(bracket(a))
+  if (!loopback && !all) add(bracket(host))
   return hosts
+}
+
+/** This machine's interface addresses (IPv6 link-local ones left out: they need a zone id). */
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter(i => i !== undefined && !(i.family === 'IPv6' && i.address.startsWith('fe80:')))
+    .map(i => i!.address)
 }
 
 /** The origins a request to this server may come from: its own `http://<host>` names. */

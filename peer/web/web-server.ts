@@ -133,7 +133,8 @@ export class WebServer {
     this.#server = server
     this.#hosts = allowedHosts(host, this.port)
     this.#origins = allowedOrigins(this.#hosts)
-    const shown = host === '0.0.0.0' || host === '::' || host === '::1' ? '127.0.0.1' : host
+    // On every interface the printed address is this machine's loopback one; else the one bound.
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
     this.#origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${this.port}`
     this.#csp = contentSecurityPolicy(this.#origin)
   }

@@ -12,7 +12,7 @@ import { nextEvent, onCleanup, PASSWORD, startPeerClient, startTracker, tempDir 
 const PAGE = '<!doctype html><title>p2pchat</title><script type="module" src="/assets/app-1.js"></script>'
 
 /** A web app on port 0 over a stand-in page, in its own data root. */
-async function startWeb(tracker?: string) {
+async function startWeb(tracker?: string, host?: string) {
   const assets = await tempDir('p2pchat-web-assets-')
   await writeFile(join(assets, 'index.html'), PAGE)
   const { mkdir } = await import('node:fs/promises')
@@ -22,7 +22,7 @@ async function startWeb(tracker?: string) {
   const log = logger('p2pchat:web:test')
   const session = new WebSession({ dataRoot, tracker, peer: { listen: ['/ip4/127.0.0.1/tcp/0'] }, log })
   await session.open()
-  const server = new WebServer({ session, port: 0, assetsDir: assets, log })
+  const server = new WebServer({ session, host, port: 0, assetsDir: assets, log })
   await server.start()
   onCleanup(async () => {
     await server.stop()
@@ -140,6 +140,12 @@ describe('p2pchat web: the server', () => {
     expect((await http(`${server.origin}/assets/..%2Fapp-1.js`)).status).toBe(404)
     expect((await http(`${server.origin}/../../etc/passwd`)).status).toBe(404)
     expect((await http(server.url, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('prints the address it serves on: [::1] when bound to IPv6 loopback', async () => {
+    const { server } = await startWeb(undefined, '::1')
+    expect(server.origin).toBe(`http://[::1]:${server.port}`)
+    expect((await http(server.url)).status).toBe(200)
   })
 
   it('refuses a WebSocket without the token, from another Origin, or to another Host', async () => {
