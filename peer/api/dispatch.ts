@@ -123,7 +123,11 @@ const HANDLERS: Handlers = {
   'friend-alias': (peer, { user, alias }) => peer.social.friends.alias(user, alias),
   friends: peer => peer.social.friends.list(),
   search: (peer, { query }) => peer.social.friends.search(query),
-  status: (peer, { presence, text }) => peer.social.friends.setStatus(presence, text),
+  status: async (peer, { presence, text }) => {
+    if (presence !== undefined) return peer.social.friends.setStatus(presence, text)
+    if (text !== undefined) throw new InvalidCommandError('"text" goes with a "presence"')
+    return { ...peer.social.settings.status }
+  },
   privacy: async (peer, { mode }) => ({
     mode: mode === undefined ? peer.social.settings.privacy : await peer.social.settings.setPrivacy(mode)
   }),

@@ -30,7 +30,8 @@ export const COMMAND_FIELDS = {
   'friend-alias': { user: 'string', alias: 'string' },
   friends: {},
   search: { query: 'string' },
-  status: { presence: 'string', text: 'string?' },
+  /** Without `presence`: your status as it is. */
+  status: { presence: 'string?', text: 'string?' },
   /** Without `mode`: the current setting. */
   privacy: { mode: 'string?' },
   'group-create': { name: 'string', open: 'boolean?' },

@@ -34,7 +34,8 @@ export type ClientSource = () => TrackerClient | undefined
 /**
  * Friends, as the tracker keeps them (who-knows-whom lives there): requests, answers, aliases, search,
  * status. The set of friends is also cached on this device (settings.json), so the friends-only privacy
- * setting keeps working while the tracker is away. Pushes from the tracker become events; requests that
+ * setting keeps working while the tracker is away; our own status is kept there too and set again at
+ * every login. Pushes from the tracker become events; requests that
  * arrived while we were offline are announced at login, once per request.
  */
 export class FriendsBook extends TypedEventEmitter<FriendEvents> {
@@ -54,8 +55,18 @@ export class FriendsBook extends TypedEventEmitter<FriendEvents> {
     return this.#settings.friends.includes(usernameKey(user))
   }
 
-  /** A new tracker session: listen to its pushes, then refresh the list and announce waiting requests. */
+  /**
+   * A new tracker session (a login, also after a reconnect): say our saved status again (a new session
+   * starts online, and friends must hear the status in force), listen to its pushes, then refresh the
+   * list and announce waiting requests.
+   */
   async follow(client: TrackerClient): Promise<void> {
+    // Sent before anything else on this session, so a `status` the user gives right after login wins.
+    const saved = this.#settings.status
+    const restored = client.social.setStatus(PRESENCES.indexOf(saved.presence), saved.text).then(
+      () => undefined,
+      (err: unknown) => err
+    )
     client.addEventListener('friend-event', e => {
       const { kind, username, presence, statusText } = e.detail
       const user = username
@@ -76,6 +87,9 @@ export class FriendsBook extends TypedEventEmitter<FriendEvents> {
     const list = await client.social.friendList()
     await this.#settings.setFriends(list.friends.map(f => usernameKey(f.username)))
     for (const from of list.incoming) this.#announce(from)
+    // A status the tracker refused does not keep waiting requests from being announced.
+    const failed = await restored
+    if (failed !== undefined) throw failed
   }
 
   #announce(from: string): void {
@@ -166,6 +180,8 @@ export class FriendsBook extends TypedEventEmitter<FriendEvents> {
       throw new InvalidCommandError(`a status text is at most ${MAX_STATUS_TEXT_CHARS} characters`)
     }
     await this.#need('set your status').social.setStatus(n, text, options)
+    // Remembered once the tracker took it: the next login (a restart, another PeerClient) sets it again.
+    await this.#settings.setStatus({ presence: presence as Presence, text })
     return { presence: presence as Presence, text }
   }
 }

@@ -37,6 +37,12 @@ const NO_STATUS = { presence: PresenceStatus.ONLINE, text: '' }
 export class Friends {
   readonly #ctx: SocialContext
   readonly #status = new Map<string, Status>()
+  /**
+   * The status an account's friends last heard pushed, when not plain online (kept past its session):
+   * a later login that sets another status — even plain online, from another device — is pushed, so
+   * a friend who stayed online is not left with the old one.
+   */
+  readonly #told = new Map<string, { presence: number; text: string }>()
 
   constructor(ctx: SocialContext) {
     this.#ctx = ctx
@@ -134,14 +140,22 @@ export class Friends {
     return { friends, incoming: incoming.sort(byKey), outgoing: outgoing.sort(byKey) }
   }
 
-  /** Set the session's status and tell its online friends, when it changed. */
+  /**
+   * Set the session's status and tell its online friends, when it changed or is not what they last
+   * heard (a new login starts online; a peer sets its saved status again, and friends must hear it).
+   */
   setStatus(me: Actor & OnlineMember, presenceInput: number, textInput: string): void {
     // A value this tracker does not know (a newer peer's) is plain online, as peers read it.
     const presence = presenceInput <= PresenceStatus.BUSY ? presenceInput : PresenceStatus.ONLINE
     const text = checkText(textInput, 'a status text', 0, MAX_STATUS_TEXT_CHARS)
     const current = this.status(me.key)
-    if (current.presence === presence && current.text === text) return
+    const told = this.#told.get(me.key) ?? NO_STATUS
+    const same = (s: { presence: number; text: string }): boolean =>
+      s.presence === presence && s.text === text
+    if (same(current) && same(told)) return
     this.#status.set(me.key, { session: me, presence, text })
+    if (presence === NO_STATUS.presence && text === NO_STATUS.text) this.#told.delete(me.key)
+    else this.#told.set(me.key, { presence, text })
     const frame = friendEventFrame(FriendEventKind.STATUS, me.username, presence, text)
     for (const pair of this.#ctx.store.pairsOf(me.key)) {
       if (pair.since === undefined) continue
