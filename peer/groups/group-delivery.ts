@@ -159,7 +159,10 @@ export class GroupDelivery {
       this.#retryLater(queue, queue.items, err)
       return false
     }
+    // A dial can take seconds: the member may have left or been removed meanwhile.
+    queue.items = queue.items.filter(i => this.#init.stillFor(i.post.group, queue.target))
     const batch = queue.items.splice(0, MAX_POSTS_IN_FLIGHT_PER_MEMBER)
+    if (batch.length === 0) return false
     const results = await Promise.allSettled(batch.map(i => link.send(i.post)))
     const again: typeof batch = []
     let lastError: unknown

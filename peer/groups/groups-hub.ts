@@ -57,6 +57,11 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
   readonly #lastCatchUp = new Map<string, number>()
   /** Groups caught up with in this run: our own seq continues from what the others have of us. */
   readonly #caughtUp = new Map<string, Promise<unknown>>()
+  /**
+   * Groups we asked to leave: not ours any more from that moment (posts refused, nothing pushed or
+   * served), though the tracker, and the members it tells, may still list us until it has answered.
+   */
+  readonly #leaving = new Set<string>()
 
   constructor(components: GroupsHubComponents) {
     super()
@@ -75,7 +80,7 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
 
   members(group: string): GroupMember[] | undefined {
     const g = this.#groups.get(group)
-    if (g === undefined || !this.#isMember(g)) return undefined
+    if (g === undefined || this.#leaving.has(group) || !this.#isMember(g)) return undefined
     const cached = this.#decoded.get(group)
     if (cached !== undefined && cached.version === g.version) return cached.members
     const members = g.members.map(m => ({
@@ -192,10 +197,28 @@ export class GroupsHub extends TypedEventEmitter<GroupsHubEvents> implements Gro
     return this.#keep(await this.#need('join a group').social.groupJoin(group, options))
   }
 
+  /**
+   * Leave `group`. We stop taking its posts when we ask, not when the tracker answers: until then the
+   * others (told by the tracker before us, or not yet) may still push to us. If the tracker refuses,
+   * the group is ours again and we fetch what we turned away meanwhile.
+   */
   async leave(group: string, options?: AbortOptions): Promise<{ group: string }> {
     checkGroupId(group)
-    await this.#need('leave a group').social.groupLeave(group, options)
+    const client = this.#need('leave a group')
+    this.#leaving.add(group)
+    try {
+      await client.social.groupLeave(group, options)
+    } catch (err) {
+      this.#leaving.delete(group)
+      if (this.members(group) !== undefined) {
+        this.#caughtUp.delete(group)
+        this.#catchUp(group)
+      }
+      throw err
+    }
     this.#groups.delete(group)
+    this.#caughtUp.delete(group)
+    this.#leaving.delete(group)
     this.#c.service.forget(group)
     return { group }
   }
