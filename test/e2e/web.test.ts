@@ -119,6 +119,9 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
     const a = await openPage(await browser.newContext(), webA.url)
     const b = await openPage(await browser.newContext(), webB.url)
 
+    // A first run starts in the first empty field: the tracker address.
+    await a.page.getByTestId('login-tracker').waitFor()
+    expect(await a.page.evaluate(() => document.activeElement?.id)).toBe('login-tracker')
     await fillLogin(a.page, { tracker: addr, user: 'alice', password: PASSWORD, register: true })
     await a.page.screenshot({ path: join(shots, 'web-login.png') })
     // Clear errors on the login screen: nothing listening at the address, then a taken name.
@@ -156,6 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
     await a.page.getByTestId('online-bob').click()
     await sendText(a.page, 'hello bob')
     await b.page.getByTestId('unread-alice').waitFor()
+    await expect.poll(() => b.page.title()).toBe('(1) p2pchat')
     await b.page.getByTestId('conv-user-alice').click()
     await expect.poll(() => lastMessage(b.page).textContent()).toContain('hello bob')
     await expect.poll(() => lastMessage(a.page).getAttribute('data-status')).toBe('delivered')
@@ -192,6 +196,11 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
         .digest('hex')
     ).toBe(createHash('sha256').update(content).digest('hex'))
     expect(await done.textContent()).toContain('notes.bin')
+    // The sender's card says to whom, not where the server kept its upload.
+    const sent = a.page.locator('[data-testid^="transfer-"][data-state="done"]')
+    await sent.waitFor({ timeout: 30_000 })
+    expect(await sent.textContent()).toContain('Sent to bob')
+    expect(await sent.textContent()).not.toContain('uploads')
 
     // A group: alice creates it and invites bob, bob joins, alice writes, bob reads.
     await a.page.getByTestId('group-create-name').fill('team')

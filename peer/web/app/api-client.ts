@@ -26,7 +26,7 @@ export class ApiError extends Error {
 /** Close codes the server uses for a page without a valid token (4401) or from another origin (4403). */
 const REFUSED_CLOSE_CODES = new Set([4401, 4403])
 /** Reconnecting after the server went away: first wait, longest wait. */
-const RETRY_FIRST_MS = 250
+const RETRY_FIRST_MS = 500
 const RETRY_MAX_MS = 5_000
 /**
  * Events nobody listens to yet are kept, up to this many, for the main window to replay: a login
@@ -207,7 +207,8 @@ export class ApiClient {
 
   #scheduleRetry(): void {
     if (this.#stopped) return
-    const wait = this.#retryMs * (0.75 + Math.random() / 2)
+    // 0.5 s, 1 s, 2 s, 4 s, then every 5 s; a little jitter so many tabs do not knock at once.
+    const wait = Math.min(this.#retryMs * (0.9 + Math.random() / 5), RETRY_MAX_MS)
     this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS)
     window.clearTimeout(this.#retryTimer)
     this.#retryTimer = window.setTimeout(() => this.#connect(), wait)

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import type { SessionInfo } from '../../api/schema.ts'
 import type { ApiClient, ConnectionState } from './api-client.ts'
-import { ConnectionBanner } from './banner.tsx'
+import { ConnectionBanner, REFUSED_TEXT } from './banner.tsx'
 import { LoginScreen } from './login-screen.tsx'
 import { MainWindow } from './main-window.tsx'
 
@@ -51,9 +51,11 @@ export function App({ client }: { client: ApiClient | undefined }) {
       <main class="login">
         <div class="login-card">
           <h1 class="brand">p2pchat</h1>
-          <p class="muted">
-            Open the address <code>p2pchat web</code> printed when it started: it ends with{' '}
-            <code>?token=…</code>, which lets this page talk to it.
+          <p class="refused" role="alert" data-testid="refused-text">
+            {REFUSED_TEXT}
+          </p>
+          <p class="muted small">
+            The address ends with <code>?token=…</code>, which lets this page talk to p2pchat web.
           </p>
         </div>
       </main>
@@ -93,10 +95,13 @@ export function App({ client }: { client: ApiClient | undefined }) {
     )
   }
 
+  // The banner takes its row; the page below shrinks to fit the window (and scrolls inside).
   return (
-    <>
-      <ConnectionBanner state={client === undefined ? 'refused' : connection} />
-      {body}
-    </>
+    <div class="page">
+      <div class="page-banner">
+        <ConnectionBanner state={client === undefined ? 'refused' : connection} />
+      </div>
+      <div class="page-body">{body}</div>
+    </div>
   )
 }

@@ -3,19 +3,17 @@ import type { ConnectionState } from './api-client.ts'
 import type { Toast, TrackerView } from './chat-state.ts'
 
 /** What the page says when it cannot talk to the server, or must not (no or a wrong token). */
-export const REFUSED_TEXT = 'This page needs the address with its token, as `p2pchat web` printed it.'
-export const LOST_TEXT = 'Lost the connection to p2pchat web — retrying…'
+export const REFUSED_TEXT =
+  "This page's address is no longer valid — p2pchat web may have been restarted. Open the address it printed (it has a new token)."
+export const LOST_TEXT =
+  'Lost the connection to p2pchat web — retrying… What you are writing stays here until it is back.'
 
 export function ConnectionBanner({ state }: { state: ConnectionState }) {
-  if (state === 'open' || state === 'connecting') return null
-  const refused = state === 'refused'
+  // Refused: the page's whole body says so (app.tsx); the banner is for a server that went away.
+  if (state !== 'lost') return null
   return (
-    <div
-      class={refused ? 'banner banner-error' : 'banner banner-warn'}
-      role="alert"
-      data-testid="connection-banner"
-    >
-      {refused ? REFUSED_TEXT : LOST_TEXT}
+    <div class="banner banner-warn" role="alert" data-testid="connection-banner">
+      {LOST_TEXT}
     </div>
   )
 }

@@ -6,11 +6,15 @@ import {
   sortByName,
   updateMessage,
   upsert,
-  userConv
+  userConv,
+  withGroupNames
 } from './chat-state.ts'
 import type { ChatStore } from './chat-store.ts'
 import { formatBytes, sameUser } from './format.ts'
 import { notify } from './notifications.ts'
+
+/** After the tracker came back: how long to let peers re-register before reading the lists again. */
+const TRACKER_SETTLE_MS = 2_000
 
 /** Keep the store current from the server's events; returns the functions that stop listening. */
 export function wireEvents(store: ChatStore): Array<() => void> {
@@ -66,6 +70,7 @@ export function wireEvents(store: ChatStore): Array<() => void> {
       })
     }),
     client.on('tracker', e => {
+      const wasAway = store.state.tracker.state === 'reconnecting'
       store.update(s => {
         s.tracker = {
           state: e.state,
@@ -75,7 +80,13 @@ export function wireEvents(store: ChatStore): Array<() => void> {
         if (e.state === 'reconnecting')
           s.announce = `The tracker cannot be reached: ${e.message ?? 'retrying'}`
       })
-      if (e.state === 'connected') void store.reload()
+      if (e.state === 'connected') {
+        void store.reload()
+        if (wasAway) {
+          // Back after a restart: who is online settles as peers re-register; read the lists again.
+          window.setTimeout(() => void store.reloadPeople(), TRACKER_SETTLE_MS)
+        }
+      }
     }),
     client.on('joined', e => {
       if (sameUser(e.user, me())) return
@@ -117,7 +128,9 @@ export function wireEvents(store: ChatStore): Array<() => void> {
     client.on('delivered', e => {
       const key = findOwn(e.messageId, e.to)
       if (key === undefined) {
+        // Either the `msg` reply is still on its way, or another tab sent it: its history will tell.
         store.earlyDelivered.set(e.messageId, e.via)
+        store.reloadSoon(userConv(e.to))
         return
       }
       store.patchConv(key, c =>
@@ -127,6 +140,12 @@ export function wireEvents(store: ChatStore): Array<() => void> {
     client.on('error', e => {
       const key = e.messageId === undefined ? undefined : findOwn(e.messageId, e.to)
       if (key === undefined || e.messageId === undefined) {
+        const conv = e.to === undefined ? undefined : store.state.conversations[userConv(e.to)]
+        if (e.messageId !== undefined && e.to !== undefined && conv?.loaded) {
+          // A message sent from another tab: its history carries the outcome.
+          store.reloadSoon(userConv(e.to))
+          return
+        }
         store.toast(`${e.code}: ${e.message}`)
         return
       }
@@ -185,6 +204,7 @@ export function wireEvents(store: ChatStore): Array<() => void> {
     client.on('group-removed', e => {
       store.update(s => {
         s.groups = s.groups.filter(g => g.group !== e.group.group)
+        s.groupNames = withGroupNames(s.groupNames, [e.group])
       })
       if (!sameUser(e.by, me()) && e.by !== '') store.toast(`${e.by} removed you from ${e.group.name}`)
     }),
@@ -234,16 +254,27 @@ export function wireEvents(store: ChatStore): Array<() => void> {
       notify(`p2pchat: ${offer.from} sends a file`, `${offer.name} (${formatBytes(offer.size)})`)
     }),
     client.on('file-accepted', e => {
-      patchTransfer(e.transferId, t => ({ ...t, phase: 'transferring', via: e.via, bytes: e.offset }))
-    }),
-    client.on('file-progress', e => {
       patchTransfer(e.transferId, t => ({
         ...t,
-        phase: e.phase,
-        bytes: e.bytes,
-        size: e.size,
-        bytesPerSec: e.bytesPerSec
+        phase: 'transferring',
+        via: e.via,
+        bytes: e.offset,
+        bytesPerSec: 0
       }))
+    }),
+    client.on('file-progress', e => {
+      patchTransfer(e.transferId, t => {
+        // The sender's file is read whole: until the peer accepts, it only waits (no rate, no ETA).
+        const hashed = t.direction === 'send' && e.phase === 'hashing' && e.bytes >= e.size
+        if (hashed && t.phase === 'transferring') return t
+        return {
+          ...t,
+          phase: hashed ? 'offered' : e.phase,
+          bytes: e.bytes,
+          size: e.size,
+          bytesPerSec: hashed ? 0 : e.bytesPerSec
+        }
+      })
     }),
     client.on('file-done', e => {
       const view: TransferView = {

@@ -98,6 +98,8 @@ export interface ChatState {
   incoming: string[]
   outgoing: string[]
   groups: GroupInfo[]
+  /** Every group's name as last heard, kept after leaving it (its conversation still shows it). */
+  groupNames: Record<string, string>
   conversations: Record<ConvKey, Conversation>
   unread: Record<ConvKey, number>
   selected?: ConvKey
@@ -121,6 +123,7 @@ export function initialState(me: string, peerId: string | undefined, tracker: Tr
     incoming: [],
     outgoing: [],
     groups: [],
+    groupNames: {},
     conversations: {},
     unread: {},
     offers: [],
@@ -244,4 +247,39 @@ export function displayName(user: string, friends: FriendInfo[]): string {
 /** Is `me` a member (not just invited) of the group? */
 export function isMember(group: GroupInfo, me: string): boolean {
   return group.members.some(m => sameUser(m.user, me))
+}
+
+/** What a presence dot shows: the same colour for the same person everywhere. */
+export type PresenceView = Presence | 'offline'
+
+export const PRESENCE_LABELS: Record<PresenceView, string> = {
+  online: 'online',
+  away: 'away',
+  busy: 'busy',
+  offline: 'offline'
+}
+
+/**
+ * Someone's presence, derived one way for every place that shows it: online when the online list has
+ * them (the tracker's view, kept current by joined/left), with the friend's own presence when they are a
+ * friend; otherwise offline. The friends list's `online` flag can lag behind (a tracker restart), so it
+ * never contradicts the online list.
+ */
+export function presenceOf(state: Pick<ChatState, 'online' | 'friends'>, user: string): PresenceView {
+  if (!state.online.some(u => sameUser(u.user, user))) return 'offline'
+  const friend = state.friends.find(f => sameUser(f.user, user))
+  return friend?.presence ?? 'online'
+}
+
+/** Remember the names of groups (to show them after leaving). */
+export function withGroupNames(names: Record<string, string>, groups: GroupInfo[]): Record<string, string> {
+  let changed = false
+  const next = { ...names }
+  for (const g of groups) {
+    if (next[g.group] !== g.name) {
+      next[g.group] = g.name
+      changed = true
+    }
+  }
+  return changed ? next : names
 }

@@ -3,11 +3,12 @@ import type {
   GroupMessageEvent,
   HistoryEntry,
   Presence,
+  Replies,
   SessionInfo,
   TrackerState
 } from '../../api/schema.ts'
 import type { ApiClient } from './api-client.ts'
-import { errorText } from './api-client.ts'
+import { errorCode, errorText } from './api-client.ts'
 import { wireEvents } from './chat-events.ts'
 import type { ChatMessage, ChatState, Conversation, ConvKey } from './chat-state.ts'
 import {
@@ -21,7 +22,8 @@ import {
   mergeHistory,
   sortByName,
   upsert,
-  userConv
+  userConv,
+  withGroupNames
 } from './chat-state.ts'
 import { FileActions, fromTransfers } from './file-actions.ts'
 import { sameUser } from './format.ts'
@@ -30,6 +32,8 @@ import { sameUser } from './format.ts'
 const RENDER_FALLBACK_MS = 100
 /** How long a toast stays unless dismissed. */
 const TOAST_MS = 8_000
+/** Wait this long after the first sign that a conversation changed elsewhere before reloading it. */
+const STALE_HISTORY_MS = 300
 
 /**
  * The logged-in main window's state: loaded with `who`, `friends`, `groups` and `transfers` on every
@@ -46,6 +50,8 @@ export class ChatStore {
   readonly earlyDelivered = new Map<string, ChatMessage['via']>()
   /** Offers, uploads and transfers. */
   readonly files = new FileActions(this)
+  /** Conversations whose history is to be read again soon (a message sent from another tab). */
+  readonly #staleTimers = new Map<ConvKey, number>()
 
   constructor(client: ApiClient, session: SessionInfo) {
     this.client = client
@@ -66,6 +72,8 @@ export class ChatStore {
   }
 
   dispose(): void {
+    for (const timer of this.#staleTimers.values()) window.clearTimeout(timer)
+    this.#staleTimers.clear()
     for (const off of this.#off) off()
     this.#off = []
     this.client.clearUnheard()
@@ -153,13 +161,17 @@ export class ChatStore {
   async reload(): Promise<void> {
     if (this.client.state !== 'open') return
     try {
-      const [who, friends, groups, transfers] = await Promise.all([
+      const [who, friends, groups, transfers, status] = await Promise.all([
         this.client.call('who', {}),
         this.client.call('friends', {}),
         this.client.call('groups', {}),
-        this.client.call('transfers', {})
+        this.client.call('transfers', {}),
+        // Your own status as it is in force (kept across logins), for the selector.
+        this.client.call('status', {})
       ])
       this.update(s => {
+        s.presence = status.presence
+        s.statusText = status.text
         s.online = sortByName(
           who.users.filter(u => !sameUser(u.user, s.me)),
           u => u.user
@@ -169,6 +181,7 @@ export class ChatStore {
         s.incoming = friends.incoming
         s.outgoing = friends.outgoing
         s.groups = groups.groups
+        s.groupNames = withGroupNames(s.groupNames, groups.groups)
         const files = fromTransfers(transfers.transfers)
         s.offers = files.offers
         s.transfers = files.transfers
@@ -178,6 +191,47 @@ export class ChatStore {
     } catch (err) {
       if (this.client.state === 'open') this.toast(errorText(err))
     }
+  }
+
+  /** Who is online, friends and groups again: after the tracker came back, the lists may be stale. */
+  async reloadPeople(): Promise<void> {
+    if (this.client.state !== 'open') return
+    try {
+      const [who, friends, groups] = await Promise.all([
+        this.client.call('who', {}),
+        this.client.call('friends', {}),
+        this.client.call('groups', {})
+      ])
+      this.update(s => {
+        s.online = sortByName(
+          who.users.filter(u => !sameUser(u.user, s.me)),
+          u => u.user
+        )
+        s.friends = friends.friends
+        s.incoming = friends.incoming
+        s.outgoing = friends.outgoing
+        s.groups = groups.groups
+        s.groupNames = withGroupNames(s.groupNames, groups.groups)
+      })
+    } catch {
+      // The connection dropped: its 'open' reloads everything.
+    }
+  }
+
+  /**
+   * Something happened to a message this tab never saw (another tab sent it): read the conversation's
+   * history again, once for a burst of such events, if this tab has it loaded.
+   */
+  reloadSoon(key: ConvKey): void {
+    const conv = this.state.conversations[key]
+    if (conv === undefined || !conv.loaded || this.#staleTimers.has(key)) return
+    this.#staleTimers.set(
+      key,
+      window.setTimeout(() => {
+        this.#staleTimers.delete(key)
+        void this.loadHistory(key)
+      }, STALE_HISTORY_MS)
+    )
   }
 
   select(key: ConvKey | undefined): void {
@@ -218,7 +272,7 @@ export class ChatStore {
       const me = this.state.me
       const history =
         conv.kind === 'user'
-          ? (reply.messages as HistoryEntry[]).map(m => fromHistory(m, me))
+          ? (reply.messages as HistoryEntry[]).map(m => this.#withEarlyDelivery(fromHistory(m, me)))
           : (reply.messages as GroupMessageEvent[]).map(m => fromGroupMessage(m, me))
       this.patchConv(key, c => ({
         ...c,
@@ -231,6 +285,14 @@ export class ChatStore {
     } catch (err) {
       this.patchConv(key, c => ({ ...c, loading: false, error: errorText(err) }))
     }
+  }
+
+  /** A `delivered` heard before the history that lists its message (sent from another tab). */
+  #withEarlyDelivery(m: ChatMessage): ChatMessage {
+    if (!this.earlyDelivered.has(m.messageId)) return m
+    const via = this.earlyDelivered.get(m.messageId)
+    this.earlyDelivered.delete(m.messageId)
+    return { ...m, status: 'delivered', via }
   }
 
   loadEarlier(key: ConvKey): Promise<void> {
@@ -256,14 +318,23 @@ export class ChatStore {
         own: true,
         status: early !== undefined ? 'delivered' : 'queued',
         via: early,
+        // The status already says `queued`: the note says why, without saying it twice.
         note:
           reply.online || early !== undefined
             ? undefined
-            : `queued: ${reply.to} is offline, sent when they come online`
+            : `${reply.to} is offline: it goes when they come online`
       }
       this.patchConv(key, c => appendMessage(c, message))
     } else {
-      const reply = await this.client.call('group-msg', { group: conv.id, text })
+      let reply: Replies['group-msg']
+      try {
+        reply = await this.client.call('group-msg', { group: conv.id, text })
+      } catch (err) {
+        if (errorCode(err) !== 'NOT_AUTHORIZED') throw err
+        // Left or removed meanwhile (in another tab?): the group list says so once reloaded.
+        void this.reloadPeople()
+        throw new Error('You are no longer in this group.')
+      }
       const message: ChatMessage = {
         messageId: reply.messageId,
         from: me,
@@ -296,6 +367,7 @@ export class ChatStore {
   replaceGroup(group: ChatState['groups'][number]): void {
     this.update(s => {
       s.groups = upsert(s.groups, group, (a, b) => a.group === b.group)
+      s.groupNames = withGroupNames(s.groupNames, [group])
     })
   }
 }

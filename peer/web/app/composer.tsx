@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { errorText } from './api-client.ts'
 import type { ChatState, Conversation, ConvKey } from './chat-state.ts'
-import { displayName } from './chat-state.ts'
+import { displayName, isMember, presenceOf } from './chat-state.ts'
 import type { ChatStore } from './chat-store.ts'
 
 /** What was typed in each conversation and not sent yet, kept while switching between them. */
@@ -51,10 +51,18 @@ export function Composer({ store, state, conv }: Props) {
 
   const name = conv.kind === 'user' ? displayName(conv.id, state.friends) : undefined
   const group = conv.kind === 'group' ? state.groups.find(g => g.group === conv.id) : undefined
-  const label = name !== undefined ? `Message to ${name}` : `Message to ${group?.name ?? 'the group'}`
+  const groupName = group?.name ?? state.groupNames[conv.id] ?? 'the group'
+  const label = name !== undefined ? `Message to ${name}` : `Message to ${groupName}`
+  // Left or removed: the history stays readable, nothing can be sent there.
+  const left = conv.kind === 'group' && (group === undefined || !isMember(group, state.me))
 
   return (
     <div class="composer-area">
+      {left && (
+        <p id="composer-closed" class="composer-closed" data-testid="composer-closed">
+          You are no longer in this group: its history stays here, but you cannot write to it.
+        </p>
+      )}
       <form
         class="composer"
         onSubmit={e => {
@@ -70,9 +78,12 @@ export function Composer({ store, state, conv }: Props) {
           ref={area}
           rows={2}
           value={text}
-          placeholder={`${label} — Enter sends, Shift+Enter for a new line`}
+          placeholder={
+            left ? 'You are no longer in this group' : `${label} — Enter sends, Shift+Enter for a new line`
+          }
           data-testid="composer"
-          aria-describedby={error !== '' ? 'composer-error' : undefined}
+          disabled={left}
+          aria-describedby={left ? 'composer-closed' : error !== '' ? 'composer-error' : undefined}
           onInput={e => edit(e.currentTarget.value)}
           onKeyDown={e => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -81,22 +92,28 @@ export function Composer({ store, state, conv }: Props) {
             }
           }}
         />
-        <button type="submit" class="primary" data-testid="send" disabled={text.trim() === ''}>
+        <button type="submit" class="primary" data-testid="send" disabled={left || text.trim() === ''}>
           Send
         </button>
       </form>
-      {error !== '' && (
+      {error !== '' && !left && (
         <p id="composer-error" class="form-error" role="alert" data-testid="composer-error">
           {error}
         </p>
       )}
-      {conv.kind === 'user' && <FileSend store={store} to={conv.id} />}
+      {conv.kind === 'user' && (
+        <FileSend
+          store={store}
+          to={conv.id}
+          offline={presenceOf(state, conv.id) === 'offline' ? (name ?? conv.id) : undefined}
+        />
+      )}
     </div>
   )
 }
 
 /** Offer a file: picked (uploaded to the local server first), dropped on the conversation, or by path. */
-function FileSend({ store, to }: { store: ChatStore; to: string }) {
+function FileSend({ store, to, offline }: { store: ChatStore; to: string; offline: string | undefined }) {
   const [path, setPath] = useState('')
   const [error, setError] = useState('')
   const [busy, setBusy] = useState(false)
@@ -116,14 +133,17 @@ function FileSend({ store, to }: { store: ChatStore; to: string }) {
     }
   }
 
+  const disabled = offline !== undefined
   return (
-    <div class="file-send">
+    <div class={disabled ? 'file-send file-send-off' : 'file-send'}>
       <span class="file-pick">
         <input
           id="file-input"
           type="file"
           multiple
           class="file-input"
+          disabled={disabled}
+          aria-describedby={disabled ? 'file-offline' : undefined}
           data-testid="file-input"
           onChange={e => {
             const input = e.currentTarget
@@ -131,11 +151,17 @@ function FileSend({ store, to }: { store: ChatStore; to: string }) {
             input.value = ''
           }}
         />
-        <label for="file-input" class="button-like">
+        <label for="file-input" class={disabled ? 'button-like disabled' : 'button-like'}>
           Send a file…
         </label>
       </span>
-      <span class="muted small">or drop it here</span>
+      {disabled ? (
+        <span id="file-offline" class="muted small" data-testid="file-offline">
+          {offline} is offline: files go only to people online
+        </span>
+      ) : (
+        <span class="muted small">or drop it here</span>
+      )}
       <form class="row path-form" onSubmit={sendPath}>
         <label for="file-path" class="small">
           or a path on this computer
@@ -146,10 +172,11 @@ function FileSend({ store, to }: { store: ChatStore; to: string }) {
           spellcheck={false}
           placeholder="/home/me/photo.jpg"
           value={path}
+          disabled={disabled}
           data-testid="file-path"
           onInput={e => setPath(e.currentTarget.value)}
         />
-        <button type="submit" class="small-button" disabled={busy} data-testid="file-path-send">
+        <button type="submit" class="small-button" disabled={busy || disabled} data-testid="file-path-send">
           Send
         </button>
       </form>

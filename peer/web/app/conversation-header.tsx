@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { GroupInfo } from '../../api/schema.ts'
 import { errorText } from './api-client.ts'
 import type { ChatState, Conversation } from './chat-state.ts'
-import { isMember } from './chat-state.ts'
+import { isMember, PRESENCE_LABELS, presenceOf } from './chat-state.ts'
 import type { ChatStore } from './chat-store.ts'
-import { formatLastSeen, sameUser } from './format.ts'
+import { sameUser } from './format.ts'
+import { friendLine, reachHint, reachTitle } from './presence.ts'
 
 interface Props {
   store: ChatStore
@@ -15,7 +16,15 @@ interface Props {
 export function ConversationHeader({ store, state, conv }: Props) {
   if (conv.kind === 'group') {
     const group = state.groups.find(g => g.group === conv.id)
-    return <GroupHeader store={store} state={state} group={group} id={conv.id} />
+    return (
+      <GroupHeader
+        store={store}
+        state={state}
+        group={group}
+        id={conv.id}
+        name={group?.name ?? state.groupNames[conv.id]}
+      />
+    )
   }
   return <UserHeader store={store} state={state} conv={conv} />
 }
@@ -27,27 +36,38 @@ function UserHeader({ store, state, conv }: Props) {
   const [renaming, setRenaming] = useState(false)
   const [alias, setAlias] = useState('')
 
+  const presence = presenceOf(state, user)
   let line: string
-  if (friend?.online) {
-    line = friend.text !== '' ? `${friend.presence} · ${friend.text}` : friend.presence
-  } else if (online !== undefined) line = 'online'
-  else if (friend !== undefined) line = formatLastSeen(friend.lastSeen)
+  if (friend !== undefined) line = friendLine(friend, presence)
+  else if (presence !== 'offline') line = PRESENCE_LABELS[presence]
   else line = 'offline: messages wait until they come online'
-  if (online !== undefined && !online.reachable) line += ' · behind NAT'
+  if (presence === 'offline' && friend !== undefined) line += ' · messages wait until they come online'
+  // How the last message went, else whether they can be dialled directly.
+  const lastVia = conv.messages.findLast(m => m.via !== undefined)?.via
 
   const pending = state.outgoing.some(u => sameUser(u, user))
   return (
     <header class="conv-header">
       <div class="conv-title">
         <h2 id="conv-title">
-          <span
-            class={`dot dot-${online !== undefined ? (friend?.presence ?? 'online') : 'offline'}`}
-            aria-hidden="true"
-          />
+          <span class={`dot dot-${presence}`} aria-hidden="true" />
           {friend !== undefined && friend.alias !== '' ? `${friend.alias} (${user})` : user}
+          <span class="sr-only"> ({PRESENCE_LABELS[presence]})</span>
         </h2>
         <p class="muted small" data-testid="conv-presence">
           {line}
+          {online !== undefined && (
+            <>
+              {' · '}
+              <span
+                class="reach-hint"
+                title={lastVia !== undefined ? VIA_TITLES[lastVia] : reachTitle(online)}
+                data-testid="conv-via"
+              >
+                {lastVia !== undefined ? VIA_WORDS[lastVia] : reachHint(online)}
+              </span>
+            </>
+          )}
         </p>
       </div>
       <div class="conv-actions">
@@ -135,22 +155,42 @@ function UserHeader({ store, state, conv }: Props) {
   )
 }
 
+const VIA_WORDS: Record<string, string> = {
+  direct: 'direct connection',
+  reversed: 'direct connection (they called back)',
+  relayed: 'via relay'
+}
+
+const VIA_TITLES: Record<string, string> = {
+  direct: 'The last message went straight between your computers.',
+  reversed:
+    'They could not be dialled, so they were asked to call back: the last message went straight between your computers.',
+  relayed: "The last message went through the tracker's relay: neither side could dial the other."
+}
+
 interface GroupProps {
   store: ChatStore
   state: ChatState
   group: GroupInfo | undefined
   id: string
+  /** The group's name, remembered after leaving it. */
+  name: string | undefined
 }
 
-function GroupHeader({ store, state, group, id }: GroupProps) {
+function GroupHeader({ store, state, group, id, name }: GroupProps) {
   const [invitee, setInvitee] = useState('')
   const [error, setError] = useState('')
   if (group === undefined || !isMember(group, state.me)) {
     return (
       <header class="conv-header">
         <div class="conv-title">
-          <h2 id="conv-title">{group?.name ?? 'Group'}</h2>
-          <p class="muted small">You are no longer in this group; its history stays here.</p>
+          <h2 id="conv-title">
+            <span class="dot dot-group" aria-hidden="true" />
+            {name ?? 'Group'}
+          </h2>
+          <p class="muted small" data-testid="group-left-note">
+            You are no longer in this group; its history stays here.
+          </p>
         </div>
       </header>
     )
@@ -184,13 +224,16 @@ function GroupHeader({ store, state, group, id }: GroupProps) {
           {group.members.length} online · id <code class="selectable">{group.group}</code>
         </p>
         <ul class="members" aria-label="Members" data-testid="group-members">
-          {group.members.map(m => (
-            <li key={m.user} class={m.online ? 'member online' : 'member'}>
-              <span class={m.online ? 'dot dot-online' : 'dot dot-offline'} aria-hidden="true" />
-              {m.user}
-              <span class="sr-only">{m.online ? ' (online)' : ' (offline)'}</span>
-            </li>
-          ))}
+          {group.members.map(m => {
+            const presence = memberPresence(state, m)
+            return (
+              <li key={m.user} class={m.online ? 'member online' : 'member'}>
+                <span class={`dot dot-${presence}`} aria-hidden="true" />
+                {m.user}
+                <span class="sr-only"> ({PRESENCE_LABELS[presence]})</span>
+              </li>
+            )
+          })}
           {group.invited.map(u => (
             <li key={`i-${u}`} class="member invited">
               {u} <span class="muted">(invited)</span>
@@ -239,6 +282,17 @@ function GroupHeader({ store, state, group, id }: GroupProps) {
       </div>
     </header>
   )
+}
+
+/**
+ * A member's dot: the group says whether they are online (they may be nobody you know); a friend's or
+ * someone in the online list shows their presence as everywhere else.
+ */
+function memberPresence(state: ChatState, m: { user: string; online: boolean }) {
+  if (sameUser(m.user, state.me)) return state.presence
+  const seen = presenceOf(state, m.user)
+  if (seen !== 'offline') return seen
+  return m.online ? 'online' : 'offline'
 }
 
 /** A button whose action asks first, in the page (no window.confirm: it blocks and tests cannot see it). */

@@ -2,7 +2,7 @@ import { Component } from 'preact'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { FriendInfo } from '../../api/schema.ts'
 import type { ChatMessage, ChatState, Conversation, Via } from './chat-state.ts'
-import { displayName } from './chat-state.ts'
+import { displayName, presenceOf } from './chat-state.ts'
 import type { ChatStore } from './chat-store.ts'
 import { Composer } from './composer.tsx'
 import { ConversationHeader } from './conversation-header.tsx'
@@ -32,7 +32,8 @@ export function ConversationPane({ store, state }: Props) {
     )
   }
 
-  const canSendFiles = conv.kind === 'user'
+  // Files go only to someone online (messages queue; files do not).
+  const canSendFiles = conv.kind === 'user' && presenceOf(state, conv.id) !== 'offline'
   const onDrop = (e: DragEvent): void => {
     e.preventDefault()
     setDragging(false)
@@ -46,9 +47,9 @@ export function ConversationPane({ store, state }: Props) {
       aria-labelledby="conv-title"
       data-testid="conversation"
       onDragOver={e => {
-        if (!canSendFiles || !e.dataTransfer?.types.includes('Files')) return
+        if (conv.kind !== 'user' || !e.dataTransfer?.types.includes('Files')) return
         e.preventDefault()
-        e.dataTransfer.dropEffect = 'copy'
+        e.dataTransfer.dropEffect = canSendFiles ? 'copy' : 'none'
         setDragging(true)
       }}
       onDragLeave={e => {
@@ -60,8 +61,10 @@ export function ConversationPane({ store, state }: Props) {
       <MessageList store={store} conv={conv} friends={state.friends} />
       <Composer store={store} state={state} conv={conv} />
       {dragging && (
-        <div class="drop-overlay" aria-hidden="true">
-          Drop to send to {displayName(conv.id, state.friends)}
+        <div class={canSendFiles ? 'drop-overlay' : 'drop-overlay drop-refused'} aria-hidden="true">
+          {canSendFiles
+            ? `Drop to send to ${displayName(conv.id, state.friends)}`
+            : `${displayName(conv.id, state.friends)} is offline: files go only to people online`}
         </div>
       )}
     </main>
@@ -83,23 +86,44 @@ function MessageList({
   const scroller = useRef<HTMLElement>(null)
   const stick = useRef(true)
   const restore = useRef<{ height: number; top: number } | undefined>(undefined)
+  /** The newest message last laid out: a different one at the end means something new arrived. */
+  const newest = useRef<string | undefined>(undefined)
+  /** Messages arrived below while scrolled up: offer a way down. */
+  const [unseen, setUnseen] = useState(false)
 
   useLayoutEffect(() => {
     stick.current = true
     restore.current = undefined
+    newest.current = undefined
+    setUnseen(false)
   }, [conv.key])
 
   useLayoutEffect(() => {
     const el = scroller.current
     if (el === null) return
+    const last = conv.messages[conv.messages.length - 1]
+    const arrived = last !== undefined && newest.current !== undefined && last.messageId !== newest.current
+    newest.current = last?.messageId
+    // Your own new message: show it, wherever you were reading.
+    if (arrived && last.own) stick.current = true
     const saved = restore.current
     if (saved !== undefined && !conv.loading) {
       el.scrollTop = saved.top + (el.scrollHeight - saved.height)
       restore.current = undefined
     } else if (stick.current) {
       el.scrollTop = el.scrollHeight
+      setUnseen(false)
+    } else if (arrived) {
+      setUnseen(true)
     }
   }, [conv.messages, conv.loading, conv.key])
+
+  const toBottom = (): void => {
+    const el = scroller.current
+    stick.current = true
+    setUnseen(false)
+    if (el !== null) el.scrollTop = el.scrollHeight
+  }
 
   // The pane shrinks (a banner, the composer growing): stay at the newest message if we were there.
   useLayoutEffect(() => {
@@ -124,44 +148,52 @@ function MessageList({
     const el = scroller.current
     if (el === null) return
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX
+    if (stick.current && unseen) setUnseen(false)
     if (el.scrollTop === 0 && conv.hasMore && !conv.loading && el.scrollHeight > el.clientHeight)
       loadEarlier()
   }
 
   const group = conv.kind === 'group'
   return (
-    <section class="messages-scroll" ref={scroller} onScroll={onScroll} aria-label="Messages">
-      {conv.hasMore && (
-        <div class="load-earlier">
-          <button
-            type="button"
-            class="ghost"
-            disabled={conv.loading}
-            data-testid="load-earlier"
-            onClick={loadEarlier}
-          >
-            {conv.loading ? 'Loading…' : 'Load earlier messages'}
-          </button>
-        </div>
+    <div class="messages-frame">
+      <section class="messages-scroll" ref={scroller} onScroll={onScroll} aria-label="Messages">
+        {conv.hasMore && (
+          <div class="load-earlier">
+            <button
+              type="button"
+              class="ghost"
+              disabled={conv.loading}
+              data-testid="load-earlier"
+              onClick={loadEarlier}
+            >
+              {conv.loading ? 'Loading…' : 'Load earlier messages'}
+            </button>
+          </div>
+        )}
+        {conv.error !== undefined && (
+          <p class="form-error" role="alert">
+            Could not load the history: {conv.error}
+          </p>
+        )}
+        {conv.loaded && conv.messages.length === 0 && <p class="empty center">No messages yet. Say hello!</p>}
+        {!conv.loaded && conv.loading && <p class="empty center">Loading…</p>}
+        <ol class="messages" data-testid="messages">
+          {conv.messages.map((m, i) => (
+            <MessageItem
+              key={m.messageId}
+              message={m}
+              showAuthor={!m.own && (group || conv.messages[i - 1]?.from !== m.from)}
+              friends={friends}
+            />
+          ))}
+        </ol>
+      </section>
+      {unseen && (
+        <button type="button" class="new-messages" data-testid="new-messages" onClick={toBottom}>
+          New messages <span aria-hidden="true">↓</span>
+        </button>
       )}
-      {conv.error !== undefined && (
-        <p class="form-error" role="alert">
-          Could not load the history: {conv.error}
-        </p>
-      )}
-      {conv.loaded && conv.messages.length === 0 && <p class="empty center">No messages yet. Say hello!</p>}
-      {!conv.loaded && conv.loading && <p class="empty center">Loading…</p>}
-      <ol class="messages" data-testid="messages">
-        {conv.messages.map((m, i) => (
-          <MessageItem
-            key={m.messageId}
-            message={m}
-            showAuthor={!m.own && (group || conv.messages[i - 1]?.from !== m.from)}
-            friends={friends}
-          />
-        ))}
-      </ol>
-    </section>
+    </div>
   )
 }
 

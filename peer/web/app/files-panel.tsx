@@ -15,10 +15,28 @@ export function FilesPanel({ store, state, onClose }: Props) {
   const name = (user: string): string => displayName(user, state.friends)
   const finished = state.transfers.filter(t => t.status !== 'progress')
   return (
-    <aside id="files-panel" class="files-panel" aria-labelledby="files-title">
+    <aside
+      id="files-panel"
+      class="files-panel"
+      aria-labelledby="files-title"
+      tabIndex={-1}
+      onKeyDown={e => {
+        if (e.key === 'Escape') {
+          e.stopPropagation()
+          onClose()
+        }
+      }}
+    >
       <header class="files-header">
         <h2 id="files-title">Files</h2>
-        <button type="button" class="icon-button" aria-label="Close the files panel" onClick={onClose}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label="Close the files panel"
+          title="Close (Escape)"
+          data-testid="files-close"
+          onClick={onClose}
+        >
           ×
         </button>
       </header>
@@ -149,12 +167,26 @@ const PHASES: Record<string, string> = {
   verifying: 'verifying'
 }
 
-const VIA: Record<string, string> = { direct: 'direct', reversed: 'direct (callback)', relayed: 'relayed' }
+const VIA: Record<string, string> = {
+  direct: 'direct connection',
+  reversed: 'direct connection (they called back)',
+  relayed: 'via relay'
+}
+
+/** Sent and hashed, not accepted yet: nothing moves until the peer answers. */
+function awaitingAnswer(t: TransferView): boolean {
+  return (
+    t.direction === 'send' &&
+    (t.phase === 'offered' || (t.phase === 'hashing' && t.size > 0 && t.bytes >= t.size))
+  )
+}
 
 function Transfer({ transfer: t, peer, store }: { transfer: TransferView; peer: string; store: ChatStore }) {
   const direction = t.direction === 'send' ? `to ${peer}` : `from ${peer}`
   const percent = t.size > 0 ? Math.floor((t.bytes / t.size) * 100) : 0
   const eta = t.phase === 'transferring' ? formatEta(t.size - t.bytes, t.bytesPerSec) : ''
+  const waiting = awaitingAnswer(t)
+  const phase = waiting ? `waiting for ${peer} to accept` : (PHASES[t.phase] ?? t.phase)
   const canDiscard =
     t.direction === 'receive' &&
     (t.phase === 'partial' || (t.status === 'failed' && t.error?.code === 'INTERRUPTED'))
@@ -174,15 +206,17 @@ function Transfer({ transfer: t, peer, store }: { transfer: TransferView; peer: 
       </div>
       {t.status === 'progress' && (
         <>
-          <progress
-            max={Math.max(t.size, 1)}
-            value={t.phase === 'hashing' || t.phase === 'transferring' ? t.bytes : undefined}
-            aria-label={`${t.name}: ${percent}%`}
-          />
-          <div class="small file-stats">
-            <span>{PHASES[t.phase] ?? t.phase}</span>
+          {!waiting && (
+            <progress
+              max={Math.max(t.size, 1)}
+              value={t.phase === 'hashing' || t.phase === 'transferring' ? t.bytes : undefined}
+              aria-label={`${t.name}: ${percent}%`}
+            />
+          )}
+          <div class="small file-stats" data-testid={`transfer-phase-${t.transferId}`}>
+            <span>{phase}</span>
             {t.phase === 'transferring' && <span>{percent}%</span>}
-            {t.bytesPerSec > 0 && <span>{formatRate(t.bytesPerSec)}</span>}
+            {!waiting && t.bytesPerSec > 0 && <span>{formatRate(t.bytesPerSec)}</span>}
             {eta !== '' && <span>ETA {eta}</span>}
           </div>
           <button
@@ -195,13 +229,17 @@ function Transfer({ transfer: t, peer, store }: { transfer: TransferView; peer: 
           </button>
         </>
       )}
-      {t.status === 'done' && (
+      {t.status === 'done' && t.direction === 'send' && <div class="small">Sent to {peer}</div>}
+      {t.status === 'done' && t.direction === 'receive' && (
         <div class="small">
-          {t.direction === 'receive' ? 'Saved as ' : 'Sent: '}
+          Saved as{' '}
           {t.path !== undefined && (
-            <code class="selectable" data-testid={`transfer-path-${t.transferId}`}>
-              {t.path}
-            </code>
+            <>
+              <code class="selectable" data-testid={`transfer-path-${t.transferId}`}>
+                {t.path}
+              </code>
+              <CopyPath path={t.path} name={t.name} />
+            </>
           )}
         </div>
       )}
@@ -220,5 +258,35 @@ function Transfer({ transfer: t, peer, store }: { transfer: TransferView; peer: 
         </button>
       )}
     </li>
+  )
+}
+
+/** Copy a received file's path (where it is on this computer) to the clipboard. */
+function CopyPath({ path, name }: { path: string; name: string }) {
+  const [said, setSaid] = useState('')
+  useEffect(() => {
+    if (said === '') return
+    const timer = window.setTimeout(() => setSaid(''), 3000)
+    return () => window.clearTimeout(timer)
+  }, [said])
+  const copy = (): void => {
+    if (navigator.clipboard === undefined) {
+      setSaid('Copying is not allowed here: select the path instead.')
+      return
+    }
+    navigator.clipboard.writeText(path).then(
+      () => setSaid('Copied'),
+      () => setSaid('Could not copy: select the path instead.')
+    )
+  }
+  return (
+    <span class="copy-path">
+      <button type="button" class="small-button ghost" aria-label={`Copy the path of ${name}`} onClick={copy}>
+        Copy path
+      </button>
+      <span class="muted small" role="status">
+        {said}
+      </span>
+    </span>
   )
 }

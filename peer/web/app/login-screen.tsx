@@ -41,6 +41,7 @@ export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
   const [register, setRegister] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<{ text: string; detail?: string } | undefined>()
+  const trackerRef = useRef<HTMLInputElement>(null)
   const userRef = useRef<HTMLInputElement>(null)
   const passwordRef = useRef<HTMLInputElement>(null)
 
@@ -50,8 +51,10 @@ export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
     if (session.lastUser !== undefined && user === '') setUser(session.lastUser)
   }, [session.tracker, session.lastUser])
 
+  // The first field still to fill: the tracker address on a first run, else the name, else the password.
   useEffect(() => {
-    ;(user === '' ? userRef : passwordRef).current?.focus()
+    const first = tracker.trim() === '' ? trackerRef : user.trim() === '' ? userRef : passwordRef
+    first.current?.focus()
   }, [])
 
   const submit = async (e: Event): Promise<void> => {
@@ -117,6 +120,7 @@ export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
         <label for="login-tracker">Tracker address</label>
         <input
           id="login-tracker"
+          ref={trackerRef}
           type="text"
           value={tracker}
           placeholder="/ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…"

@@ -26,14 +26,63 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
     return () => store.dispose()
   }, [store])
   const state = useChatState(store)
-  const [filesOpen, setFilesOpen] = useState(() => window.innerWidth >= FILES_BESIDE_MIN_PX)
+  const wide = useWide()
+  /** What the user chose with the Files button; until then the panel shows when it has something. */
+  const [filesChoice, setFilesChoice] = useState<boolean | undefined>(undefined)
+  const hasFiles = state.offers.length + state.transfers.length + state.uploads.length > 0
+  const filesOpen = filesChoice ?? (wide && hasFiles)
+  const filesToggle = useRef<HTMLButtonElement>(null)
+  const filesPanel = useRef<HTMLDivElement>(null)
+  const setFilesOpen = (open: boolean, focus = true): void => {
+    setFilesChoice(open)
+    if (!focus) return
+    // Opened: into the panel; closed: back to the button that opens it.
+    window.setTimeout(() => {
+      if (open) filesPanel.current?.querySelector<HTMLElement>('#files-panel')?.focus()
+      else if (filesPanel.current?.contains(document.activeElement) !== false) filesToggle.current?.focus()
+    })
+  }
 
   // A new offer waits for an answer: show the panel that holds it.
   const offerCount = useRef(state.offers.length)
   useEffect(() => {
-    if (state.offers.length > offerCount.current) setFilesOpen(true)
+    if (state.offers.length > offerCount.current) setFilesChoice(true)
     offerCount.current = state.offers.length
   }, [state.offers.length])
+
+  // Narrow windows: the panel floats over the conversation; Escape or a click elsewhere closes it.
+  const overlay = filesOpen && !wide
+  useEffect(() => {
+    if (!overlay) return
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setFilesOpen(false)
+    }
+    const onPointer = (e: PointerEvent): void => {
+      const target = e.target as Node | null
+      if (target === null || filesPanel.current?.contains(target) || filesToggle.current?.contains(target)) {
+        return
+      }
+      setFilesOpen(false, false)
+    }
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('pointerdown', onPointer)
+    return () => {
+      document.removeEventListener('keydown', onKey)
+      document.removeEventListener('pointerdown', onPointer)
+    }
+  }, [overlay])
+
+  // Unread messages in the tab's title: `(3) p2pchat`.
+  const unread = Object.values(state.unread).reduce((sum, n) => sum + n, 0)
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) p2pchat` : 'p2pchat'
+  }, [unread])
+  useEffect(
+    () => () => {
+      document.title = 'p2pchat'
+    },
+    []
+  )
 
   // The session the server reports (another tab, a tracker retry) wins over what the store last heard.
   useEffect(() => {
@@ -67,10 +116,11 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
         <button
           type="button"
           class="ghost"
+          ref={filesToggle}
           aria-expanded={filesOpen}
           aria-controls="files-panel"
           data-testid="files-toggle"
-          onClick={() => setFilesOpen(!filesOpen)}
+          onClick={() => setFilesOpen(!filesOpen, !filesOpen)}
         >
           Files{active > 0 ? ` (${active})` : ''}
         </button>
@@ -78,11 +128,17 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
           Log out
         </button>
       </header>
-      <TrackerBanner tracker={state.tracker} />
+      <div class="app-banner">
+        <TrackerBanner tracker={state.tracker} />
+      </div>
       <div class={filesOpen ? 'layout files-open' : 'layout'}>
         <Sidebar store={store} state={state} />
         <ConversationPane store={store} state={state} />
-        {filesOpen && <FilesPanel store={store} state={state} onClose={() => setFilesOpen(false)} />}
+        {filesOpen && (
+          <div class="files-slot" ref={filesPanel}>
+            <FilesPanel store={store} state={state} onClose={() => setFilesOpen(false)} />
+          </div>
+        )}
       </div>
       <Toasts toasts={state.toasts} onDismiss={id => store.dismissToast(id)} />
       <div class="sr-only" aria-live="polite" data-testid="announcer">
@@ -90,6 +146,20 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
       </div>
     </div>
   )
+}
+
+/** Is the window wide enough for the files panel beside the conversation? */
+function useWide(): boolean {
+  const query = `(min-width: ${FILES_BESIDE_MIN_PX}px)`
+  const [wide, setWide] = useState(() => window.matchMedia(query).matches)
+  useEffect(() => {
+    const list = window.matchMedia(query)
+    const change = (): void => setWide(list.matches)
+    list.addEventListener('change', change)
+    change()
+    return () => list.removeEventListener('change', change)
+  }, [query])
+  return wide
 }
 
 interface StatusProps {

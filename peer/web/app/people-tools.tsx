@@ -86,29 +86,32 @@ export function PeopleSearch({ store, state }: Props) {
           {results.map(user => {
             const rel = relation(user)
             return (
-              <li key={user} data-testid={`result-${user}`}>
-                <span class="conv-name">{user}</span>
-                {rel !== undefined ? (
-                  <span class="muted small">{rel}</span>
-                ) : (
+              <li key={user} class="request-row" data-testid={`result-${user}`}>
+                <span class="request-who">
+                  <span class="request-name">{user}</span>
+                  {rel !== undefined && <span class="muted small">{rel}</span>}
+                </span>
+                <span class="request-actions">
+                  {rel === undefined && (
+                    <button
+                      type="button"
+                      class="small-button"
+                      data-testid={`add-${user}`}
+                      aria-label={`Add ${user} as a friend`}
+                      onClick={() => add(user)}
+                    >
+                      Add friend
+                    </button>
+                  )}
                   <button
                     type="button"
-                    class="small-button"
-                    data-testid={`add-${user}`}
-                    aria-label={`Add ${user} as a friend`}
-                    onClick={() => add(user)}
+                    class="small-button ghost"
+                    aria-label={`Write to ${user}`}
+                    onClick={() => store.openUser(user)}
                   >
-                    Add friend
+                    Message
                   </button>
-                )}
-                <button
-                  type="button"
-                  class="small-button ghost"
-                  aria-label={`Write to ${user}`}
-                  onClick={() => store.openUser(user)}
-                >
-                  Message
-                </button>
+                </span>
               </li>
             )
           })}
@@ -135,48 +138,56 @@ export function Requests({ store, state }: Props) {
       <h2>Friend requests</h2>
       <ul class="result-list">
         {state.incoming.map(user => (
-          <li key={`in-${user}`} data-testid={`request-${user}`}>
-            <span class="conv-name">{user}</span>
-            <span class="muted small">asks to be your friend</span>
-            <button
-              type="button"
-              class="small-button primary"
-              data-testid={`accept-${user}`}
-              aria-label={`Accept ${user}'s friend request`}
-              onClick={() => answer(user, true)}
-            >
-              Accept
-            </button>
-            <button
-              type="button"
-              class="small-button ghost"
-              data-testid={`decline-${user}`}
-              aria-label={`Decline ${user}'s friend request`}
-              onClick={() => answer(user, false)}
-            >
-              Decline
-            </button>
+          <li key={`in-${user}`} class="request-row" data-testid={`request-${user}`}>
+            <span class="request-who">
+              <span class="request-name">{user}</span>
+              <span class="muted small">asks to be your friend</span>
+            </span>
+            <span class="request-actions">
+              <button
+                type="button"
+                class="small-button primary"
+                data-testid={`accept-${user}`}
+                aria-label={`Accept ${user}'s friend request`}
+                onClick={() => answer(user, true)}
+              >
+                Accept
+              </button>
+              <button
+                type="button"
+                class="small-button ghost"
+                data-testid={`decline-${user}`}
+                aria-label={`Decline ${user}'s friend request`}
+                onClick={() => answer(user, false)}
+              >
+                Decline
+              </button>
+            </span>
           </li>
         ))}
         {state.outgoing.map(user => (
-          <li key={`out-${user}`} data-testid={`pending-${user}`}>
-            <span class="conv-name">{user}</span>
-            <span class="muted small">waiting for an answer</span>
-            <button
-              type="button"
-              class="small-button ghost"
-              aria-label={`Withdraw your request to ${user}`}
-              onClick={() =>
-                store.attempt(async () => {
-                  await store.client.call('friend-remove', { user })
-                  store.update(s => {
-                    s.outgoing = s.outgoing.filter(u => !sameUser(u, user))
+          <li key={`out-${user}`} class="request-row" data-testid={`pending-${user}`}>
+            <span class="request-who">
+              <span class="request-name">{user}</span>
+              <span class="muted small">request sent, waiting for an answer</span>
+            </span>
+            <span class="request-actions">
+              <button
+                type="button"
+                class="small-button ghost"
+                aria-label={`Withdraw your request to ${user}`}
+                onClick={() =>
+                  store.attempt(async () => {
+                    await store.client.call('friend-remove', { user })
+                    store.update(s => {
+                      s.outgoing = s.outgoing.filter(u => !sameUser(u, user))
+                    })
                   })
-                })
-              }
-            >
-              Withdraw
-            </button>
+                }
+              >
+                Withdraw
+              </button>
+            </span>
           </li>
         ))}
       </ul>

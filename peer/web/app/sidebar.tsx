@@ -1,12 +1,12 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
-import type { FriendInfo, UserInfo } from '../../api/schema.ts'
 import { errorText } from './api-client.ts'
-import type { ChatState, ConvKey } from './chat-state.ts'
-import { groupConv, isMember, userConv } from './chat-state.ts'
+import type { ChatState, ConvKey, PresenceView } from './chat-state.ts'
+import { groupConv, isMember, PRESENCE_LABELS, presenceOf, userConv } from './chat-state.ts'
 import type { ChatStore } from './chat-store.ts'
-import { formatLastSeen, sameUser } from './format.ts'
+import { sameUser } from './format.ts'
 import { PeopleSearch, Requests } from './people-tools.tsx'
+import { friendLine, reachHint, reachTitle } from './presence.ts'
 
 interface Props {
   store: ChatStore
@@ -41,8 +41,8 @@ export function Sidebar({ store, state }: Props) {
                 convKey={userConv(f.user)}
                 id={f.user}
                 label={f.alias !== '' ? f.alias : f.user}
-                sub={friendLine(f)}
-                dot={f.online ? f.presence : 'offline'}
+                sub={friendLine(f, presenceOf(state, f.user))}
+                presence={presenceOf(state, f.user)}
                 onOpen={() => store.openUser(f.user)}
               />
             </li>
@@ -62,7 +62,8 @@ export function Sidebar({ store, state }: Props) {
                 id={u.user}
                 label={u.user}
                 sub={friendKeys.has(userConv(u.user)) ? `friend · ${reachHint(u)}` : reachHint(u)}
-                dot="online"
+                subTitle={reachTitle(u)}
+                presence={presenceOf(state, u.user)}
                 {...(friendKeys.has(userConv(u.user))
                   ? { testid: `online-open-${u.user}`, badge: false }
                   : {})}
@@ -85,7 +86,7 @@ export function Sidebar({ store, state }: Props) {
                   id={c.id}
                   label={c.id}
                   sub="offline"
-                  dot="offline"
+                  presence="offline"
                   onOpen={() => store.openUser(c.id)}
                 />
               </li>
@@ -106,30 +107,35 @@ export function Sidebar({ store, state }: Props) {
                 id={g.group}
                 label={g.name}
                 sub={`${g.members.filter(m => m.online).length} of ${g.members.length} online`}
-                dot="group"
+                presence="group"
                 testid={`conv-group-${g.group}`}
                 onOpen={() => store.openGroup(g.group)}
               />
             </li>
           ))}
           {invitedTo.map(g => (
-            <li key={g.group} class="invited" data-testid={`group-invited-${g.group}`}>
-              <span class="conv-name">{g.name}</span>
-              <span class="conv-sub">invitation · owner {g.owner}</span>
-              <button
-                type="button"
-                class="small-button"
-                data-testid={`group-join-${g.group}`}
-                onClick={() =>
-                  store.attempt(async () => {
-                    const reply = await store.client.call('group-join', { group: g.group })
-                    store.replaceGroup(reply.group)
-                    store.openGroup(g.group)
-                  })
-                }
-              >
-                Join
-              </button>
+            <li key={g.group} class="request-row" data-testid={`group-invited-${g.group}`}>
+              <span class="request-who">
+                <span class="request-name">{g.name}</span>
+                <span class="muted small">invitation from owner {g.owner}</span>
+              </span>
+              <span class="request-actions">
+                <button
+                  type="button"
+                  class="small-button primary"
+                  aria-label={`Join the group ${g.name}`}
+                  data-testid={`group-join-${g.group}`}
+                  onClick={() =>
+                    store.attempt(async () => {
+                      const reply = await store.client.call('group-join', { group: g.group })
+                      store.replaceGroup(reply.group)
+                      store.openGroup(g.group)
+                    })
+                  }
+                >
+                  Join
+                </button>
+              </span>
             </li>
           ))}
         </ul>
@@ -159,14 +165,17 @@ interface ConvButtonProps {
   id: string
   label: string
   sub: string
-  dot: string
+  /** A tooltip explaining the second line. */
+  subTitle?: string
+  presence: PresenceView | 'group'
   /** Another button for the same conversation: its own test id, no second unread badge. */
   testid?: string
   badge?: boolean
   onOpen: () => void
 }
 
-function ConvButton({ state, convKey, id, label, sub, dot, testid, badge = true, onOpen }: ConvButtonProps) {
+function ConvButton(props: ConvButtonProps) {
+  const { state, convKey, id, label, sub, subTitle, presence, testid, badge = true, onOpen } = props
   const unread = badge ? (state.unread[convKey] ?? 0) : 0
   const selected = state.selected === convKey
   return (
@@ -177,9 +186,14 @@ function ConvButton({ state, convKey, id, label, sub, dot, testid, badge = true,
       data-testid={testid ?? `conv-user-${id}`}
       onClick={onOpen}
     >
-      <span class={`dot dot-${dot}`} aria-hidden="true" />
-      <span class="conv-name">{label}</span>
-      <span class="conv-sub">{sub}</span>
+      <span class={`dot dot-${presence}`} aria-hidden="true" />
+      <span class="conv-name" title={label}>
+        {label}
+        {presence !== 'group' && <span class="sr-only"> ({PRESENCE_LABELS[presence]})</span>}
+      </span>
+      <span class="conv-sub" title={subTitle}>
+        {sub}
+      </span>
       {unread > 0 && (
         <>
           <span class="badge" aria-hidden="true" data-testid={`unread-${id}`}>
@@ -190,16 +204,6 @@ function ConvButton({ state, convKey, id, label, sub, dot, testid, badge = true,
       )}
     </button>
   )
-}
-
-function friendLine(f: FriendInfo): string {
-  if (!f.online) return formatLastSeen(f.lastSeen)
-  const presence = f.presence === 'online' ? 'online' : f.presence
-  return f.text !== '' ? `${presence} · ${f.text}` : presence
-}
-
-function reachHint(u: UserInfo): string {
-  return u.reachable ? 'direct' : 'behind NAT: via relay or callback'
 }
 
 function GroupCreate({ store }: { store: ChatStore }) {
