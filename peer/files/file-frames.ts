@@ -66,8 +66,9 @@ export interface FrameReaderHandlers {
   /** Each complete frame, in order. Throwing aborts the stream with that error. */
   onFrame(frame: IncomingFrame): void
   /**
-   * The remote closed its write side (`error` undefined), or the stream ended otherwise: reset,
-   * aborted, or its connection closed (`error` set).
+   * The remote closed its write side (`error` undefined; called after every frame it sent before, even
+   * those a paused stream held back), or the stream ended otherwise: reset, aborted, or its connection
+   * closed (`error` set).
    */
   onEnd(error?: Error): void
 }
@@ -80,6 +81,8 @@ export interface FrameReaderHandlers {
 export function readFrames(stream: Stream, handlers: FrameReaderHandlers): () => void {
   const buffer = new Uint8ArrayList()
   let ended = false
+  /** The remote closed its write side while what it sent before is still held by a paused stream. */
+  let remoteClosed = false
   const end = (error?: Error): void => {
     if (ended) return
     ended = true
@@ -105,9 +108,17 @@ export function readFrames(stream: Stream, handlers: FrameReaderHandlers): () =>
     } catch (err) {
       stream.abort(err as Error)
       end(err as Error)
+      return
     }
+    if (remoteClosed && stream.readBufferLength === 0) onRemoteCloseWrite()
   }
   const onRemoteCloseWrite = (): void => {
+    if (stream.readBufferLength > 0) {
+      // The stream is paused (the reader is behind, e.g. writing to disk) and still holds frames sent
+      // before the close — the last of them may be a cancel. The end comes after they are read.
+      remoteClosed = true
+      return
+    }
     if (buffer.byteLength > 0) end(new InvalidMessageError('stream ended inside a frame'))
     else end()
   }

@@ -74,6 +74,8 @@ export class IncomingTransfer {
   /** Received buffers not yet handed to a write. */
   readonly #queued: Uint8Array[] = []
   #flushing = false
+  /** Inside `stream.resume()`, which hands over what queued while paused (see #resume). */
+  #resuming = false
   #progress: ProgressReporter
   readonly #finished = Promise.withResolvers<void>()
 
@@ -196,7 +198,11 @@ export class IncomingTransfer {
     const position = part.length + this.#received
     this.#received += data.byteLength
     this.#pendingWrite += data.byteLength
-    if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES && this.stream.readStatus === 'readable') {
+    if (
+      this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES &&
+      !this.#resuming &&
+      this.stream.readStatus === 'readable'
+    ) {
       this.stream.pause()
     }
     this.#queued.push(...buffers)
@@ -237,11 +243,30 @@ export class IncomingTransfer {
       }
       this.#pendingWrite -= bytes
       if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.stream.readStatus === 'paused') {
-        this.stream.resume()
+        this.#resume()
       }
     }
     this.#queued.length = 0
     this.#flushing = false
+  }
+
+  /**
+   * Read again after the writes caught up. `stream.resume()` first hands over everything that queued
+   * while paused (up to a receive window) and only then lets the muxer grant the sender window again;
+   * a pause from inside that hand-over is undone by the muxer's resume, leaving a stream that looks
+   * paused but keeps granting window, its read buffer growing until the stream aborts itself (the
+   * receiver then saw INTERRUPTED mid-transfer). So pause after resume() returns, not during it.
+   */
+  #resume(): void {
+    this.#resuming = true
+    try {
+      this.stream.resume()
+    } finally {
+      this.#resuming = false
+    }
+    if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES && this.stream.readStatus === 'readable') {
+      this.stream.pause()
+    }
   }
 
   /** The stream ended: cleanly (the sender closed early) or broken. */

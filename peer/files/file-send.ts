@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { Stream } from '@libp2p/interface'
+import { pEvent } from 'p-event'
 import { drained } from '../../src/drain.ts'
 import {
   CancelledError,
@@ -12,7 +13,12 @@ import {
   RelayLimitError,
   UnknownUserError
 } from '../../src/errors.ts'
-import { FILE_CHUNK_BYTES, FILE_OFFER_GRACE_MS, FILE_PROTOCOL } from '../../src/protocol/constants.ts'
+import {
+  FILE_CANCEL_FLUSH_TIMEOUT_MS,
+  FILE_CHUNK_BYTES,
+  FILE_OFFER_GRACE_MS,
+  FILE_PROTOCOL
+} from '../../src/protocol/constants.ts'
 import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
 import { connectionOf, dialUser, plainNetworkError, viaOf } from '../core/dial.ts'
@@ -32,6 +38,23 @@ export async function hashFile(
   const { hash, bytes } = await hashRange(handle, length, { signal, onProgress })
   if (bytes < length) throw new FileUnreadableError('the file shrank while it was being read')
   return hash.digest()
+}
+
+/**
+ * Close our side of `stream` after a cancel frame without losing it: flush, send our end, and wait for
+ * the receiver to close its side (it does once it has read the cancel). Reset only when that takes
+ * longer than `timeoutMs`; never rejects.
+ */
+async function closeAfterCancel(stream: Stream, timeoutMs: number): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs)
+  try {
+    await stream.close({ signal })
+    if (stream.status === 'open' || stream.status === 'closing') {
+      await pEvent(stream, 'close', { signal })
+    }
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error('the stream closed'))
+  }
 }
 
 export interface OutgoingInit {
@@ -56,6 +79,8 @@ export class OutgoingTransfer {
   readonly #answer = Promise.withResolvers<FileAnswer>()
   readonly #result = Promise.withResolvers<FileResult>()
   #stream?: Stream
+  /** Set once a cancel frame is sent: the stream's graceful close (bounded), awaited before the end. */
+  #closing?: Promise<void>
 
   constructor(host: TransferHost, init: OutgoingInit) {
     this.#host = host
@@ -79,7 +104,10 @@ export class OutgoingTransfer {
               `the connection to ${this.info.peer} broke (${plainNetworkError(err)}); send the same file again to resume`
             )
       failTransfer(this.#host, this.info, e)
-      this.#stream?.abort(e)
+      // After a cancel frame the stream must not be reset under it: that would drop the frame, still
+      // queued behind data, and the receiver would see a broken connection (INTERRUPTED, part kept).
+      if (this.#closing !== undefined) await this.#closing
+      else this.#stream?.abort(e)
     } finally {
       await this.#init.handle.close().catch(() => {})
     }
@@ -87,18 +115,28 @@ export class OutgoingTransfer {
 
   /** Cancel from this side: the receiver is told, and removes its partial file. */
   cancel(): void {
-    const stream = this.#stream
-    if (stream?.writeStatus === 'writable') {
-      stream.send(controlFrame({ cancel: { message: '' } }))
-      stream.close().catch(() => {})
-    }
+    this.#sendCancel('')
     const err = new CancelledError('you cancelled')
     this.#abort.abort(err)
     this.#answer.reject(err)
     this.#result.reject(err)
   }
 
-  /** The peer is stopping: break off without cancelling, so the receiver keeps its part for a resume. */
+  /**
+   * Tell the receiver we stop (it removes its part) and close the stream gracefully, so the cancel
+   * frame, queued behind the data already sent, arrives before the stream ends.
+   */
+  #sendCancel(message: string): void {
+    const stream = this.#stream
+    if (stream === undefined || stream.writeStatus !== 'writable' || this.#closing !== undefined) return
+    stream.send(controlFrame({ cancel: { message } }))
+    this.#closing = closeAfterCancel(stream, FILE_CANCEL_FLUSH_TIMEOUT_MS)
+  }
+
+  /**
+   * The peer is stopping: break off without cancelling, so the receiver keeps its part for a resume.
+   * Also cuts short a cancel still being flushed.
+   */
   interrupt(): void {
     const err = new InterruptedError('the sender stopped; send the file again to resume')
     this.#abort.abort(err)
@@ -280,8 +318,7 @@ export class OutgoingTransfer {
       try {
         chunk = await next
       } catch (err) {
-        if (stream.writeStatus === 'writable')
-          stream.send(controlFrame({ cancel: { message: (err as Error).message } }))
+        this.#sendCancel((err as Error).message)
         throw err
       }
       signal.throwIfAborted()

@@ -135,6 +135,15 @@ export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 ** 3
 export const FILE_PROGRESS_INTERVAL_MS = 250
 
 /**
+ * How long a send that stops early (cancelled, or its file unreadable) waits for its cancel frame to
+ * reach the receiver and the receiver to close its side before resetting the stream. The frame queues
+ * behind what is already in flight — up to a receive window (FILE_STREAM_WINDOW_BYTES, 16 MiB) that the
+ * receiver writes to disk first —, which this covers down to about 0.5 MiB/s. A reset drops the frame:
+ * the receiver then sees INTERRUPTED and keeps its part.
+ */
+export const FILE_CANCEL_FLUSH_TIMEOUT_MS = 30_000
+
+/**
  * Receiver: content received but not yet written to disk. Above the high mark the stream is paused
  * (yamux stops granting window, so the sender stops); below the low mark it resumes.
  */

@@ -121,7 +121,7 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
 
     // A first run starts in the first empty field: the tracker address.
     await a.page.getByTestId('login-tracker').waitFor()
-    expect(await a.page.evaluate(() => document.activeElement?.id)).toBe('login-tracker')
+    expect(await a.page.evaluate('document.activeElement?.id')).toBe('login-tracker')
     await fillLogin(a.page, { tracker: addr, user: 'alice', password: PASSWORD, register: true })
     await a.page.screenshot({ path: join(shots, 'web-login.png') })
     // Clear errors on the login screen: nothing listening at the address, then a taken name.
