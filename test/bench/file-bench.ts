@@ -1,12 +1,15 @@
 /**
  * bench:file — two `p2pchat peer --json` processes send a file over /p2pchat/file/1.0.0, and in the
  * same run: raw TCP between two Node processes (the wire's limit) and ChaCha20-Poly1305 over 64 KiB
- * chunks on one core (Noise's limit). Then the same file again to a receiver that is stopped and
+ * chunks on one core (Noise's limit), and TLS 1.2 with a pre-shared key between two processes (the
+ * bulk path's candidate, issue 13). Then the same file again to a receiver that is stopped and
  * continued (SIGSTOP/SIGCONT) so it runs a quarter of the time, watching the sender's memory; then a
  * sender killed half-way and started again, to measure how much of the file the resume saves.
  *
  *   npm run bench:file -- [--size MB] [--json]
  */
+
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,6 +85,18 @@ try {
   )
   const chachaMbPerSec = mbps(chachaRun.bytes as number, chachaRun.ms as number)
   log(`ChaCha20-Poly1305, 64 KiB chunks, one core: ${chachaMbPerSec} MB/s`)
+  // The bulk path's candidate (issue 13): Node's TLS with a one-time pre-shared key, two processes.
+  const psk = randomBytes(32).toString('hex')
+  const pskSink = start(BASE, ['--mode', 'psk-sink', '--psk', psk], 'psk-sink')
+  const pskPort = (await json(pskSink, o => 'port' in o)).port as number
+  start(
+    BASE,
+    ['--mode', 'psk-source', '--port', String(pskPort), '--psk', psk, '--bytes', String(size)],
+    'psk-source'
+  )
+  const pskRun = await json(pskSink, o => 'ms' in o)
+  const tlsPskMbPerSec = mbps(pskRun.bytes as number, pskRun.ms as number)
+  log(`TLS 1.2 PSK (AES-128-GCM) between two processes: ${tlsPskMbPerSec} MB/s`)
 
   const file = join(dir, 'payload.bin')
   await writeRandomFile(file, size)
@@ -224,6 +239,7 @@ try {
     mbPerSec,
     rawTcpMbPerSec,
     chachaMbPerSec,
+    tlsPskMbPerSec,
     ratioToLimit: round(mbPerSec / limit, 3),
     senderPeakRssMb: Math.max(senderPeakRssMb, (slow?.senderPeakRssMb as number | undefined) ?? 0),
     receiverPeakRssMb,
