@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
@@ -131,29 +133,35 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     this.#busy = true
     try {
       await this.#stopping
+      const dataDir = this.dataDirOf(args.user)
+      // A first login that fails (a mistyped name, a taken one) leaves no directory of its own behind.
+      const fresh = !existsSync(dataDir)
       const peer = new PeerClient({
         ...this.#init.peer,
         tracker,
         user: args.user,
         password: args.password,
         register: args.register === true,
-        dataDir: this.dataDirOf(args.user)
+        dataDir
       })
       this.#held = []
       this.#forward(peer)
+      const failed = async (): Promise<void> => {
+        this.#detach?.()
+        this.#held = undefined
+        await peer.stop()
+        if (fresh) await rm(dataDir, { recursive: true, force: true }).catch(() => {})
+      }
       try {
         await peer.start()
       } catch (err) {
-        this.#detach?.()
-        this.#held = undefined
+        await failed()
         throw err
       }
       if (peer.trackerState !== 'connected') {
         // A login screen needs an answer: a peer retrying in the background would look logged in.
         const why = peer.trackerMessage ?? 'the tracker cannot be reached'
-        this.#detach?.()
-        this.#held = undefined
-        await peer.stop()
+        await failed()
         throw new TrackerUnreachableError(`${why}; check the address and that the tracker runs`)
       }
       this.peer = peer

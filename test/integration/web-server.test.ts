@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -192,6 +193,8 @@ describe('p2pchat web: the server', () => {
     expect(session.peer).toBeUndefined()
     const noAccount = await tab.call({ cmd: 'login', tracker: addr, user: 'alice', password: PASSWORD })
     expect(noAccount).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } })
+    // Failed first logins leave no data directory behind (a mistyped name does not litter the root).
+    expect(existsSync(join(dataRoot, 'alice'))).toBe(false)
 
     const loggedIn = other.event('session', m => m.state === 'connected')
     const ok = await tab.call({
@@ -233,6 +236,8 @@ describe('p2pchat web: the server', () => {
     expect(remembered).toEqual({ tracker: addr, lastUser: 'alice' })
     const wrong = await tab.call({ cmd: 'login', tracker: addr, user: 'alice', password: 'not the password' })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } })
+    // …but a failed login never touches a directory that was there before.
+    expect(existsSync(join(dataRoot, 'alice', 'identity.key'))).toBe(true)
     const taken = await tab.call({
       cmd: 'login',
       tracker: addr,
