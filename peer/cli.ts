@@ -145,6 +145,7 @@ interface PeerOptions {
   maxFileBytes: number
   offerTimeoutMs: number
   upnp: boolean
+  fileBulk?: false
   json: boolean
 }
 
@@ -199,7 +200,8 @@ export async function runPeer(argv: string[]): Promise<number> {
     maxFileBytes: opts.maxFileBytes,
     fileOfferTimeoutMs: opts.offerTimeoutMs,
     listen: opts.listen,
-    upnp: opts.upnp
+    upnp: opts.upnp,
+    fileBulk: opts.fileBulk
   })
   if (!json) process.stderr.write(`Connecting to the tracker as ${opts.user}…\n`)
   // Front-ends listen before start(): messages waiting in others' outboxes arrive during the login.

@@ -10,6 +10,8 @@ export interface SharedPeerOptions {
   maxFileBytes: number
   offerTimeoutMs: number
   upnp: boolean
+  /** P2PCHAT_FILE_BULK=0: files always on the file stream (a lab switch; the bulk path needs no setup). */
+  fileBulk?: false
 }
 
 /** The flags behind SharedPeerOptions, as node:util parseArgs returns them. */
@@ -66,6 +68,11 @@ export function parseSharedPeerOptions(v: SharedPeerFlags): SharedPeerOptions {
     downloadsDir: option(v.downloads, '--downloads', 'P2PCHAT_DOWNLOADS').value,
     maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),
     offerTimeoutMs: Math.round(offerTimeoutS * 1000),
-    upnp: v.upnp === true || envSwitch('P2PCHAT_UPNP')
+    upnp: v.upnp === true || envSwitch('P2PCHAT_UPNP'),
+    ...(process.env.P2PCHAT_FILE_BULK !== undefined &&
+    process.env.P2PCHAT_FILE_BULK !== '' &&
+    !envSwitch('P2PCHAT_FILE_BULK')
+      ? { fileBulk: false as const }
+      : {})
   }
 }

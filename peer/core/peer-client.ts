@@ -105,6 +105,12 @@ export interface PeerClientInit {
    * @default 2000
    */
   chatRetryBaseMs?: number
+  /**
+   * The bulk file path (docs/protocol.md): received content over its own TLS connection, from a one-shot
+   * listener on `listenHost`; false: always on the file stream.
+   * @default { listenHost: '::' }
+   */
+  fileBulk?: { listenHost: string } | false
 }
 
 function info(u: OnlineUser): UserInfo {
@@ -272,7 +278,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
           log: this.log.newScope('file'),
           downloadsDir: this.downloadsDir,
           maxFileBytes: this.#init.maxFileBytes,
-          offerTimeoutMs: this.#init.fileOfferTimeoutMs
+          offerTimeoutMs: this.#init.fileOfferTimeoutMs,
+          bulk: this.#init.fileBulk
         }
       )
       for (const name of FILE_EVENTS) {

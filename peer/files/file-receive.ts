@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { unlink } from 'node:fs/promises'
 import { basename } from 'node:path'
+import type { TLSSocket } from 'node:tls'
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
@@ -18,9 +19,14 @@ import {
   SizeMismatchError,
   toP2PChatError
 } from '../../src/errors.ts'
-import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../src/protocol/constants.ts'
+import {
+  FILE_BULK_VERDICT_GRACE_MS,
+  FILE_WRITE_HIGH_WATER_BYTES,
+  FILE_WRITE_LOW_WATER_BYTES
+} from '../../src/protocol/constants.ts'
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
+import { BulkListener } from './file-bulk.ts'
 import { controlFrame, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
@@ -76,6 +82,12 @@ export class IncomingTransfer {
   #flushing = false
   /** Inside `stream.resume()`, which hands over what queued while paused (see #resume). */
   #resuming = false
+  /** The bulk listener offered in the answer, until the sender starts (or it times out). */
+  #listener?: BulkListener
+  /** The bulk connection the content arrives on, when the sender took the bulk path. */
+  #bulk?: TLSSocket
+  /** The sender's `start` said the content comes over the bulk connection (then never as frames). */
+  #bulkMode = false
   #progress: ProgressReporter
   readonly #finished = Promise.withResolvers<void>()
 
@@ -126,6 +138,16 @@ export class IncomingTransfer {
     this.info.path = part.partPath
     this.info.state = 'transferring'
     await this.#partials.put(record)
+    // Over a direct connection, offer the bulk path; the sender falls back to data frames if it cannot
+    // reach the listener (a firewall, another network), and so do we if it cannot be opened.
+    const bulkHost = this.#host.bulk === false ? undefined : this.#host.bulk?.listenHost
+    if (bulkHost !== undefined && this.info.via !== 'relayed') {
+      this.#listener = await BulkListener.open(this.info.transferId, bulkHost).catch(err => {
+        this.#host.log('%s: no bulk listener (%s)', this.info.transferId, err.message)
+        return undefined
+      })
+    }
+    const listener = this.#listener
     this.stream.send(
       controlFrame({
         answer: {
@@ -133,7 +155,8 @@ export class IncomingTransfer {
           offset: part.length,
           prefixSha256: part.length > 0 ? part.hash.copy().digest() : new Uint8Array(0),
           error: '',
-          message: ''
+          message: '',
+          ...(listener === undefined ? {} : { bulk: { port: listener.port, key: listener.key } })
         }
       })
     )
@@ -171,13 +194,17 @@ export class IncomingTransfer {
       return
     }
     if (frame.start !== undefined && this.info.state === 'transferring' && !this.#started) {
-      this.#start(frame.start.offset)
+      this.#start(frame.start.offset, frame.start.bulk)
       return
     }
     throw new InvalidMessageError('unexpected file frame')
   }
 
-  onData(data: Uint8ArrayList): void {
+  /** Content: data frames from the stream, or chunks from the bulk connection (`fromBulk`). */
+  onData(data: Uint8ArrayList | Uint8Array, fromBulk = false): void {
+    if (this.#started && fromBulk !== this.#bulkMode) {
+      throw new InvalidMessageError('file data on the stream while the bulk connection carries it')
+    }
     if (this.info.state === 'verifying') {
       // More than offered after the last byte: refused below unless the file is already published.
       this.#overrun = true
@@ -193,18 +220,12 @@ export class IncomingTransfer {
       this.#finish(new SizeMismatchError(`the sender sent more than the ${this.info.size} bytes it offered`))
       return
     }
-    const buffers = [...data]
+    const buffers = data instanceof Uint8Array ? [data] : [...data]
     for (const b of buffers) part.hash.update(b)
     const position = part.length + this.#received
     this.#received += data.byteLength
     this.#pendingWrite += data.byteLength
-    if (
-      this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES &&
-      !this.#resuming &&
-      this.stream.readStatus === 'readable'
-    ) {
-      this.stream.pause()
-    }
+    if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES) this.#pauseSource()
     this.#queued.push(...buffers)
     if (!this.#flushing) {
       this.#flushing = true
@@ -242,9 +263,7 @@ export class IncomingTransfer {
         pos += bytesWritten
       }
       this.#pendingWrite -= bytes
-      if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.stream.readStatus === 'paused') {
-        this.#resume()
-      }
+      if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.#sourcePaused()) this.#resume()
     }
     this.#queued.length = 0
     this.#flushing = false
@@ -258,6 +277,10 @@ export class IncomingTransfer {
    * receiver then saw INTERRUPTED mid-transfer). So pause after resume() returns, not during it.
    */
   #resume(): void {
+    if (this.#bulk !== undefined) {
+      this.#bulk.resume()
+      return
+    }
     this.#resuming = true
     try {
       this.stream.resume()
@@ -267,6 +290,16 @@ export class IncomingTransfer {
     if (this.#pendingWrite > FILE_WRITE_HIGH_WATER_BYTES && this.stream.readStatus === 'readable') {
       this.stream.pause()
     }
+  }
+
+  /** Stop reading the content's source while the disk catches up. */
+  #pauseSource(): void {
+    if (this.#bulk !== undefined) this.#bulk.pause()
+    else if (!this.#resuming && this.stream.readStatus === 'readable') this.stream.pause()
+  }
+
+  #sourcePaused(): boolean {
+    return this.#bulk !== undefined ? this.#bulk.isPaused() : this.stream.readStatus === 'paused'
   }
 
   /** The stream ended: cleanly (the sender closed early) or broken. */
@@ -299,14 +332,21 @@ export class IncomingTransfer {
     // An offer still waiting for an answer ends here (its expiry timer is gone): stop() waits for it.
     if (this.waiting) this.#fail(new InterruptedError('this peer stopped before answering'), false)
     this.stream.abort(new InterruptedError('stopping'))
+    this.#dropBulk()
     await this.#writing.catch(() => {})
     await this.#part?.handle.close().catch(() => {})
   }
 
-  #start(offset: number): void {
+  #start(offset: number, bulk: boolean): void {
     const part = this.#part!
     if (offset !== 0 && offset !== part.length)
       throw new InvalidMessageError('start at an offset we did not offer')
+    const listener = this.#listener
+    this.#listener = undefined
+    if (bulk && listener === undefined) throw new InvalidMessageError('a bulk start without a bulk offer')
+    this.#bulkMode = bulk
+    if (!bulk) listener?.close()
+    else this.#takeBulk(listener!)
     if (offset === 0 && part.length > 0) {
       // The sender's file does not begin with our part: start over.
       part.length = 0
@@ -321,16 +361,60 @@ export class IncomingTransfer {
       direction: 'receive',
       peer: this.info.peer,
       offset,
-      via: this.info.via ?? 'direct'
+      via: this.info.via ?? 'direct',
+      path: bulk ? 'bulk' : 'stream'
     })
     this.#progress.phase('transferring', offset)
     if (this.info.size === offset) this.#finish()
+  }
+
+  /**
+   * The content comes over the bulk connection: the sender connected before it sent `start`, so the
+   * handshake is done or under way. Its bytes go through the same path as data frames; its end before
+   * the last byte is the sender stopping early, an error a broken connection (the part is kept).
+   */
+  #takeBulk(listener: BulkListener): void {
+    listener.accepted().then(
+      socket => {
+        if (this.info.state !== 'transferring') {
+          socket.destroy()
+          return
+        }
+        this.#bulk = socket
+        socket.on('data', (chunk: Buffer) => {
+          try {
+            this.onData(chunk, true)
+          } catch (err) {
+            this.protocolError(err)
+          }
+        })
+        // Ended early: the file stream may still say why (a cancel travels there); wait a moment.
+        let ended = false
+        const early = (err?: Error): void => {
+          if (ended) return
+          ended = true
+          setTimeout(() => this.onEnd(err), FILE_BULK_VERDICT_GRACE_MS).unref()
+        }
+        socket.on('end', () => early())
+        socket.on('error', err => early(err))
+        socket.on('close', hadError => early(hadError ? new Error('the bulk connection broke') : undefined))
+      },
+      err => this.onEnd(err)
+    )
+  }
+
+  /** Close the bulk listener and connection, if any (the content is in, or the transfer is over). */
+  #dropBulk(): void {
+    this.#listener?.close()
+    this.#listener = undefined
+    this.#bulk?.destroy()
   }
 
   /** All bytes are in (or something is wrong): verify, publish, answer. */
   #finish(problem?: P2PChatError): void {
     if (this.info.state !== 'transferring') return
     this.info.state = 'verifying'
+    this.#dropBulk()
     const part = this.#part!
     const done = async (): Promise<string> => {
       if (problem !== undefined) throw problem
@@ -392,6 +476,7 @@ export class IncomingTransfer {
   #fail(err: P2PChatError, discard: boolean): void {
     if (this.info.state === 'done' || this.info.state === 'failed') return
     clearTimeout(this.#expiry)
+    this.#dropBulk()
     const part = this.#part
     const cleanup = (async (): Promise<void> => {
       await this.#writing.catch(() => {})

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises'
+import type { TLSSocket } from 'node:tls'
 import type { Stream } from '@libp2p/interface'
 import { pEvent } from 'p-event'
 import { drained } from '../../src/drain.ts'
@@ -14,6 +15,8 @@ import {
   UnknownUserError
 } from '../../src/errors.ts'
 import {
+  FILE_BULK_CHUNK_BYTES,
+  FILE_BULK_VERDICT_GRACE_MS,
   FILE_CANCEL_FLUSH_TIMEOUT_MS,
   FILE_CHUNK_BYTES,
   FILE_OFFER_GRACE_MS,
@@ -23,6 +26,7 @@ import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
 import { connectionOf, dialUser, plainNetworkError, viaOf } from '../core/dial.ts'
 import type { OnlineUser } from '../core/index.ts'
+import { connectBulk, ipOf } from './file-bulk.ts'
 import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
 import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -79,6 +83,8 @@ export class OutgoingTransfer {
   readonly #answer = Promise.withResolvers<FileAnswer>()
   readonly #result = Promise.withResolvers<FileResult>()
   #stream?: Stream
+  /** The bulk connection, when the content goes over it. */
+  #bulk?: TLSSocket
   /** Set once a cancel frame is sent: the stream's graceful close (bounded), awaited before the end. */
   #closing?: Promise<void>
 
@@ -106,6 +112,7 @@ export class OutgoingTransfer {
       failTransfer(this.#host, this.info, e)
       // After a cancel frame the stream must not be reset under it: that would drop the frame, still
       // queued behind data, and the receiver would see a broken connection (INTERRUPTED, part kept).
+      this.#bulk?.destroy()
       if (this.#closing !== undefined) await this.#closing
       else this.#stream?.abort(e)
     } finally {
@@ -116,6 +123,7 @@ export class OutgoingTransfer {
   /** Cancel from this side: the receiver is told, and removes its partial file. */
   cancel(): void {
     this.#sendCancel('')
+    this.#bulk?.destroy()
     const err = new CancelledError('you cancelled')
     this.#abort.abort(err)
     this.#answer.reject(err)
@@ -143,6 +151,7 @@ export class OutgoingTransfer {
     this.#answer.reject(err)
     this.#result.reject(err)
     this.#stream?.abort(err)
+    this.#bulk?.destroy()
   }
 
   /**
@@ -253,7 +262,9 @@ export class OutgoingTransfer {
       if (prefix.equals(answer.prefixSha256)) offset = answer.offset
       else this.#host.log('%s: receiver part does not match our file; starting over', info.transferId)
     }
-    stream.send(controlFrame({ start: { offset } }))
+    // The bulk path when the receiver offered one and we can reach it; else data frames on this stream.
+    const bulk = await this.#openBulk(stream, answer)
+    stream.send(controlFrame({ start: { offset, bulk: bulk !== undefined } }))
     info.state = 'transferring'
     info.resumedFrom = offset
     this.#host.emit('file-accepted', {
@@ -261,15 +272,18 @@ export class OutgoingTransfer {
       direction: 'send',
       peer: info.peer,
       offset,
-      via: info.via ?? 'direct'
+      via: info.via ?? 'direct',
+      path: bulk === undefined ? 'stream' : 'bulk'
     })
     progress.phase('transferring', offset)
-    await this.#sendData(stream, offset, progress)
+    if (bulk === undefined) await this.#sendData(stream, offset, progress)
+    else await this.#sendBulk(bulk, offset, progress)
 
     const result = await this.#result.promise
     if (result.error !== '') throw errorFromCode(result.error, result.message || result.error)
     info.state = 'done'
     info.bytes = info.size
+    this.#bulk?.destroy()
     await stream.close().catch(() => {})
     this.#host.emit('file-done', {
       transferId: info.transferId,
@@ -284,12 +298,93 @@ export class OutgoingTransfer {
     })
   }
 
-  /** Read and send from `offset` to the end, reading the next chunk while the last one drains. */
+  /**
+   * The receiver's bulk listener, if its answer offered one, this is a direct connection, and the
+   * handshake completes in time; undefined means: send as data frames (nothing to do for the user).
+   */
+  async #openBulk(stream: Stream, answer: FileAnswer): Promise<TLSSocket | undefined> {
+    const { info } = this.#init
+    if (answer.bulk === undefined || info.via === 'relayed' || this.#host.bulk === false) return undefined
+    const remote = connectionOf(this.#host.node, stream)?.remoteAddr
+    const ip = remote === undefined ? undefined : ipOf(remote)
+    if (ip === undefined) return undefined
+    try {
+      const socket = await connectBulk(
+        ip,
+        answer.bulk.port,
+        info.transferId,
+        answer.bulk.key,
+        this.#abort.signal
+      )
+      this.#bulk = socket
+      return socket
+    } catch (err) {
+      this.#host.log(
+        '%s: no bulk connection to %s (%s); sending on the stream',
+        info.transferId,
+        ip,
+        (err as Error).message
+      )
+      return undefined
+    }
+  }
+
+  /** Read and send from `offset` to the end as data frames, reading the next chunk while the last drains. */
   async #sendData(stream: Stream, offset: number, progress: ProgressReporter): Promise<void> {
+    const signal = this.#abort.signal
+    await this.#pump(offset, FILE_CHUNK_BYTES, progress, async (chunk, settled) => {
+      if (stream.writeStatus !== 'writable') return false
+      if (!stream.send(dataFrame(chunk))) await Promise.race([drained(stream, signal), settled])
+      return true
+    })
+  }
+
+  /** The same over the bulk connection: raw bytes in large writes, then its end. */
+  async #sendBulk(socket: TLSSocket, offset: number, progress: ProgressReporter): Promise<void> {
+    const signal = this.#abort.signal
+    try {
+      await this.#pump(offset, FILE_BULK_CHUNK_BYTES, progress, async (chunk, settled) => {
+        if (socket.destroyed) throw new InterruptedError(`the bulk connection to ${this.info.peer} closed`)
+        if (!socket.write(chunk)) {
+          await Promise.race([
+            pEvent(socket, 'drain', { signal, rejectionEvents: ['error', 'close'] }),
+            settled
+          ])
+        }
+        return true
+      })
+    } catch (err) {
+      // The connection broke under us: the file stream may say why (the receiver cancelled, failed).
+      const verdict = this.#result.promise.then(
+        () => {},
+        () => {}
+      )
+      await Promise.race([verdict, new Promise(r => setTimeout(r, FILE_BULK_VERDICT_GRACE_MS).unref())])
+      if (signal.aborted) throw signal.reason
+      throw err instanceof P2PChatError
+        ? err
+        : new InterruptedError(
+            `the connection to ${this.info.peer} broke (${plainNetworkError(err)}); send the same file again to resume`
+          )
+    }
+    // The receiver answers on the file stream once it has every byte.
+    socket.end()
+  }
+
+  /**
+   * Read from `offset` to the end in `chunkBytes` pieces, reading the next while `write` sends the last;
+   * `write` returns false to stop early. Stops when the receiver has answered (a failure, a cancel).
+   */
+  async #pump(
+    offset: number,
+    chunkBytes: number,
+    progress: ProgressReporter,
+    write: (chunk: Buffer, settled: Promise<void>) => Promise<boolean>
+  ): Promise<void> {
     const { info, handle } = this.#init
     const signal = this.#abort.signal
     const read = async (pos: number): Promise<Buffer> => {
-      const want = Math.min(FILE_CHUNK_BYTES, info.size - pos)
+      const want = Math.min(chunkBytes, info.size - pos)
       const buf = Buffer.allocUnsafe(want)
       let got = 0
       while (got < want) {
@@ -326,11 +421,9 @@ export class OutgoingTransfer {
       pos += chunk.byteLength
       next = pos < info.size ? read(pos) : undefined
       next?.catch(() => {})
-      if (stream.writeStatus !== 'writable') break
-      const more = stream.send(dataFrame(chunk))
+      if (!(await write(chunk, settled))) break
       info.bytes = pos
       progress.report(pos)
-      if (!more) await Promise.race([drained(stream, signal), settled])
     }
     progress.report(info.bytes, true)
   }

@@ -73,6 +73,12 @@ export interface FileServiceInit {
    * @default 300000 (5 min)
    */
   offerTimeoutMs?: number
+  /**
+   * The bulk path: a received file's content over its own TLS connection (a one-shot listener on
+   * `listenHost`, any free port) when the sender can reach it; false: always on the file stream.
+   * @default { listenHost: '::' } (every interface)
+   */
+  bulk?: { listenHost: string } | false
 }
 
 /** What file transfer uses: the node's stream handling and dialing, and who is who. */
@@ -126,6 +132,7 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     this.#offerTimeoutMs = init.offerTimeoutMs ?? DEFAULT_FILE_OFFER_TIMEOUT_MS
     this.#accepts = components.accepts
     this.#th = {
+      bulk: init.bulk ?? { listenHost: '::' },
       node,
       reversal: components.reversal,
       relayDataLimit: components.relayDataLimit,

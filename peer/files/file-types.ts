@@ -68,6 +68,11 @@ export interface FileEventDetails {
     offset: number
     /** `direct`, `reversed` (direct, opened by the receiver because the sender asked) or `relayed`. */
     via: Via
+    /**
+     * How the content travels: `bulk` (its own TLS connection, keyed through this stream: direct
+     * connections whose receiver the sender can reach) or `stream` (data frames on the file stream).
+     */
+    path: TransferPath
   }
   'file-progress': {
     transferId: string
@@ -101,8 +106,12 @@ export interface FileEventDetails {
 export type FileEventName = keyof FileEventDetails
 export type FileEvents = { [K in FileEventName]: CustomEvent<FileEventDetails[K]> }
 
+export type TransferPath = 'bulk' | 'stream'
+
 /** What a transfer needs from the service that owns it. */
 export interface TransferHost {
+  /** The bulk path (FileServiceInit.bulk); false: data frames only. */
+  bulk?: { listenHost: string } | false
   node: Dialer
   /** Asks an unreachable receiver to dial us before the relay is used. */
   reversal?: ConnectionReversal

@@ -138,6 +138,7 @@ export async function runWeb(argv: string[]): Promise<number> {
     peer: {
       listen: opts.listen,
       upnp: opts.upnp,
+      fileBulk: opts.fileBulk,
       downloadsDir: opts.downloadsDir,
       maxFileBytes: opts.maxFileBytes,
       fileOfferTimeoutMs: opts.offerTimeoutMs

@@ -46,6 +46,7 @@ export interface WebSessionInit {
     maxFileBytes?: number
     fileOfferTimeoutMs?: number
     upnp?: boolean
+    fileBulk?: false
   }
   log: Logger
 }

@@ -18,6 +18,7 @@ import { writeRandomFile } from '../fixtures/files.ts'
 import type { Child } from './bench-utils.ts'
 import {
   benchOptions,
+  cpuSeconds,
   jsonLine,
   labTrackerArgs,
   printResult,
@@ -104,7 +105,7 @@ try {
 
   const tracker = start(CLI, labTrackerArgs(join(dir, 'tracker'), ['--coalesce', '10']), 'tracker')
   const addr = await trackerAddress(tracker)
-  const peer = (user: string): Child =>
+  const peer = (user: string, env: NodeJS.ProcessEnv = {}): Child =>
     start(
       CLI,
       [
@@ -121,7 +122,7 @@ try {
         '--json'
       ],
       user,
-      { P2PCHAT_PASSWORD: 'bench-password' }
+      { P2PCHAT_PASSWORD: 'bench-password', ...env }
     )
   const ready = async (c: Child, others: string[]): Promise<void> => {
     await json(c, o => o.event === 'ready')
@@ -146,9 +147,9 @@ try {
     if (reply.ok !== true) throw new Error(`send-file failed: ${JSON.stringify(reply)}`)
     const id = reply.transferId as string
     const t0 = performance.now()
-    await json(sender, o => o.event === 'file-accepted' && o.transferId === id)
+    const acceptedEvent = await json(sender, o => o.event === 'file-accepted' && o.transferId === id)
     const accepted = performance.now()
-    return { id, t0, accepted }
+    return { id, t0, accepted, path: acceptedEvent.path as string }
   }
   const finished = async (sender: Child, id: string): Promise<Json> => {
     const end = await json(
@@ -159,12 +160,18 @@ try {
     return end
   }
 
-  // 1. Full speed.
+  // 1. Full speed, on the path the peers pick (bulk between these two), CPU counted on both sides.
   const alice = peer('alice')
   await ready(alice, ['bob'])
+  const cpu0 = { sender: cpuSeconds(alice.proc.pid!), receiver: cpuSeconds(bob.proc.pid!) }
   const fast = await send(alice, 'fast')
   const fastDone = await finished(alice, fast.id)
   const fastMs = performance.now() - fast.accepted
+  const gib = size / 1024 ** 3
+  const cpuSecondsPerGiB = {
+    sender: round((cpuSeconds(alice.proc.pid!) - cpu0.sender) / gib, 2),
+    receiver: round((cpuSeconds(bob.proc.pid!) - cpu0.receiver) / gib, 2)
+  }
   const mbPerSec = mbps(size, fastMs)
   const hashMs = fast.accepted - fast.t0
   const senderPeakRssMb = round(rssMb(alice.proc.pid!).peak, 0)
@@ -175,6 +182,20 @@ try {
       `sha256 ${String(fastDone.sha256).slice(0, 16)}…, sender peak RSS ${senderPeakRssMb} MB, receiver ${receiverPeakRssMb} MB`
   )
   alice.send({ cmd: 'quit' })
+
+  // 1b. The same file on the file stream (a sender with the bulk path switched off), same receiver.
+  const erin = peer('erin', { P2PCHAT_FILE_BULK: '0' })
+  await ready(erin, ['bob'])
+  const cpuStream0 = { sender: cpuSeconds(erin.proc.pid!), receiver: cpuSeconds(bob.proc.pid!) }
+  const onStream = await send(erin, 'stream')
+  await finished(erin, onStream.id)
+  const streamMbPerSec = mbps(size, performance.now() - onStream.accepted)
+  const streamCpuSecondsPerGiB = {
+    sender: round((cpuSeconds(erin.proc.pid!) - cpuStream0.sender) / gib, 2),
+    receiver: round((cpuSeconds(bob.proc.pid!) - cpuStream0.receiver) / gib, 2)
+  }
+  log(`on the file stream (${onStream.path}): ${streamMbPerSec} MB/s`)
+  erin.send({ cmd: 'quit' })
 
   // 2. A slow receiver: bob runs 50 ms out of every 200 ms.
   let slow: Json | undefined
@@ -240,6 +261,12 @@ try {
     rawTcpMbPerSec,
     chachaMbPerSec,
     tlsPskMbPerSec,
+    path: fast.path,
+    bulkMbPerSec: fast.path === 'bulk' ? mbPerSec : null,
+    streamMbPerSec,
+    ratioToRawTcp: round(mbPerSec / rawTcpMbPerSec, 3),
+    cpuSecondsPerGiB: `sender ${cpuSecondsPerGiB.sender}, receiver ${cpuSecondsPerGiB.receiver}`,
+    streamCpuSecondsPerGiB: `sender ${streamCpuSecondsPerGiB.sender}, receiver ${streamCpuSecondsPerGiB.receiver}`,
     ratioToLimit: round(mbPerSec / limit, 3),
     senderPeakRssMb: Math.max(senderPeakRssMb, (slow?.senderPeakRssMb as number | undefined) ?? 0),
     receiverPeakRssMb,

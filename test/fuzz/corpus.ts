@@ -246,8 +246,18 @@ export const fileFrames: FileFrame[] = [
   { answer: { accept: true, offset: 0, prefixSha256: new Uint8Array(), error: '', message: '' } },
   { answer: { accept: true, offset: 4, prefixSha256: SHA, error: '', message: '' } },
   { answer: { accept: false, offset: 0, prefixSha256: new Uint8Array(), error: 'REJECTED', message: 'no' } },
-  { start: { offset: 0 } },
-  { start: { offset: 123_456 } },
+  { start: { offset: 0, bulk: false } },
+  { start: { offset: 123_456, bulk: true } },
+  {
+    answer: {
+      accept: true,
+      offset: 0,
+      prefixSha256: new Uint8Array(),
+      error: '',
+      message: '',
+      bulk: { port: 40123, key: new Uint8Array(32).fill(7) }
+    }
+  },
   { result: { error: '', message: '' } },
   { result: { error: 'CHECKSUM_MISMATCH', message: 'bad' } },
   { cancel: { message: '' } },

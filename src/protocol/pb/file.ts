@@ -212,9 +212,24 @@ export namespace FileFrame {
     value: string
   }
 
+  export interface FileFrameAnswerBulkPortFieldEvent {
+    field: '$.answer.bulk.port'
+    value: number
+  }
+
+  export interface FileFrameAnswerBulkKeyFieldEvent {
+    field: '$.answer.bulk.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface FileFrameStartOffsetFieldEvent {
     field: '$.start.offset'
     value: number
+  }
+
+  export interface FileFrameStartBulkFieldEvent {
+    field: '$.start.bulk'
+    value: boolean
   }
 
   export interface FileFrameResultErrorFieldEvent {
@@ -245,7 +260,7 @@ export namespace FileFrame {
     return decodeMessage(buf, FileFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameOfferTransferIdFieldEvent | FileFrameOfferNameFieldEvent | FileFrameOfferSizeFieldEvent | FileFrameOfferSha256FieldEvent | FileFrameAnswerAcceptFieldEvent | FileFrameAnswerOffsetFieldEvent | FileFrameAnswerPrefixSha256FieldEvent | FileFrameAnswerErrorFieldEvent | FileFrameAnswerMessageFieldEvent | FileFrameStartOffsetFieldEvent | FileFrameResultErrorFieldEvent | FileFrameResultMessageFieldEvent | FileFrameDataFieldEvent | FileFrameCancelMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameOfferTransferIdFieldEvent | FileFrameOfferNameFieldEvent | FileFrameOfferSizeFieldEvent | FileFrameOfferSha256FieldEvent | FileFrameAnswerAcceptFieldEvent | FileFrameAnswerOffsetFieldEvent | FileFrameAnswerPrefixSha256FieldEvent | FileFrameAnswerErrorFieldEvent | FileFrameAnswerMessageFieldEvent | FileFrameAnswerBulkPortFieldEvent | FileFrameAnswerBulkKeyFieldEvent | FileFrameStartOffsetFieldEvent | FileFrameStartBulkFieldEvent | FileFrameResultErrorFieldEvent | FileFrameResultMessageFieldEvent | FileFrameDataFieldEvent | FileFrameCancelMessageFieldEvent> {
     return streamMessage(buf, FileFrame.codec(), opts)
   }
 }
@@ -414,6 +429,7 @@ export interface FileAnswer {
   prefixSha256: Uint8Array<ArrayBuffer>
   error: string
   message: string
+  bulk?: FileBulk
 }
 
 export namespace FileAnswer {
@@ -449,6 +465,11 @@ export namespace FileAnswer {
         if ((obj.message != null && obj.message !== '')) {
           w.uint32(42)
           w.string(obj.message)
+        }
+
+        if (obj.bulk != null) {
+          w.uint32(50)
+          FileBulk.codec().encode(obj.bulk, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -487,6 +508,12 @@ export namespace FileAnswer {
             }
             case 5: {
               obj.message = reader.string()
+              break
+            }
+            case 6: {
+              obj.bulk = FileBulk.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.bulk
+              })
               break
             }
             default: {
@@ -539,6 +566,13 @@ export namespace FileAnswer {
               }
               break
             }
+            case 6: {
+              yield * FileBulk.codec().stream(reader, reader.uint32(), `${prefix}.bulk`, {
+                limits: opts.limits?.bulk
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -576,6 +610,16 @@ export namespace FileAnswer {
     value: string
   }
 
+  export interface FileAnswerBulkPortFieldEvent {
+    field: '$.bulk.port'
+    value: number
+  }
+
+  export interface FileAnswerBulkKeyFieldEvent {
+    field: '$.bulk.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<FileAnswer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileAnswer.codec())
   }
@@ -584,13 +628,126 @@ export namespace FileAnswer {
     return decodeMessage(buf, FileAnswer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileAnswer>): Generator<FileAnswerAcceptFieldEvent | FileAnswerOffsetFieldEvent | FileAnswerPrefixSha256FieldEvent | FileAnswerErrorFieldEvent | FileAnswerMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileAnswer>): Generator<FileAnswerAcceptFieldEvent | FileAnswerOffsetFieldEvent | FileAnswerPrefixSha256FieldEvent | FileAnswerErrorFieldEvent | FileAnswerMessageFieldEvent | FileAnswerBulkPortFieldEvent | FileAnswerBulkKeyFieldEvent> {
     return streamMessage(buf, FileAnswer.codec(), opts)
+  }
+}
+
+export interface FileBulk {
+  port: number
+  key: Uint8Array<ArrayBuffer>
+}
+
+export namespace FileBulk {
+  let _codec: Codec<FileBulk>
+
+  export const codec = (): Codec<FileBulk> => {
+    if (_codec == null) {
+      _codec = message<FileBulk>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.port != null && obj.port !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.port)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          port: 0,
+          key: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.port = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.port`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FileBulkPortFieldEvent {
+    field: '$.port'
+    value: number
+  }
+
+  export interface FileBulkKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FileBulk>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FileBulk.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileBulk>): FileBulk {
+    return decodeMessage(buf, FileBulk.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileBulk>): Generator<FileBulkPortFieldEvent | FileBulkKeyFieldEvent> {
+    return streamMessage(buf, FileBulk.codec(), opts)
   }
 }
 
 export interface FileStart {
   offset: number
+  bulk: boolean
 }
 
 export namespace FileStart {
@@ -608,12 +765,18 @@ export namespace FileStart {
           w.uint64Number(obj.offset)
         }
 
+        if ((obj.bulk != null && obj.bulk !== false)) {
+          w.uint32(16)
+          w.bool(obj.bulk)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          offset: 0
+          offset: 0,
+          bulk: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -624,6 +787,10 @@ export namespace FileStart {
           switch (tag >>> 3) {
             case 1: {
               obj.offset = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.bulk = reader.bool()
               break
             }
             default: {
@@ -648,6 +815,13 @@ export namespace FileStart {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.bulk`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -665,6 +839,11 @@ export namespace FileStart {
     value: number
   }
 
+  export interface FileStartBulkFieldEvent {
+    field: '$.bulk'
+    value: boolean
+  }
+
   export function encode (obj: Partial<FileStart>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileStart.codec())
   }
@@ -673,7 +852,7 @@ export namespace FileStart {
     return decodeMessage(buf, FileStart.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileStart>): Generator<FileStartOffsetFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileStart>): Generator<FileStartOffsetFieldEvent | FileStartBulkFieldEvent> {
     return streamMessage(buf, FileStart.codec(), opts)
   }
 }
