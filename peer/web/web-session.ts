@@ -4,7 +4,6 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
-import { multiaddr } from '@multiformats/multiaddr'
 import {
   AlreadyLoggedInError,
   BusyError,
@@ -18,6 +17,7 @@ import type { ApiHost } from '../api/host.ts'
 import type { CommandArgs, EventName, PeerEvents, Replies, SessionInfo } from '../api/schema.ts'
 import { EVENT_NAMES } from '../api/schema.ts'
 import { PeerClient } from '../core/peer-client.ts'
+import { trackerAddress } from '../peer-options.ts'
 
 /** Where `p2pchat web` keeps accounts' data (each in `<root>/<user>`, as `p2pchat peer` does) and web.json. */
 export const DEFAULT_WEB_DATA_ROOT = join(homedir(), '.p2pchat')
@@ -51,22 +51,13 @@ export interface WebSessionInit {
   log: Logger
 }
 
+/** The login screen's tracker address, checked as `--tracker` is; a bad one is INVALID_ADDRESS here. */
 function checkTrackerAddress(value: string): string {
-  const trimmed = value.trim()
-  let addr: string
   try {
-    addr = multiaddr(trimmed).toString()
+    return trackerAddress('the tracker address', value.trim())
   } catch (err) {
-    throw new InvalidAddressError(
-      `"${trimmed}" is not a tracker address (${(err as Error).message}); paste it as the tracker printed it, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…`
-    )
+    throw new InvalidAddressError((err as Error).message)
   }
-  if (!/\/p2p\/[^/]+$/.test(addr)) {
-    throw new InvalidAddressError(
-      `the tracker address must end in /p2p/<its PeerId>, as the tracker printed it: ${trimmed}`
-    )
-  }
-  return addr
 }
 
 /**

@@ -1,69 +1,16 @@
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join, sep } from 'node:path'
-import { logger } from '@libp2p/logger'
 import { describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { ApiChannel } from '../../peer/api/channel.ts'
-import { WebServer } from '../../peer/web/web-server.ts'
-import { WebSession } from '../../peer/web/web-session.ts'
+import type { WebServer } from '../../peer/web/web-server.ts'
 import { onCleanup, PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
 import { CLI, spawnScript } from '../fixtures/processes.ts'
+import { http, startWeb } from '../fixtures/web.ts'
 
 // Attacks on `p2pchat web` (docs/web.md, "Security"): what a page on another origin, another local user
 // or a token holder sending garbage can do. Each test fails if the defence it names is missing.
-
-const PAGE = '<!doctype html><title>p2pchat</title><script type="module" src="/assets/app-1.js"></script>'
-
-async function startWeb(opts: { maxUploadBytes?: number; tracker?: string } = {}) {
-  const assets = await tempDir('p2pchat-web-assets-')
-  await writeFile(join(assets, 'index.html'), PAGE)
-  await mkdir(join(assets, 'assets'))
-  await writeFile(join(assets, 'assets', 'app-1.js'), 'console.log(1)')
-  const dataRoot = await tempDir('p2pchat-web-')
-  const log = logger('p2pchat:web:test')
-  const session = new WebSession({
-    dataRoot,
-    tracker: opts.tracker,
-    peer: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    log
-  })
-  await session.open()
-  const server = new WebServer({
-    session,
-    port: 0,
-    assetsDir: assets,
-    log,
-    maxUploadBytes: opts.maxUploadBytes
-  })
-  await server.start()
-  onCleanup(async () => {
-    await server.stop()
-    await session.stop()
-  })
-  return { server, session, dataRoot }
-}
-
-interface HttpResult {
-  status: number
-  body: string
-}
-
-function http(
-  url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', c => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
-    })
-    req.on('error', reject)
-    req.end(opts.body)
-  })
-}
 
 /** Send raw bytes, return everything the server answers until it closes (or `ms` passes). */
 function raw(port: number, data: string | Buffer, ms = 3000): Promise<string> {

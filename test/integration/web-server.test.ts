@@ -1,59 +1,12 @@
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { logger } from '@libp2p/logger'
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { Outbound } from '../../peer/api/schema.ts'
-import { WebServer } from '../../peer/web/web-server.ts'
-import { WebSession } from '../../peer/web/web-session.ts'
-import { nextEvent, onCleanup, PASSWORD, startPeerClient, startTracker, tempDir } from '../fixtures/nodes.ts'
-
-const PAGE = '<!doctype html><title>p2pchat</title><script type="module" src="/assets/app-1.js"></script>'
-
-/** A web app on port 0 over a stand-in page, in its own data root. */
-async function startWeb(tracker?: string, host?: string) {
-  const assets = await tempDir('p2pchat-web-assets-')
-  await writeFile(join(assets, 'index.html'), PAGE)
-  const { mkdir } = await import('node:fs/promises')
-  await mkdir(join(assets, 'assets'))
-  await writeFile(join(assets, 'assets', 'app-1.js'), 'console.log(1)')
-  const dataRoot = await tempDir('p2pchat-web-')
-  const log = logger('p2pchat:web:test')
-  const session = new WebSession({ dataRoot, tracker, peer: { listen: ['/ip4/127.0.0.1/tcp/0'] }, log })
-  await session.open()
-  const server = new WebServer({ session, host, port: 0, assetsDir: assets, log })
-  await server.start()
-  onCleanup(async () => {
-    await server.stop()
-    await session.stop()
-  })
-  return { server, session, dataRoot }
-}
-
-interface HttpResult {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-function http(
-  url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}
-): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', c => chunks.push(c))
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() })
-      )
-    })
-    req.on('error', reject)
-    req.end(opts.body)
-  })
-}
+import type { WebServer } from '../../peer/web/web-server.ts'
+import { nextEvent, onCleanup, PASSWORD, startPeerClient, startTracker } from '../fixtures/nodes.ts'
+import { http, PAGE, startWeb } from '../fixtures/web.ts'
 
 /** A tab: a WebSocket with a numbered `call` and the events it has seen. */
 async function openTab(server: WebServer, origin = server.origin) {
@@ -144,7 +97,7 @@ describe('p2pchat web: the server', () => {
   })
 
   it('prints the address it serves on: [::1] when bound to IPv6 loopback', async () => {
-    const { server } = await startWeb(undefined, '::1')
+    const { server } = await startWeb({ host: '::1' })
     expect(server.origin).toBe(`http://[::1]:${server.port}`)
     expect((await http(server.url)).status).toBe(200)
   })
