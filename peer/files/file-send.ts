@@ -15,6 +15,7 @@ import {
   UnknownUserError
 } from '../../src/errors.ts'
 import {
+  FILE_BULK_BUFFERS,
   FILE_BULK_CHUNK_BYTES,
   FILE_BULK_VERDICT_GRACE_MS,
   FILE_CANCEL_FLUSH_TIMEOUT_MS,
@@ -26,7 +27,7 @@ import type { FileAnswer, FileResult } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
 import { connectionOf, dialUser, plainNetworkError, viaOf } from '../core/dial.ts'
 import type { OnlineUser } from '../core/index.ts'
-import { connectBulk, ipOf } from './file-bulk.ts'
+import { BufferPool, connectBulk, ipOf } from './file-bulk.ts'
 import { controlFrame, dataFrame, readFrames } from './file-frames.ts'
 import { hashRange } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -332,7 +333,7 @@ export class OutgoingTransfer {
   /** Read and send from `offset` to the end as data frames, reading the next chunk while the last drains. */
   async #sendData(stream: Stream, offset: number, progress: ProgressReporter): Promise<void> {
     const signal = this.#abort.signal
-    await this.#pump(offset, FILE_CHUNK_BYTES, progress, async (chunk, settled) => {
+    await this.#pump(offset, FILE_CHUNK_BYTES, progress, undefined, async (chunk, settled) => {
       if (stream.writeStatus !== 'writable') return false
       if (!stream.send(dataFrame(chunk))) await Promise.race([drained(stream, signal), settled])
       return true
@@ -342,10 +343,13 @@ export class OutgoingTransfer {
   /** The same over the bulk connection: raw bytes in large writes, then its end. */
   async #sendBulk(socket: TLSSocket, offset: number, progress: ProgressReporter): Promise<void> {
     const signal = this.#abort.signal
+    // Reading ahead into one buffer while the socket still holds the others (its write callback, called
+    // also when it is destroyed, hands each back).
+    const pool = new BufferPool(FILE_BULK_BUFFERS, FILE_BULK_CHUNK_BYTES)
     try {
-      await this.#pump(offset, FILE_BULK_CHUNK_BYTES, progress, async (chunk, settled) => {
+      await this.#pump(offset, FILE_BULK_CHUNK_BYTES, progress, pool, async (chunk, settled) => {
         if (socket.destroyed) throw new InterruptedError(`the bulk connection to ${this.info.peer} closed`)
-        if (!socket.write(chunk)) {
+        if (!socket.write(chunk, () => pool.give(chunk))) {
           await Promise.race([
             pEvent(socket, 'drain', { signal, rejectionEvents: ['error', 'close'] }),
             settled
@@ -374,18 +378,20 @@ export class OutgoingTransfer {
   /**
    * Read from `offset` to the end in `chunkBytes` pieces, reading the next while `write` sends the last;
    * `write` returns false to stop early. Stops when the receiver has answered (a failure, a cancel).
+   * With `pool`, reads go into its buffers (`write` gives each back once sent), else into fresh ones.
    */
   async #pump(
     offset: number,
     chunkBytes: number,
     progress: ProgressReporter,
+    pool: BufferPool | undefined,
     write: (chunk: Buffer, settled: Promise<void>) => Promise<boolean>
   ): Promise<void> {
     const { info, handle } = this.#init
     const signal = this.#abort.signal
     const read = async (pos: number): Promise<Buffer> => {
       const want = Math.min(chunkBytes, info.size - pos)
-      const buf = Buffer.allocUnsafe(want)
+      const buf = pool === undefined ? Buffer.allocUnsafe(want) : (await pool.take(signal)).subarray(0, want)
       let got = 0
       while (got < want) {
         const { bytesRead } = await handle.read(buf, got, want - got, pos + got)

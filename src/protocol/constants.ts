@@ -162,6 +162,8 @@ export const FILE_BULK_ACCEPT_TIMEOUT_MS = 15_000
 export const FILE_BULK_VERDICT_GRACE_MS = 2_000
 /** Bytes per read and write on the bulk path: large writes keep TLS records full and calls few. */
 export const FILE_BULK_CHUNK_BYTES = 1024 * 1024
+/** Chunk buffers a bulk sender reuses: one being read while the socket holds the others. */
+export const FILE_BULK_BUFFERS = 4
 
 /**
  * Receiver: content received but not yet written to disk. Above the high mark the stream is paused

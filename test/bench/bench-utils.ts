@@ -1,6 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { parseArgs } from 'node:util'
@@ -76,6 +76,30 @@ export function rssMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
+}
+
+/**
+ * CPU seconds by kind of thread, from /proc/<pid>/task/<tid>/stat: `main` (the event loop: JS, TLS, socket
+ * reads), `gc` (V8's helper threads: concurrent marking and sweeping), `io` (libuv's pool: file reads
+ * and writes). Threads that have exited are not counted.
+ */
+export function threadCpuSeconds(pid: number): { main: number; gc: number; io: number } {
+  const out = { main: 0, gc: 0, io: 0 }
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100
+    if (tid === String(pid)) out.main += seconds
+    else if (comm === 'V8Worker') out.gc += seconds
+    else if (comm === 'libuv-worker') out.io += seconds
+  }
+  return out
 }
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */

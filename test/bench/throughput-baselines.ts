@@ -9,8 +9,14 @@
  *                                    (--psk HEX, --cipher): the bulk path's candidate (issue 13) — one
  *                                    random key handed over the Noise-authenticated control stream
  *                                    authenticates both ends, no certificate
+ *   --out PATH (psk-sink)             also what a receiver must do: SHA-256 every byte, write it to a new
+ *                                    file PATH (one writev per round, the same high/low water marks),
+ *                                    fsync, then delete it; {"ms"} runs to the fsync
+ *   --file PATH (psk-source)          send PATH's content instead of a buffer, read 1 MiB at a time into
+ *                                    reused buffers: with --out, the least any bulk path must do
  */
-import { createCipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
+import { open, unlink } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls'
@@ -22,7 +28,9 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     bytes: { type: 'string', default: String(1024 ** 3) },
     psk: { type: 'string', default: '' },
-    cipher: { type: 'string', default: 'PSK-AES128-GCM-SHA256' }
+    cipher: { type: 'string', default: 'PSK-AES128-GCM-SHA256' },
+    out: { type: 'string' },
+    file: { type: 'string' }
   }
 })
 const total = Number(values.bytes)
@@ -54,6 +62,86 @@ function sinkInto(socket: NodeJS.ReadWriteStream & { end(): void }, server: { cl
   })
 }
 
+/** Like sinkInto, and hash and write it all to a new file `path` (as a receiver does), fsync, delete. */
+async function sinkToFile(socket: TLSSocket, server: { close(): void }, path: string): Promise<void> {
+  const HIGH = 8 * 1024 * 1024
+  const LOW = 2 * 1024 * 1024
+  const handle = await open(path, 'wx')
+  const hash = createHash('sha256')
+  let bytes = 0
+  let start = 0
+  let pending = 0
+  let queued: Buffer[] = []
+  let flushing: Promise<void> | undefined
+  let position = 0
+  const flush = async (): Promise<void> => {
+    while (queued.length > 0) {
+      let batch: Uint8Array[] = queued.splice(0, 1024)
+      let n = 0
+      for (const b of batch) n += b.byteLength
+      pending -= n
+      while (n > 0) {
+        const { bytesWritten } = await handle.writev(batch, position)
+        position += bytesWritten
+        n -= bytesWritten
+        if (n > 0) batch = [Buffer.concat(batch).subarray(bytesWritten)]
+      }
+      if (pending < LOW && socket.isPaused()) socket.resume()
+    }
+    flushing = undefined
+  }
+  socket.on('data', (chunk: Buffer) => {
+    if (bytes === 0) start = performance.now()
+    hash.update(chunk)
+    bytes += chunk.byteLength
+    pending += chunk.byteLength
+    queued.push(chunk)
+    if (pending > HIGH) socket.pause()
+    flushing ??= flush()
+  })
+  socket.on('end', async () => {
+    while (flushing !== undefined) await flushing
+    await handle.sync()
+    await handle.close()
+    emit({ bytes, ms: performance.now() - start, sha256: hash.digest('hex') })
+    queued = []
+    await unlink(path)
+    socket.end()
+    server.close()
+  })
+}
+
+/** Send the file at `path` in 1 MiB reads into four reused buffers, then end the socket. */
+async function pumpFile(socket: TLSSocket, path: string): Promise<void> {
+  const handle = await open(path, 'r')
+  const size = (await handle.stat()).size
+  const free: Buffer[] = Array.from({ length: 4 }, () => Buffer.allocUnsafeSlow(WRITE_BYTES))
+  const waiting: Array<() => void> = []
+  const read = async (pos: number): Promise<Buffer> => {
+    while (free.length === 0) await new Promise<void>(r => waiting.push(r))
+    const buf = free.pop()!.subarray(0, Math.min(WRITE_BYTES, size - pos))
+    let got = 0
+    while (got < buf.byteLength) {
+      got += (await handle.read(buf, got, buf.byteLength - got, pos + got)).bytesRead
+    }
+    return buf
+  }
+  let pos = 0
+  let next = size > 0 ? read(0) : undefined
+  while (next !== undefined) {
+    const chunk = await next
+    pos += chunk.byteLength
+    next = pos < size ? read(pos) : undefined
+    const back = (): void => {
+      free.push(Buffer.from(chunk.buffer, 0, WRITE_BYTES))
+      waiting.shift()?.()
+    }
+    if (!socket.write(chunk, back)) await new Promise(r => socket.once('drain', r))
+  }
+  await handle.close()
+  socket.end()
+}
+
 /** Write `total` bytes in 1 MiB writes as fast as `socket` takes them, then end it. */
 function pumpInto(socket: NodeJS.WritableStream & { once(e: 'drain', f: () => void): void }): void {
   const buf = randomBytes(WRITE_BYTES)
@@ -77,7 +165,10 @@ if (values.mode === 'psk-sink') {
     ...tlsOptions,
     pskCallback: (_socket: TLSSocket, identity: string) => (identity === PSK_IDENTITY ? psk : null)
   })
-  server.on('secureConnection', socket => sinkInto(socket, server))
+  server.on('secureConnection', socket => {
+    if (values.out === undefined) sinkInto(socket, server)
+    else void sinkToFile(socket, server, values.out)
+  })
   server.listen(Number(values.port), '127.0.0.1', () => {
     const addr = server.address()
     emit({ port: typeof addr === 'object' && addr !== null ? addr.port : 0 })
@@ -92,7 +183,8 @@ if (values.mode === 'psk-sink') {
   })
   socket.once('secureConnect', () => {
     process.stderr.write(`${socket.getProtocol()} ${socket.getCipher().name}\n`)
-    pumpInto(socket)
+    if (values.file === undefined) pumpInto(socket)
+    else void pumpFile(socket, values.file)
   })
   socket.on('close', () => process.exit(0))
 } else if (values.mode === 'sink') {
