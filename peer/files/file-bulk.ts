@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Server, TLSSocket } from 'node:tls'
 import { connect, createServer } from 'node:tls'
+import { Worker } from 'node:worker_threads'
 import {
   FILE_BULK_ACCEPT_TIMEOUT_MS,
   FILE_BULK_CIPHERS,
@@ -174,4 +175,176 @@ export function ipOf(addr: { getComponents(): Array<{ name: string; value?: stri
   const c = addr.getComponents()
   if (c.some(x => x.name === 'p2p-circuit')) return undefined
   return c.find(x => x.name === 'ip4' || x.name === 'ip6')?.value
+}
+
+/** Messages to the bulk receiver's thread (bulk-worker.ts). */
+export type ToBulkWorker =
+  | { op: 'open'; id: string; identity: string; host: string }
+  /** Receive from `offset` (after truncating the part when `fresh`) to `size` into descriptor `fd`. */
+  | { op: 'start'; id: string; fd: number; offset: number; size: number; fresh: boolean }
+  | { op: 'stop'; id: string }
+
+/** Messages from it; `crashed` is made up here when the thread itself fails. */
+export type FromBulkWorker =
+  | { op: 'listening'; id: string; port: number; key: Uint8Array<ArrayBuffer> }
+  | { op: 'open-failed'; id: string; message: string }
+  | { op: 'progress'; id: string; bytes: number }
+  /** Every byte up to the size is written (not yet synced); the SHA-256 of the whole part. */
+  | { op: 'done'; id: string; sha256: Uint8Array }
+  /** The connection ended before the last byte (or never came); `bytes`: how far the part is written. */
+  | { op: 'ended'; id: string; bytes: number; error?: string }
+  | { op: 'failed'; id: string; code: 'SIZE_MISMATCH' | 'WRITE'; errno?: string; message: string }
+  | { op: 'stopped'; id: string }
+  | { op: 'crashed'; id: string; message: string }
+
+/** What a receive hears from the bulk thread once started. */
+export interface BulkReceiveEvents {
+  progress(bytes: number): void
+  done(sha256: Buffer): void
+  ended(bytes: number, error?: string): void
+  failed(code: 'SIZE_MISMATCH' | 'WRITE', errno: string | undefined, message: string): void
+}
+
+interface SharedWorker {
+  worker: Worker
+  handlers: Map<string, (m: FromBulkWorker) => void>
+  idle?: ReturnType<typeof setTimeout>
+}
+/** A bulk thread with no receive left ends after this long (the next transfer often follows). */
+const BULK_WORKER_IDLE_MS = 10_000
+/** The one bulk thread of this process, while any bulk receive uses it. */
+let shared: SharedWorker | undefined
+let nextReceiveId = 0
+
+/** Compiled, the worker is .js next to this file; run from source (tests), the .ts itself. */
+function workerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './bulk-worker.ts' : './bulk-worker.js', import.meta.url)
+}
+
+function useWorker(id: string, handler: (m: FromBulkWorker) => void): Worker {
+  if (shared === undefined) {
+    const worker = new Worker(workerUrl())
+    // It never keeps the process alive; a peer that stops stops its receives first anyway.
+    worker.unref()
+    const handlers = new Map<string, (m: FromBulkWorker) => void>()
+    const me: SharedWorker = { worker, handlers }
+    worker.on('message', (m: FromBulkWorker) => handlers.get(m.id)?.(m))
+    const crashed = (message: string): void => {
+      if (shared === me) shared = undefined
+      for (const [hid, h] of [...handlers]) h({ op: 'crashed', id: hid, message })
+      handlers.clear()
+    }
+    worker.on('error', err => crashed(err.message))
+    worker.on('exit', code => crashed(`it exited (${code})`))
+    shared = me
+  }
+  clearTimeout(shared.idle)
+  shared.handlers.set(id, handler)
+  return shared.worker
+}
+
+function leaveWorker(id: string): void {
+  const s = shared
+  if (s === undefined || !s.handlers.delete(id)) return
+  if (s.handlers.size > 0) return
+  s.idle = setTimeout(() => {
+    if (shared === s) shared = undefined
+    void s.worker.terminate()
+  }, BULK_WORKER_IDLE_MS)
+  s.idle.unref()
+}
+
+/**
+ * One bulk receive, run by the bulk thread (bulk-worker.ts): `open` starts its one-shot listener
+ * (port and key go in the answer), `start` hands it the `.part`'s descriptor once the sender said the
+ * content comes this way, `stop` ends it — the descriptor may be closed once that resolves.
+ */
+export class BulkReceive {
+  readonly port: number
+  readonly key: Uint8Array<ArrayBuffer>
+  readonly #id: string
+  readonly #worker: Worker
+  #events?: BulkReceiveEvents
+  #stopped?: Promise<void>
+  #onStopped?: () => void
+  #dead = false
+
+  private constructor(id: string, worker: Worker, port: number, key: Uint8Array<ArrayBuffer>) {
+    this.#id = id
+    this.#worker = worker
+    this.port = port
+    this.key = key
+  }
+
+  /** Listen on `host` for the transfer `identity` (its transferId). */
+  static open(identity: string, host: string): Promise<BulkReceive> {
+    const id = String(++nextReceiveId)
+    return new Promise((resolve, reject) => {
+      let receive: BulkReceive | undefined
+      const worker = useWorker(id, m => {
+        if (receive !== undefined) {
+          receive.#on(m)
+        } else if (m.op === 'listening') {
+          receive = new BulkReceive(id, worker, m.port, m.key)
+          resolve(receive)
+        } else {
+          leaveWorker(id)
+          reject(new Error('message' in m ? m.message : 'the bulk listener did not open'))
+        }
+      })
+      worker.postMessage({ op: 'open', id, identity, host } satisfies ToBulkWorker)
+    })
+  }
+
+  start(fd: number, offset: number, size: number, fresh: boolean, events: BulkReceiveEvents): void {
+    this.#events = events
+    if (this.#dead) {
+      events.failed('WRITE', undefined, 'the bulk receiver stopped')
+      return
+    }
+    this.#worker.postMessage({ op: 'start', id: this.#id, fd, offset, size, fresh } satisfies ToBulkWorker)
+  }
+
+  /** End it: no more events; resolves once nothing writes to the file any more. Never rejects. */
+  stop(): Promise<void> {
+    if (this.#stopped !== undefined) return this.#stopped
+    this.#events = undefined
+    this.#stopped = new Promise(resolve => {
+      this.#onStopped = resolve
+    })
+    if (this.#dead) this.#release()
+    else this.#worker.postMessage({ op: 'stop', id: this.#id } satisfies ToBulkWorker)
+    return this.#stopped
+  }
+
+  #release(): void {
+    leaveWorker(this.#id)
+    this.#onStopped?.()
+  }
+
+  #on(m: FromBulkWorker): void {
+    const events = this.#events
+    switch (m.op) {
+      case 'stopped':
+        this.#release()
+        return
+      case 'crashed':
+        this.#dead = true
+        if (this.#stopped !== undefined) this.#release()
+        else events?.failed('WRITE', undefined, `the bulk receiver stopped: ${m.message}`)
+        return
+      case 'progress':
+        events?.progress(m.bytes)
+        return
+      case 'done':
+        events?.done(Buffer.from(m.sha256))
+        return
+      case 'ended':
+        events?.ended(m.bytes, m.error)
+        return
+      case 'failed':
+        events?.failed(m.code, m.errno, m.message)
+        return
+    }
+  }
 }

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { unlink } from 'node:fs/promises'
 import { basename } from 'node:path'
-import type { TLSSocket } from 'node:tls'
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
@@ -26,7 +25,7 @@ import {
 } from '../../src/protocol/constants.ts'
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
-import { BulkListener } from './file-bulk.ts'
+import { BulkReceive } from './file-bulk.ts'
 import { controlFrame, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
@@ -82,12 +81,12 @@ export class IncomingTransfer {
   #flushing = false
   /** Inside `stream.resume()`, which hands over what queued while paused (see #resume). */
   #resuming = false
-  /** The bulk listener offered in the answer, until the sender starts (or it times out). */
-  #listener?: BulkListener
-  /** The bulk connection the content arrives on, when the sender took the bulk path. */
-  #bulk?: TLSSocket
+  /** The bulk receive offered in the answer (its listener, then its connection: bulk-worker.ts). */
+  #bulkRx?: BulkReceive
   /** The sender's `start` said the content comes over the bulk connection (then never as frames). */
   #bulkMode = false
+  /** The bulk thread's SHA-256 of the whole part, once it has written the last byte. */
+  #bulkSha256?: Buffer
   #progress: ProgressReporter
   readonly #finished = Promise.withResolvers<void>()
 
@@ -142,12 +141,12 @@ export class IncomingTransfer {
     // reach the listener (a firewall, another network), and so do we if it cannot be opened.
     const bulkHost = this.#host.bulk === false ? undefined : this.#host.bulk?.listenHost
     if (bulkHost !== undefined && this.info.via !== 'relayed') {
-      this.#listener = await BulkListener.open(this.info.transferId, bulkHost).catch(err => {
+      this.#bulkRx = await BulkReceive.open(this.info.transferId, bulkHost).catch(err => {
         this.#host.log('%s: no bulk listener (%s)', this.info.transferId, err.message)
         return undefined
       })
     }
-    const listener = this.#listener
+    const listener = this.#bulkRx
     this.stream.send(
       controlFrame({
         answer: {
@@ -200,9 +199,9 @@ export class IncomingTransfer {
     throw new InvalidMessageError('unexpected file frame')
   }
 
-  /** Content: data frames from the stream, or chunks from the bulk connection (`fromBulk`). */
-  onData(data: Uint8ArrayList | Uint8Array, fromBulk = false): void {
-    if (this.#started && fromBulk !== this.#bulkMode) {
+  /** Content: data frames from the stream (the bulk connection's bytes go to bulk-worker.ts). */
+  onData(data: Uint8ArrayList | Uint8Array): void {
+    if (this.#bulkMode) {
       throw new InvalidMessageError('file data on the stream while the bulk connection carries it')
     }
     if (this.info.state === 'verifying') {
@@ -277,10 +276,6 @@ export class IncomingTransfer {
    * receiver then saw INTERRUPTED mid-transfer). So pause after resume() returns, not during it.
    */
   #resume(): void {
-    if (this.#bulk !== undefined) {
-      this.#bulk.resume()
-      return
-    }
     this.#resuming = true
     try {
       this.stream.resume()
@@ -292,14 +287,13 @@ export class IncomingTransfer {
     }
   }
 
-  /** Stop reading the content's source while the disk catches up. */
+  /** Stop reading the stream while the disk catches up. */
   #pauseSource(): void {
-    if (this.#bulk !== undefined) this.#bulk.pause()
-    else if (!this.#resuming && this.stream.readStatus === 'readable') this.stream.pause()
+    if (!this.#resuming && this.stream.readStatus === 'readable') this.stream.pause()
   }
 
   #sourcePaused(): boolean {
-    return this.#bulk !== undefined ? this.#bulk.isPaused() : this.stream.readStatus === 'paused'
+    return this.stream.readStatus === 'paused'
   }
 
   /** The stream ended: cleanly (the sender closed early) or broken. */
@@ -341,17 +335,16 @@ export class IncomingTransfer {
     const part = this.#part!
     if (offset !== 0 && offset !== part.length)
       throw new InvalidMessageError('start at an offset we did not offer')
-    const listener = this.#listener
-    this.#listener = undefined
-    if (bulk && listener === undefined) throw new InvalidMessageError('a bulk start without a bulk offer')
+    const rx = this.#bulkRx
+    if (bulk && rx === undefined) throw new InvalidMessageError('a bulk start without a bulk offer')
     this.#bulkMode = bulk
-    if (!bulk) listener?.close()
-    else this.#takeBulk(listener!)
-    if (offset === 0 && part.length > 0) {
-      // The sender's file does not begin with our part: start over.
+    if (!bulk) this.#dropBulk()
+    // The sender's file does not begin with our part: start over (the bulk thread truncates its own).
+    const fresh = offset === 0 && part.length > 0
+    if (fresh) {
       part.length = 0
       part.hash = createHash('sha256')
-      this.#writing = this.#writing.then(() => part.handle.truncate(0))
+      if (!bulk) this.#writing = this.#writing.then(() => part.handle.truncate(0))
     }
     this.#started = true
     this.info.resumedFrom = offset
@@ -365,49 +358,59 @@ export class IncomingTransfer {
       path: bulk ? 'bulk' : 'stream'
     })
     this.#progress.phase('transferring', offset)
-    if (this.info.size === offset) this.#finish()
+    if (this.info.size === offset) {
+      this.#finish()
+      return
+    }
+    if (bulk) this.#startBulk(rx!, part, fresh)
   }
 
   /**
-   * The content comes over the bulk connection: the sender connected before it sent `start`, so the
-   * handshake is done or under way. Its bytes go through the same path as data frames; its end before
-   * the last byte is the sender stopping early, an error a broken connection (the part is kept).
+   * The content comes over the bulk connection, read, hashed and written by the bulk thread; here only
+   * its progress and outcome. Its end before the last byte is the sender stopping early, an error a
+   * broken connection (the part is kept) — after a moment, since the file stream may still say why
+   * (a cancel travels there).
    */
-  #takeBulk(listener: BulkListener): void {
-    listener.accepted().then(
-      socket => {
-        if (this.info.state !== 'transferring') {
-          socket.destroy()
-          return
-        }
-        this.#bulk = socket
-        socket.on('data', (chunk: Buffer) => {
-          try {
-            this.onData(chunk, true)
-          } catch (err) {
-            this.protocolError(err)
-          }
-        })
-        // Ended early: the file stream may still say why (a cancel travels there); wait a moment.
-        let ended = false
-        const early = (err?: Error): void => {
-          if (ended) return
-          ended = true
-          setTimeout(() => this.onEnd(err), FILE_BULK_VERDICT_GRACE_MS).unref()
-        }
-        socket.on('end', () => early())
-        socket.on('error', err => early(err))
-        socket.on('close', hadError => early(hadError ? new Error('the bulk connection broke') : undefined))
+  #startBulk(rx: BulkReceive, part: OpenPart, fresh: boolean): void {
+    rx.start(part.handle.fd, part.length, this.info.size, fresh, {
+      progress: bytes => {
+        this.info.bytes = bytes
+        this.#progress.report(bytes)
       },
-      err => this.onEnd(err)
-    )
+      done: sha256 => {
+        this.#bulkSha256 = sha256
+        this.#received = this.info.size - part.length
+        this.info.bytes = this.info.size
+        this.#finish()
+      },
+      ended: (bytes, error) => {
+        this.info.bytes = bytes
+        setTimeout(
+          () => this.onEnd(error === undefined ? undefined : new Error(error)),
+          FILE_BULK_VERDICT_GRACE_MS
+        ).unref()
+      },
+      failed: (code, errno, message) =>
+        this.#finish(
+          code === 'SIZE_MISMATCH'
+            ? new SizeMismatchError(message)
+            : errno === 'ENOSPC'
+              ? new NoSpaceError('the disk is full')
+              : new InternalError(`cannot write ${part.partPath}: ${message}`)
+        )
+    })
   }
 
-  /** Close the bulk listener and connection, if any (the content is in, or the transfer is over). */
+  /**
+   * End the bulk receive, if any (the content is in, or the transfer is over); the writes wait for it,
+   * so the part is not closed or removed while the bulk thread still writes to it.
+   */
   #dropBulk(): void {
-    this.#listener?.close()
-    this.#listener = undefined
-    this.#bulk?.destroy()
+    const rx = this.#bulkRx
+    this.#bulkRx = undefined
+    if (rx === undefined) return
+    const stopped = (): Promise<void> => rx.stop()
+    this.#writing = this.#writing.then(stopped, stopped)
   }
 
   /** All bytes are in (or something is wrong): verify, publish, answer. */
@@ -421,7 +424,7 @@ export class IncomingTransfer {
       await this.#writing
       await part.handle.sync()
       await part.handle.close()
-      const digest = part.hash.digest()
+      const digest = this.#bulkSha256 ?? part.hash.digest()
       if (!digest.equals(this.#sha256)) {
         throw new ChecksumMismatchError(
           `the received file's SHA-256 is ${digest.toString('hex')}, not the ${this.info.sha256} offered`

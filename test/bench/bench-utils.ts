@@ -1,6 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { ParseArgsOptionsConfig } from 'node:util'
 import { parseArgs } from 'node:util'
@@ -78,13 +78,18 @@ export function rssMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
 }
 
+/** Start `pid`'s peak RSS (VmHWM) over from its current RSS, to measure the peak of one phase. */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5')
+}
+
 /**
  * CPU seconds by kind of thread, from /proc/<pid>/task/<tid>/stat: `main` (the event loop: JS, TLS, socket
  * reads), `gc` (V8's helper threads: concurrent marking and sweeping), `io` (libuv's pool: file reads
- * and writes). Threads that have exited are not counted.
+ * and writes), `worker` (worker threads: the bulk receiver's). Threads that have exited are not counted.
  */
-export function threadCpuSeconds(pid: number): { main: number; gc: number; io: number } {
-  const out = { main: 0, gc: 0, io: 0 }
+export function threadCpuSeconds(pid: number): { main: number; gc: number; io: number; worker: number } {
+  const out = { main: 0, gc: 0, io: 0, worker: 0 }
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat: string
     try {
@@ -98,6 +103,7 @@ export function threadCpuSeconds(pid: number): { main: number; gc: number; io: n
     if (tid === String(pid)) out.main += seconds
     else if (comm === 'V8Worker') out.gc += seconds
     else if (comm === 'libuv-worker') out.io += seconds
+    else if (comm === 'WorkerThread') out.worker += seconds
   }
   return out
 }

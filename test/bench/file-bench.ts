@@ -26,6 +26,7 @@ import {
   labTrackerArgs,
   percentile,
   printResult,
+  resetPeakRss,
   round,
   rssMb,
   sleep,
@@ -198,14 +199,15 @@ try {
   // 1. Full speed, on the path the peers pick (bulk between these two), CPU counted on both sides.
   const alice = peer('alice')
   await ready(alice, ['bob'])
+  resetPeakRss(bob.proc.pid!)
   const cpu0 = { sender: cpuSeconds(alice.proc.pid!), receiver: cpuSeconds(bob.proc.pid!) }
   const fast = await send(alice, 'fast')
   const threads0 = { sender: threadCpuSeconds(alice.proc.pid!), receiver: threadCpuSeconds(bob.proc.pid!) }
   const fastDone = await finished(alice, fast.id)
   const split = (before: ReturnType<typeof threadCpuSeconds>, pid: number): string => {
     const now = threadCpuSeconds(pid)
-    const per = (k: 'main' | 'gc' | 'io'): number => round((now[k] - before[k]) / (size / 1024 ** 3), 2)
-    return `main ${per('main')}, gc ${per('gc')}, io ${per('io')}`
+    const per = (k: keyof typeof now): number => round((now[k] - before[k]) / (size / 1024 ** 3), 2)
+    return `main ${per('main')}, worker ${per('worker')}, gc ${per('gc')}, io ${per('io')}`
   }
   const cpuSplitPerGiB = {
     sender: split(threads0.sender, alice.proc.pid!),
@@ -229,22 +231,7 @@ try {
   )
   alice.send({ cmd: 'quit' })
 
-  // 1b. The same file on the file stream (a sender with the bulk path switched off), same receiver.
-  const erin = peer('erin', { P2PCHAT_FILE_BULK: '0' })
-  await ready(erin, ['bob'])
-  const cpuStream0 = { sender: cpuSeconds(erin.proc.pid!), receiver: cpuSeconds(bob.proc.pid!) }
-  const onStream = await send(erin, 'stream')
-  await finished(erin, onStream.id)
-  const streamMbPerSec = mbps(size, performance.now() - onStream.accepted)
-  await discard(onStream.id)
-  const streamCpuSecondsPerGiB = {
-    sender: round((cpuSeconds(erin.proc.pid!) - cpuStream0.sender) / gib, 2),
-    receiver: round((cpuSeconds(bob.proc.pid!) - cpuStream0.receiver) / gib, 2)
-  }
-  log(`on the file stream (${onStream.path}): ${streamMbPerSec} MB/s`)
-  erin.send({ cmd: 'quit' })
-
-  // 1c. Four transfers of a quarter of the file each, at once, to bob, while frank chats with bob:
+  // 1b. Four transfers of a quarter of the file each, at once, to bob, while frank chats with bob:
   // one message at a time, each timed from the command to bob's message event (idle first).
   let concurrent: Json | undefined
   if (!values['skip-concurrent']) {
@@ -272,6 +259,7 @@ try {
     const idle = (await chatUntil(() => false, 100)).sort((a, b) => a - b)
     const senders = ['gina', 'hank', 'ivan', 'judy'].map(u => peer(u))
     for (const c of senders) await ready(c, ['bob'])
+    resetPeakRss(bob.proc.pid!)
     const cpuC0 = cpuSeconds(bob.proc.pid!)
     let allDone = false
     const t0 = performance.now()
@@ -313,6 +301,24 @@ try {
     for (const c of [...senders, frank]) c.send({ cmd: 'quit' })
     await unlink(quarter)
   }
+
+  // 1c. The same file on the file stream (a sender with the bulk path switched off), same receiver
+  // (after the others: the stream path leaves the receiver's heap larger).
+  const erin = peer('erin', { P2PCHAT_FILE_BULK: '0' })
+  await ready(erin, ['bob'])
+  resetPeakRss(bob.proc.pid!)
+  const cpuStream0 = { sender: cpuSeconds(erin.proc.pid!), receiver: cpuSeconds(bob.proc.pid!) }
+  const onStream = await send(erin, 'stream')
+  await finished(erin, onStream.id)
+  const streamMbPerSec = mbps(size, performance.now() - onStream.accepted)
+  const streamReceiverPeakRssMb = round(rssMb(bob.proc.pid!).peak, 0)
+  await discard(onStream.id)
+  const streamCpuSecondsPerGiB = {
+    sender: round((cpuSeconds(erin.proc.pid!) - cpuStream0.sender) / gib, 2),
+    receiver: round((cpuSeconds(bob.proc.pid!) - cpuStream0.receiver) / gib, 2)
+  }
+  log(`on the file stream (${onStream.path}): ${streamMbPerSec} MB/s`)
+  erin.send({ cmd: 'quit' })
 
   // 2. A slow receiver: bob runs 50 ms out of every 200 ms.
   let slow: Json | undefined
@@ -401,6 +407,7 @@ try {
     chatP99IdleMs: concurrent?.chatP99IdleMs ?? null,
     chatP99DuringTransferMs: concurrent?.chatP99DuringTransferMs ?? null,
     concurrentReceiverPeakRssMb: concurrent?.receiverPeakRssMb ?? null,
+    streamReceiverPeakRssMb,
     fastSenderPeakRssMb: senderPeakRssMb,
     slowReceiverMbPerSec: slow?.mbPerSec ?? null,
     slowReceiverSenderPeakRssMb: slow?.senderPeakRssMb ?? null,
