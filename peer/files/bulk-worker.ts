@@ -263,7 +263,12 @@ port.on('message', (m: ToBulkWorker) => {
   } else if (m.op === 'stop') {
     const r = receives.get(m.id)
     receives.delete(m.id)
-    if (r === undefined) post({ op: 'stopped', id: m.id })
-    else r.stop().then(() => post({ op: 'stopped', id: m.id }))
+    const stopped = (): void => {
+      post({ op: 'stopped', id: m.id })
+      // Idle now: give back what the transfers left (the thread lingers a while for the next one).
+      if (receives.size === 0) collect({ type: 'major' })
+    }
+    if (r === undefined) stopped()
+    else r.stop().then(stopped)
   }
 })
