@@ -295,8 +295,15 @@ export class InteractiveUI {
       const d = ev.detail
       if (d.direction !== 'send') return
       const from = d.offset > 0 ? `, resuming from ${formatBytes(d.offset)}` : ''
+      // How the bytes travel (docs/protocol.md): a relayed transfer is slow, a bulk one fast.
+      const how =
+        d.path === 'bulk'
+          ? 'over its own TLS connection'
+          : d.via === 'relayed'
+            ? "through the tracker's relay"
+            : 'on the file stream'
       this.show(
-        `${this.#stamp()} ${s.magenta('*')} ${e(d.peer)} accepted ${e(this.#name(d.transferId))}${from}`
+        `${this.#stamp()} ${s.magenta('*')} ${e(d.peer)} accepted ${e(this.#name(d.transferId))}${from} (${how})`
       )
     })
     peer.addEventListener('file-progress', ev => this.#onProgress(ev.detail))
