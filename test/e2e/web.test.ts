@@ -196,6 +196,8 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
         .digest('hex')
     ).toBe(createHash('sha256').update(content).digest('hex'))
     expect(await done.textContent()).toContain('notes.bin')
+    // Two peers on one machine reach each other directly: the content took the bulk path.
+    expect(await done.textContent()).toContain('own TLS connection')
     // The sender's card says to whom, not where the server kept its upload.
     const sent = a.page.locator('[data-testid^="transfer-"][data-state="done"]')
     await sent.waitFor({ timeout: 30_000 })

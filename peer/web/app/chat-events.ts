@@ -258,6 +258,7 @@ export function wireEvents(store: ChatStore): Array<() => void> {
         ...t,
         phase: 'transferring',
         via: e.via,
+        carrier: e.path,
         bytes: e.offset,
         bytesPerSec: 0
       }))
@@ -290,7 +291,14 @@ export function wireEvents(store: ChatStore): Array<() => void> {
         path: e.path,
         startedAt: Date.now()
       }
-      if (!patchTransfer(e.transferId, t => ({ ...view, via: t.via, startedAt: t.startedAt }))) {
+      if (
+        !patchTransfer(e.transferId, t => ({
+          ...view,
+          via: t.via,
+          carrier: t.carrier,
+          startedAt: t.startedAt
+        }))
+      ) {
         store.update(s => {
           s.transfers = [...s.transfers, view]
         })

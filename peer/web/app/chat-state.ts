@@ -63,6 +63,8 @@ export interface TransferView {
   bytesPerSec: number
   path?: string
   via?: Via
+  /** How the content travels once accepted: its own TLS connection (`bulk`) or the file stream. */
+  carrier?: 'bulk' | 'stream'
   error?: { code: string; message: string }
   startedAt: number
 }

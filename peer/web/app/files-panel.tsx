@@ -203,6 +203,7 @@ function Transfer({ transfer: t, peer, store }: { transfer: TransferView; peer: 
       <div class="muted small">
         {formatBytes(t.size)} {direction}
         {t.via !== undefined && ` · ${VIA[t.via] ?? t.via}`}
+        {t.carrier === 'bulk' && ' · own TLS connection'}
       </div>
       {t.status === 'progress' && (
         <>
