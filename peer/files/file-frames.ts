@@ -15,6 +15,24 @@ export function controlFrame(frame: Omit<FileFrame, 'data'>): Uint8Array {
 }
 
 /** Refuse an offer with `err`'s code and message, and close our side (if still writable). */
+/**
+ * What to tell the other peer about an error of ours: never our paths or directories, which the local
+ * message may name (where a file could not be written, how much room a directory has), so for those
+ * codes a plain sentence; the local event keeps the details.
+ */
+export function messageForPeer(err: { code: string; message: string }): string {
+  switch (err.code) {
+    case 'NO_SPACE':
+      return 'there is not enough room for the file on their disk'
+    case 'INTERNAL':
+      return 'the file could not be written on their side'
+    case 'UNSAFE_PATH':
+      return 'the chosen directory was refused on their side'
+    default:
+      return err.message
+  }
+}
+
 export function refuseOffer(stream: Stream, err: { code: string; message: string }): void {
   if (stream.writeStatus !== 'writable') return
   stream.send(
@@ -24,7 +42,7 @@ export function refuseOffer(stream: Stream, err: { code: string; message: string
         offset: 0,
         prefixSha256: new Uint8Array(0),
         error: err.code,
-        message: err.message
+        message: messageForPeer(err)
       }
     })
   )

@@ -26,7 +26,7 @@ import {
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
 import { BulkReceive } from './file-bulk.ts'
-import { controlFrame, refuseOffer } from './file-frames.ts'
+import { controlFrame, messageForPeer, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
@@ -457,7 +457,7 @@ export class IncomingTransfer {
       },
       err => {
         const e = toP2PChatError(err)
-        this.#answer(e.code, e.message)
+        this.#answer(e.code, messageForPeer(e))
         this.#fail(e, true)
       }
     )

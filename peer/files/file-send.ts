@@ -358,13 +358,20 @@ export class OutgoingTransfer {
         return true
       })
     } catch (err) {
-      // The connection broke under us: the file stream may say why (the receiver cancelled, failed).
+      // The connection broke under us: the file stream may say why (the receiver cancelled, failed:
+      // a full disk, a write error), which is what the user should hear, not the broken connection.
+      let said: FileResult | undefined
       const verdict = this.#result.promise.then(
-        () => {},
+        r => {
+          said = r
+        },
         () => {}
       )
       await Promise.race([verdict, new Promise(r => setTimeout(r, FILE_BULK_VERDICT_GRACE_MS).unref())])
       if (signal.aborted) throw signal.reason
+      if (said !== undefined && said.error !== '') {
+        throw errorFromCode(said.error, said.message || said.error)
+      }
       throw err instanceof P2PChatError
         ? err
         : new InterruptedError(
@@ -419,7 +426,8 @@ export class OutgoingTransfer {
       try {
         chunk = await next
       } catch (err) {
-        this.#sendCancel((err as Error).message)
+        // The receiver hears why, with the file's name rather than where it is on this disk.
+        this.#sendCancel((err as Error).message.replaceAll(info.path ?? info.name, info.name))
         throw err
       }
       signal.throwIfAborted()

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
 import { describe, expect, it } from 'vitest'
@@ -99,6 +101,44 @@ describe('the bulk file path', () => {
     expect('done' in result && result.done.resumedFrom).toBeGreaterThan(0)
     expect('done' in result && (await sha256File(result.done.path))).toBe(await sha256File(path))
   })
+
+  // A small tmpfs as bob's downloads (root only, as in CI): it shrinks right after bob accepts.
+  it.skipIf(process.getuid?.() !== 0)(
+    'a receiver whose disk fills mid-transfer: NO_SPACE on both sides (not a broken connection), no part left',
+    async () => {
+      const downloads = await tempDir()
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'tmpfs', downloads])
+      try {
+        const { alice, bob } = await pair({ downloadsDir: downloads })
+        const dir = await tempDir()
+        const path = join(dir, 'big.bin')
+        await writeRandomFile(path, 128 * MiB)
+        const offer = nextEvent<EventDetails['file-offer']>(bob, 'file-offer')
+        const t = await alice.sendFile('bob', path)
+        const accepted = nextEvent<Accepted>(alice, 'file-accepted', a => a.transferId === t.transferId)
+        const sent = nextEvent<Failed>(alice, 'file-failed', f => f.transferId === t.transferId, 60_000)
+        const got = nextEvent<Failed>(bob, 'file-failed', f => f.transferId === t.transferId, 60_000)
+        await bob.acceptFile((await offer).transferId)
+        // Room for 16 MiB from now on (the part is still far below that).
+        execFileSync('mount', ['-o', 'remount,size=16m', downloads])
+        expect((await accepted).path).toBe('bulk')
+        expect((await got).code).toBe('NO_SPACE')
+        expect((await sent).code).toBe('NO_SPACE')
+        // Where bob keeps his files is his business: alice hears a plain sentence.
+        expect((await sent).message).not.toContain(downloads)
+        expect(await readdir(downloads)).toEqual([])
+        // Offered again, it is refused at once for want of room; alice is not told bob's directory.
+        const again = await alice.sendFile('bob', path)
+        const refused = await nextEvent<Failed>(alice, 'file-failed', f => f.transferId === again.transferId)
+        expect(refused.code).toBe('NO_SPACE')
+        expect(refused.message).not.toContain(downloads)
+        await alice.stop()
+        await bob.stop()
+      } finally {
+        execFileSync('umount', ['-l', downloads])
+      }
+    }
+  )
 
   it('completes a handshake only with the transfer’s key: a stranger or a wrong key gets nothing', async () => {
     const listener = await BulkListener.open('transfer-1', '127.0.0.1')
