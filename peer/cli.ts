@@ -45,6 +45,10 @@ Options (each falls back to the environment variable shown):
   --json                 JSON-lines on stdin/stdout instead of the interactive prompt (docs/api.md)
   -h, --help             show this help
 
+Files between peers that reach each other directly take the bulk path: their own TLS connection to a
+one-shot listener the receiver opens on all interfaces, any port, for 15 s, keyed through the file
+stream (docs/protocol.md). P2PCHAT_FILE_BULK=0 keeps them on the file stream.
+
 Interactive commands: /who  /msg <user> <text>  /history <user> [n]  /send <user> <path>
   /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /discard <id>  /help  /quit
 Exit status: 0 after /quit, Ctrl-C or end of input; 1 when the peer stops on an error (wrong

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
-import { mkdir, open, stat, unlink } from 'node:fs/promises'
+import { open, stat, unlink } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
@@ -9,6 +9,7 @@ import {
   FileTooLargeError,
   FileUnreadableError,
   InvalidMessageError,
+  InvalidOptionError,
   NotAFriendError,
   type P2PChatError,
   UnknownTransferError,
@@ -41,6 +42,7 @@ import { OutgoingTransfer } from './file-send.ts'
 import {
   checkFreeSpace,
   hashRange,
+  makeDirectories,
   PartialStore,
   partialKey,
   reopenPart,
@@ -151,7 +153,11 @@ export class FileService extends TypedEventEmitter<FileEvents> {
 
   async start(): Promise<void> {
     await this.#partials.open()
-    await mkdir(this.#downloads, { recursive: true })
+    await makeDirectories(this.#downloads).catch((err: NodeJS.ErrnoException) => {
+      throw new InvalidOptionError(
+        `the download directory ${this.#downloads} cannot be created (${err.code ?? err.message}); give another with --downloads`
+      )
+    })
     await this.#node.handle(FILE_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
       // Relayed connections too (a peer nobody can dial is reached through the tracker's relay).
       runOnLimitedConnection: true,

@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
-import { link, lstat, mkdir, open, realpath, statfs, unlink } from 'node:fs/promises'
+import { link, lstat, mkdir, open, realpath, stat, statfs, unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Low } from 'lowdb'
 import { NoSpaceError, UnsafePathError } from '../../src/errors.ts'
@@ -90,12 +90,37 @@ export class PartialStore {
 }
 
 /**
+ * `mkdir -p` that cannot spin: Node's recursive mkdir loops forever on a path some file systems refuse
+ * with ENOENT (`/proc/x`), so walk up to the nearest existing directory and create each level below.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = []
+  let p = resolve(dir)
+  while (true) {
+    try {
+      if (!(await stat(p)).isDirectory()) throw new Error(`${p} is not a directory`)
+      break
+    } catch (err) {
+      const parent = dirname(p)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === p) throw err
+      missing.unshift(p)
+      p = parent
+    }
+  }
+  for (const m of missing) {
+    await mkdir(m).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err
+    })
+  }
+}
+
+/**
  * Resolve where an accepted file goes: `dir` (relative to the download root, or absolute) must be the
  * root or inside it once every symlink is resolved. Missing directories are created, but only below
  * an existing directory that is itself inside the root. Returns the real path.
  */
 export async function resolveDownloadDir(root: string, dir?: string): Promise<string> {
-  await mkdir(root, { recursive: true })
+  await makeDirectories(root)
   const realRoot = await realpath(root)
   const wanted = dir === undefined || dir === '' ? root : isAbsolute(dir) ? dir : resolve(root, dir)
   const inside = (p: string): boolean => {
@@ -120,7 +145,7 @@ export async function resolveDownloadDir(root: string, dir?: string): Promise<st
     throw new UnsafePathError(`${wanted} is outside the download directory ${realRoot}`)
   }
   const target = join(existing, ...missing)
-  if (missing.length > 0) await mkdir(target, { recursive: true })
+  if (missing.length > 0) await makeDirectories(target)
   const real = await realpath(target)
   if (!inside(real)) throw new UnsafePathError(`${wanted} is outside the download directory ${realRoot}`)
   const st = await lstat(real)
