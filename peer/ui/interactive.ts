@@ -91,6 +91,8 @@ export class InteractiveUI {
   readonly #s: Style
   readonly #online = new Set<string>()
   readonly #names = new Map<string, string>()
+  /** Who is on the other end of each transfer, for its progress lines. */
+  readonly #peers = new Map<string, string>()
   readonly #lastPlain = new Map<string, number>()
   /** The last line printed, when it is a progress line the next update of the same transfer replaces. */
   #progressLine?: string
@@ -283,6 +285,7 @@ export class InteractiveUI {
     peer.addEventListener('file-offer', ev => {
       const o = ev.detail
       this.#names.set(o.transferId, o.name)
+      this.#peers.set(o.transferId, o.from)
       this.#transferIds.push(o.transferId)
       const id = short(o.transferId)
       this.show(
@@ -369,8 +372,11 @@ export class InteractiveUI {
     if (!inPlace && last !== undefined && p.bytes < p.size && now - last < PLAIN_PROGRESS_INTERVAL_MS) return
     this.#lastPlain.set(key, now)
     const verb = p.phase === 'hashing' ? 'hashing' : p.direction === 'send' ? 'sending' : 'receiving'
+    // With several transfers at once each line says which: whose, and the id /cancel takes.
+    const peer = this.#peers.get(p.transferId)
+    const whom = peer === undefined ? '' : ` ${p.direction === 'send' ? 'to' : 'from'} ${e(peer)}`
     this.show(
-      `  ${verb} ${e(this.#name(p.transferId))} ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
+      `  ${verb} ${e(this.#name(p.transferId))}${whom} [${short(p.transferId)}] ${renderProgress(p.bytes, p.size, p.bytesPerSec)}`,
       p.transferId
     )
   }
@@ -501,6 +507,7 @@ export class InteractiveUI {
           if (m === null) return usage('<user> <path>')
           const r = await this.#run({ cmd: 'send-file', to: m[1], path: typedPath(m[2]) })
           this.#names.set(r.transferId, r.name)
+          this.#peers.set(r.transferId, r.to)
           this.#transferIds.push(r.transferId)
           const id = short(r.transferId)
           this.show(
