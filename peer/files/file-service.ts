@@ -214,9 +214,13 @@ export class FileService extends TypedEventEmitter<FileEvents> {
    */
   async discard(transferId: string): Promise<string> {
     const entry = this.#entries.get(transferId)
+    // Only a broken receive keeps its part; one that was cancelled or failed otherwise is being
+    // removed already (a discard right after a cancel must not claim it).
     const key =
-      entry?.kind === 'receive' && entry.transfer.info.state === 'failed'
-        ? entry.key
+      entry?.kind === 'receive'
+        ? entry.transfer.info.state === 'failed' && entry.transfer.info.error?.code === 'INTERRUPTED'
+          ? entry.key
+          : undefined
         : this.#partials.all().find(r => leftoverId(r.key) === transferId)?.key
     const record = key === undefined ? undefined : this.#partials.find(key)
     if (record === undefined) {
