@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { open, stat, unlink } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { basename, isAbsolute, resolve } from 'node:path'
 import type { Connection, Logger, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import {
@@ -244,7 +244,18 @@ export class FileService extends TypedEventEmitter<FileEvents> {
     try {
       handle = await open(path, 'r')
     } catch (err) {
-      throw new FileUnreadableError(`cannot open ${path}: ${(err as Error).message}`)
+      // Once, in words; a relative path says where it was looked for (the peer's working directory).
+      const e = err as NodeJS.ErrnoException
+      const where = isAbsolute(path) ? path : `${path} (looked for in ${process.cwd()})`
+      const why =
+        e.code === 'ENOENT'
+          ? 'no such file'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.code === 'EISDIR'
+              ? 'it is a directory'
+              : (e.code ?? e.message)
+      throw new FileUnreadableError(`cannot open ${where}: ${why}`)
     }
     const st = await handle.stat()
     if (!st.isFile()) {

@@ -16,7 +16,8 @@ export function formatDuration(seconds: number): string {
  */
 export function renderProgress(bytes: number, size: number, bytesPerSec: number, width = 20): string {
   const fraction = size === 0 ? 1 : Math.min(1, Math.max(0, bytes / size))
-  const filled = Math.round(fraction * width)
+  // Floored like the percentage: the bar is full only when the transfer is.
+  const filled = Math.floor(fraction * width)
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`
   const pct = `${Math.floor(fraction * 100)}%`.padStart(4)
   const rate = bytesPerSec > 0 ? `${formatBytes(bytesPerSec)}/s` : '-- B/s'

@@ -174,6 +174,17 @@ describe('file transfer', () => {
     expect(ok.atBob.path).toBe(join(await realpath(bob.downloadsDir), 'inbox', 'today', 'a.txt'))
   })
 
+  it('says why a file cannot be sent, once, and where a relative path was looked for', async () => {
+    const { alice } = await pair()
+    const missing = alice.sendFile('bob', 'no-such-file.bin')
+    await expect(missing).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+      message: `cannot open no-such-file.bin (looked for in ${process.cwd()}): no such file`
+    })
+    const dir = await tempDir()
+    await expect(alice.sendFile('bob', dir)).rejects.toMatchObject({ code: 'FILE_UNREADABLE' })
+  })
+
   it('refuses an offer over the size limit before asking, and runs transfers both ways at once', async () => {
     const { alice, bob } = await pair({ bob: { maxFileBytes: 1000 } })
     const dir = await tempDir()

@@ -12,6 +12,10 @@ describe('progress bar', () => {
     expect(renderProgress(0, 0, 0, 4)).toBe('[####] 100%  0 B/0 B  -- B/s  done')
     expect(renderProgress(2048, 2048, 1024, 4)).toBe('[####] 100%  2.0 KiB/2.0 KiB  1.0 KiB/s  done')
   })
+  it('is full only when the transfer is: 97 % or 99.9 % still shows a gap', () => {
+    expect(renderProgress(97, 100, 0, 20).slice(0, 27)).toBe('[###################-]  97%')
+    expect(renderProgress(999, 1000, 0, 20).slice(0, 27)).toBe('[###################-]  99%')
+  })
   it('formats durations', () => {
     expect(formatDuration(65)).toBe('1:05')
     expect(formatDuration(3723)).toBe('1:02:03')
