@@ -14,10 +14,9 @@ import type { Hash } from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { ftruncate, read, writev } from 'node:fs'
 import type { TLSSocket } from 'node:tls'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { parentPort } from 'node:worker_threads'
 import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../src/protocol/constants.ts'
+import { collectGarbage, ReceiveCollector } from './collect.ts'
 import type { FromBulkWorker, ToBulkWorker } from './file-bulk.ts'
 import { BulkListener } from './file-bulk.ts'
 
@@ -28,20 +27,8 @@ const PREFIX_READ_BYTES = 1024 * 1024
 /** At most this often a progress message. */
 const PROGRESS_EVERY_MS = 100
 
-/**
- * TLS hands over each 16 KiB it decrypts in a buffer of its own, outside the JS heap. V8 collects those
- * only once 64 MiB more of them exist than after the last full collection, so this thread's memory
- * would swing by that much (and more with several transfers: the mark rises with what is queued).
- * A young-generation collection frees those already written, cheaply; one runs after every
- * COLLECT_EVERY_BYTES received (a full one instead cost a fifth of the throughput, measured).
- */
-const COLLECT_EVERY_BYTES = 16 * 1024 * 1024
-/** Buffers still queued at a young collection move to the old generation: a full one every so often. */
-const FULL_COLLECT_EVERY = 8
-setFlagsFromString('--expose-gc')
-const collect = runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void
-let sinceCollect = 0
-let collections = 0
+/** One young collection per 16 MiB received, a full one per 128 (see ReceiveCollector). */
+const collector = new ReceiveCollector(16 * 1024 * 1024, 8)
 
 const port = parentPort
 if (port === null) throw new Error('bulk-worker runs as a worker thread')
@@ -164,11 +151,7 @@ class Receive {
       return
     }
     this.#hash!.update(chunk)
-    sinceCollect += chunk.byteLength
-    if (sinceCollect >= COLLECT_EVERY_BYTES) {
-      sinceCollect = 0
-      collect({ type: ++collections % FULL_COLLECT_EVERY === 0 ? 'major' : 'minor' })
-    }
+    collector.add(chunk.byteLength)
     this.#received += chunk.byteLength
     this.#pending += chunk.byteLength
     this.#queued.push(chunk)
@@ -266,7 +249,7 @@ port.on('message', (m: ToBulkWorker) => {
     const stopped = (): void => {
       post({ op: 'stopped', id: m.id })
       // Idle now: give back what the transfers left (the thread lingers a while for the next one).
-      if (receives.size === 0) collect({ type: 'major' })
+      if (receives.size === 0) collectGarbage('major')
     }
     if (r === undefined) stopped()
     else r.stop().then(stopped)

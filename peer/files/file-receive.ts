@@ -25,12 +25,19 @@ import {
 } from '../../src/protocol/constants.ts'
 import type { FileFrame } from '../../src/protocol/pb/file.ts'
 import { formatBytes } from '../../src/units.ts'
+import { ReceiveCollector } from './collect.ts'
 import { BulkReceive } from './file-bulk.ts'
 import { controlFrame, messageForPeer, refuseOffer } from './file-frames.ts'
 import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
 import { failTransfer, ProgressReporter } from './file-types.ts'
+
+/**
+ * Stream content: one young collection per 16 MiB received (see ReceiveCollector), never a full one
+ * here — on the event loop's heap that would pause chat for tens of milliseconds.
+ */
+const streamCollector = new ReceiveCollector(16 * 1024 * 1024, Number.POSITIVE_INFINITY)
 
 /** Buffers per writev call (IOV_MAX is 1024 on Linux). */
 const MAX_WRITEV_BUFFERS = 1024
@@ -239,6 +246,7 @@ export class IncomingTransfer {
     }
     this.info.bytes = position + data.byteLength
     this.#progress.report(this.info.bytes)
+    streamCollector.add(data.byteLength)
     if (data.byteLength === remaining) this.#finish()
   }
 
