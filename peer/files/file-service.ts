@@ -27,6 +27,7 @@ import {
   MAX_PENDING_FILE_OFFERS
 } from '../../src/protocol/constants.ts'
 import type { FileOffer } from '../../src/protocol/pb/file.ts'
+import { makeDirectories } from '../../src/storage/make-dirs.ts'
 import { formatBytes } from '../../src/units.ts'
 import { usernameKey } from '../../src/usernames.ts'
 import { raiseReceiveWindow } from '../../src/yamux-window.ts'
@@ -42,7 +43,6 @@ import { OutgoingTransfer } from './file-send.ts'
 import {
   checkFreeSpace,
   hashRange,
-  makeDirectories,
   PartialStore,
   partialKey,
   reopenPart,

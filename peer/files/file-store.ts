@@ -2,11 +2,12 @@ import type { Hash } from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
-import { link, lstat, mkdir, open, realpath, stat, statfs, unlink } from 'node:fs/promises'
+import { link, lstat, open, realpath, statfs, unlink } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Low } from 'lowdb'
 import { NoSpaceError, UnsafePathError } from '../../src/errors.ts'
 import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import { makeDirectories } from '../../src/storage/make-dirs.ts'
 import { formatBytes } from '../../src/units.ts'
 import { numberedName } from './file-names.ts'
 
@@ -86,31 +87,6 @@ export class PartialStore {
     const before = this.#db.data.partials.length
     this.#db.data.partials = this.#db.data.partials.filter(p => p.key !== key)
     if (this.#db.data.partials.length !== before) await this.#db.write()
-  }
-}
-
-/**
- * `mkdir -p` that cannot spin: Node's recursive mkdir loops forever on a path some file systems refuse
- * with ENOENT (`/proc/x`), so walk up to the nearest existing directory and create each level below.
- */
-export async function makeDirectories(dir: string): Promise<void> {
-  const missing: string[] = []
-  let p = resolve(dir)
-  while (true) {
-    try {
-      if (!(await stat(p)).isDirectory()) throw new Error(`${p} is not a directory`)
-      break
-    } catch (err) {
-      const parent = dirname(p)
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === p) throw err
-      missing.unshift(p)
-      p = parent
-    }
-  }
-  for (const m of missing) {
-    await mkdir(m).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err
-    })
   }
 }
 

@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { DataLockedError, InvalidOptionError } from '../errors.ts'
+import { makeDirectoriesSync } from './make-dirs.ts'
 
 /** Name of the lock file inside a data directory. */
 export const LOCK_FILE_NAME = 'LOCK'
@@ -17,7 +18,7 @@ export interface DirLock {
  */
 export function lockDataDir(dir: string): DirLock {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirectoriesSync(dir, 0o700)
   } catch (err) {
     // A file in the way, no permission: the user's choice of directory, said as such.
     throw new InvalidOptionError(`cannot use ${dir} as the data directory: ${(err as Error).message}`)
@@ -83,9 +84,16 @@ function readOwner(path: string): number | null {
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     // EPERM: it exists but belongs to someone else — still running.
     return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  // A process killed a moment ago may linger as a zombie until its parent reaps it: it holds nothing.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return true // no /proc (not Linux): trust kill(0)
   }
 }

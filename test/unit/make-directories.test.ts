@@ -2,9 +2,9 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { makeDirectories } from '../../peer/files/file-store.ts'
+import { makeDirectories, makeDirectoriesSync } from '../../src/storage/make-dirs.ts'
 
-describe('makeDirectories (the download directory, created as needed)', () => {
+describe('makeDirectories (data and download directories, created as needed)', () => {
   it('creates every missing level, and is fine with what exists', async () => {
     const root = await mkdtemp(join(tmpdir(), 'p2pchat-mkdirs-'))
     const deep = join(root, 'a', 'b', 'c')
@@ -21,5 +21,13 @@ describe('makeDirectories (the download directory, created as needed)', () => {
     await expect(makeDirectories(join(root, 'f', 'sub'))).rejects.toMatchObject({ code: 'ENOTDIR' })
     // Node's own recursive mkdir loops forever here.
     await expect(makeDirectories('/proc/p2pchat-nope/sub')).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(() => makeDirectoriesSync('/proc/p2pchat-nope/sub')).toThrow(
+      expect.objectContaining({ code: 'ENOENT' })
+    )
+    expect(() => makeDirectoriesSync(join(root, 'f', 'sub'))).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' })
+    )
+    makeDirectoriesSync(join(root, 'x', 'y'))
+    expect((await stat(join(root, 'x', 'y'))).isDirectory()).toBe(true)
   })
 })
