@@ -1,34 +1,11 @@
 import { mkdirSync, statSync } from 'node:fs'
-import { mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 
 /**
  * `mkdir -p` that cannot spin: Node's recursive mkdir loops forever on a path some file systems refuse
  * with ENOENT (`/proc/x`), so walk up to the nearest existing directory and create each level below.
- * Throws ENOTDIR-like errors for a file in the way, and the file system's own for the rest.
+ * Throws ENOTDIR for a file in the way, and the file system's own errors for the rest.
  */
-export async function makeDirectories(dir: string, mode?: number): Promise<void> {
-  const missing: string[] = []
-  let p = resolve(dir)
-  while (true) {
-    try {
-      if (!(await stat(p)).isDirectory()) throw notADirectory(p)
-      break
-    } catch (err) {
-      const parent = dirname(p)
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === p) throw err
-      missing.unshift(p)
-      p = parent
-    }
-  }
-  for (const m of missing) {
-    await mkdir(m, { mode }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err
-    })
-  }
-}
-
-/** The same, synchronous (for a data directory taken before anything else runs). */
 export function makeDirectoriesSync(dir: string, mode?: number): void {
   const missing: string[] = []
   let p = resolve(dir)
@@ -50,6 +27,11 @@ export function makeDirectoriesSync(dir: string, mode?: number): void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
   }
+}
+
+/** The same as a promise (a few system calls: done in place, rarely, when a directory is chosen). */
+export async function makeDirectories(dir: string, mode?: number): Promise<void> {
+  makeDirectoriesSync(dir, mode)
 }
 
 function notADirectory(path: string): NodeJS.ErrnoException {
