@@ -124,9 +124,9 @@ describe('file transfer between peer processes', () => {
     bob.send({ id: 'a', cmd: 'accept-file', transferId: offer.transferId, dir: 'from-dan' })
     await human.waitLine(l => l.includes('notes v2.bin delivered to bob, SHA-256 verified'))
     // Each progress line says to whom and which transfer (the id /cancel takes).
-    expect(human.lines.some(l => /sending notes v2\.bin to bob \[\w{8}\] \[[#-]{20}\] +\d+%/.test(l))).toBe(
-      true
-    )
+    expect(
+      human.lines.some(l => /sending notes v2\.bin to bob \[[\w-]{8}\] \[[#-]{20}\] +\d+%/.test(l))
+    ).toBe(true)
     human.child.stdin.write('/transfers\n')
     await human.waitLine(l => /→ bob {2}notes v2\.bin {2}20\.0 MiB {2}done {2}100%/.test(l))
     human.child.stdin.write('/accept nope\n')
