@@ -19,9 +19,8 @@ import { FILE_WRITE_HIGH_WATER_BYTES, FILE_WRITE_LOW_WATER_BYTES } from '../../s
 import { collectGarbage, ReceiveCollector } from './collect.ts'
 import type { FromBulkWorker, ToBulkWorker } from './file-bulk.ts'
 import { BulkListener } from './file-bulk.ts'
+import { MAX_WRITEV_BUFFERS, writevAll } from './writev-all.ts'
 
-/** Buffers per writev call (IOV_MAX is 1024 on Linux). */
-const MAX_WRITEV_BUFFERS = 1024
 /** Reading a resumed part's first bytes to hash them, this much at a time. */
 const PREFIX_READ_BYTES = 1024 * 1024
 /** At most this often a progress message. */
@@ -34,7 +33,7 @@ const port = parentPort
 if (port === null) throw new Error('bulk-worker runs as a worker thread')
 const post = (m: FromBulkWorker): void => port.postMessage(m)
 
-const writevAt = (fd: number, buffers: Buffer[], position: number): Promise<number> =>
+const writevAt = (fd: number, buffers: Uint8Array[], position: number): Promise<number> =>
   new Promise((resolve, reject) =>
     writev(fd, buffers, position, (err, n) => (err ? reject(err) : resolve(n)))
   )
@@ -186,16 +185,9 @@ class Receive {
   async #flush(): Promise<void> {
     try {
       while (this.#queued.length > 0) {
-        let batch = this.#queued.splice(0, MAX_WRITEV_BUFFERS)
-        let bytes = 0
-        for (const b of batch) bytes += b.byteLength
-        this.#pending -= bytes
-        while (bytes > 0) {
-          const n = await writevAt(this.#fd, batch, this.#writePos)
-          this.#writePos += n
-          bytes -= n
-          if (bytes > 0) batch = [Buffer.concat(batch).subarray(n)]
-        }
+        const batch = this.#queued.splice(0, MAX_WRITEV_BUFFERS)
+        for (const b of batch) this.#pending -= b.byteLength
+        this.#writePos += await writevAll((b, p) => writevAt(this.#fd, b, p), batch, this.#writePos)
         const socket = this.#socket
         if (this.#pending < FILE_WRITE_LOW_WATER_BYTES && socket?.isPaused() && !this.#over) socket.resume()
       }

@@ -32,28 +32,13 @@ import type { PartialRecord, PartialStore } from './file-store.ts'
 import { createPart, publishPart } from './file-store.ts'
 import type { TransferHost, TransferInfo } from './file-types.ts'
 import { failTransfer, ProgressReporter } from './file-types.ts'
+import { MAX_WRITEV_BUFFERS, writevAll } from './writev-all.ts'
 
 /**
  * Stream content: one young collection per 16 MiB received (see ReceiveCollector), never a full one
  * here — on the event loop's heap that would pause chat for tens of milliseconds.
  */
 const streamCollector = new ReceiveCollector(16 * 1024 * 1024, Number.POSITIVE_INFINITY)
-
-/** Buffers per writev call (IOV_MAX is 1024 on Linux). */
-const MAX_WRITEV_BUFFERS = 1024
-
-/** The buffers of `batch` after its first `skip` bytes (after a short write). */
-function remainder(batch: Uint8Array[], skip: number): Uint8Array[] {
-  const out: Uint8Array[] = []
-  for (const b of batch) {
-    if (skip >= b.byteLength) skip -= b.byteLength
-    else {
-      out.push(skip > 0 ? b.subarray(skip) : b)
-      skip = 0
-    }
-  }
-  return out
-}
 
 /** A `.part` being written: its handle, its hash so far, and how much of it is valid. */
 export interface OpenPart {
@@ -153,7 +138,7 @@ export class IncomingTransfer {
         return undefined
       })
     }
-    const listener = this.#bulkRx
+    const rx = this.#bulkRx
     this.stream.send(
       controlFrame({
         answer: {
@@ -162,7 +147,7 @@ export class IncomingTransfer {
           prefixSha256: part.length > 0 ? part.hash.copy().digest() : new Uint8Array(0),
           error: '',
           message: '',
-          ...(listener === undefined ? {} : { bulk: { port: listener.port, key: listener.key } })
+          ...(rx === undefined ? {} : { bulk: { port: rx.port, key: rx.key } })
         }
       })
     )
@@ -258,17 +243,8 @@ export class IncomingTransfer {
     let pos = position
     while (this.#queued.length > 0 && this.info.state !== 'failed') {
       const batch = this.#queued.splice(0, MAX_WRITEV_BUFFERS)
-      let bytes = 0
-      for (const b of batch) bytes += b.byteLength
-      let written = 0
-      while (written < bytes) {
-        const { bytesWritten } = await part.handle.writev(
-          written === 0 ? batch : remainder(batch, written),
-          pos
-        )
-        written += bytesWritten
-        pos += bytesWritten
-      }
+      const bytes = await writevAll(async (b, p) => (await part.handle.writev(b, p)).bytesWritten, batch, pos)
+      pos += bytes
       this.#pendingWrite -= bytes
       if (this.#pendingWrite < FILE_WRITE_LOW_WATER_BYTES && this.#sourcePaused()) this.#resume()
     }
