@@ -28,6 +28,7 @@ import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
 import type { SocialInit } from './social/index.ts'
 import { MAX_GROUPS_PER_USER } from './social/index.ts'
+import { DEFAULT_STORE, parseStore } from './store/index.ts'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LISTEN,
@@ -51,8 +52,13 @@ addresses it prints, log in, and then talk to each other directly.
 Options (each falls back to the environment variable shown):
   --listen MULTIADDR    where to listen; repeat for several          [P2PCHAT_LISTEN, comma-separated]
                         default: ${DEFAULT_LISTEN.join(', ')}
-  --data DIR            identity, accounts and lock file               [P2PCHAT_DATA]
+  --data DIR            identity, lock file, and (lowdb) the state      [P2PCHAT_DATA]
                         default: ${DEFAULT_DATA_DIR}
+  --store lowdb|URL     where accounts, friends, groups and presence   [P2PCHAT_STORE]
+                        are kept: lowdb files in --data, or a Redis
+                        URL (redis://host:port/db) that several
+                        trackers share to serve one user base
+                        (docs/deploy.md); default: ${DEFAULT_STORE}
   --http HOST:PORT      serve GET / (a status page), GET /stats (JSON)  [P2PCHAT_HTTP]
                         and GET /metrics (Prometheus); off unless given
   --mdns on|off         announce this tracker on the local network      [P2PCHAT_MDNS]
@@ -113,6 +119,7 @@ interface TrackerOptions {
   relay: false | RelayInit
   listen: string[]
   dataDir: string
+  store: string
   http?: { host: string; port: number }
   mdns: boolean
   heartbeatMs: number
@@ -207,6 +214,9 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
     parseMultiaddrOption(listenName, a)
   )
   const http = option(v.http, '--http', 'P2PCHAT_HTTP')
+  const store = option(v.store, '--store', 'P2PCHAT_STORE')
+  // Checked here, so a typo is an usage error before anything starts.
+  parseStore(store.value, store.name)
   const mdns = option(v.mdns, '--mdns', 'P2PCHAT_MDNS')
   const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
   const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
@@ -239,6 +249,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
   return {
     listen,
     dataDir: option(v.data, '--data', 'P2PCHAT_DATA').value ?? DEFAULT_DATA_DIR,
+    store: store.value ?? DEFAULT_STORE,
     http: http.value === undefined ? undefined : parseHostPort(http.name, http.value),
     mdns: parseOnOff(mdns.name, mdns.value ?? 'on'),
     heartbeatMs: Math.round(
@@ -286,6 +297,7 @@ function parseTrackerArgv(argv: string[]) {
     options: {
       listen: { type: 'string', multiple: true },
       data: { type: 'string' },
+      store: { type: 'string' },
       http: { type: 'string' },
       mdns: { type: 'string' },
       heartbeat: { type: 'string' },
@@ -355,8 +367,11 @@ export async function runTracker(argv: string[]): Promise<number> {
   out.write(`p2pchat tracker ${VERSION} — PeerId ${tracker.peerId.toString()}\n`)
   out.write('Peers should dial one of:\n')
   for (const addr of tracker.getMultiaddrs()) out.write(`  ${addr.toString()}\n`)
+  const health = tracker.storeHealth
   out.write(
-    `Data: ${options.dataDir} (${tracker.accountCount} accounts); heartbeat ${options.heartbeatMs / 1000} s\n`
+    health.backend === 'redis'
+      ? `Store: ${health.location} (${tracker.accountCount} accounts, shared with ${(await tracker.clusterTrackers()).length - 1} other tracker(s) now); identity in ${options.dataDir}; heartbeat ${options.heartbeatMs / 1000} s\n`
+      : `Data: ${options.dataDir} (${tracker.accountCount} accounts); heartbeat ${options.heartbeatMs / 1000} s\n`
   )
   if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)
   // On a LAN, peers started without --tracker find it (docs/nat.md). A LAN without multicast is not fatal.

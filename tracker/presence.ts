@@ -19,6 +19,11 @@ export interface PresenceMember {
   readonly entry: OnlinePeer
   /** Push an encoded frame; returns false when it was skipped because the member is not reading. */
   push(frame: Uint8Array): boolean
+  /**
+   * Set for a member whose session is on another tracker (a shared store): it is in the list, and pushes
+   * to it go through that tracker, which also sends it the deltas.
+   */
+  readonly remote?: boolean
 }
 
 export interface PresenceInit {
@@ -104,6 +109,46 @@ export class Presence {
     return true
   }
 
+  /**
+   * Add a member at the version a shared store gave its join (tracker/store/redis-presence.ts: every
+   * tracker applies every join and leave in the store's order, so versions agree everywhere).
+   */
+  joinAt(member: PresenceMember, version: number): void {
+    this.#drop(this.#members.get(member.key))
+    this.#drop(this.#byPeer.get(member.peerKey))
+    this.#members.set(member.key, member)
+    this.#byPeer.set(member.peerKey, member)
+    this.#record({ version: 0, joined: member.entry, reason: leaveReasonCode(LeaveReason.LOGOUT) }, version)
+  }
+
+  /** Remove the current member of `key` at the version a shared store gave its leave. */
+  leaveAt(member: PresenceMember, reason: LeaveReason, version: number): void {
+    this.#drop(member)
+    this.#record({ version: 0, left: member.entry.username, reason: leaveReasonCode(reason) }, version)
+  }
+
+  /**
+   * Replace the whole list with a shared store's, at its version (after losing track of its events).
+   * Nothing is pushed: the next delta's base is this version, and a member that held an older one
+   * sees the gap and asks for a snapshot (docs/protocol.md).
+   */
+  resetTo(members: Iterable<PresenceMember>, version: number): void {
+    this.#members.clear()
+    this.#byPeer.clear()
+    for (const member of members) {
+      this.#members.set(member.key, member)
+      this.#byPeer.set(member.peerKey, member)
+    }
+    this.#pending = []
+    this.#version = version
+  }
+
+  #drop(member: PresenceMember | undefined): void {
+    if (member === undefined || this.#members.get(member.key) !== member) return
+    this.#members.delete(member.key)
+    if (this.#byPeer.get(member.peerKey) === member) this.#byPeer.delete(member.peerKey)
+  }
+
   snapshot(): Snapshot {
     const peers: OnlinePeer[] = []
     for (const member of this.#members.values()) peers.push(member.entry)
@@ -121,6 +166,8 @@ export class Presence {
     const frame = trackerFrame({ delta: { baseVersion: this.#pendingBase, events: this.#pending } })
     this.#pending = []
     for (const member of this.#members.values()) {
+      // A member on another tracker gets the same delta from there.
+      if (member.remote) continue
       if (member.push(frame)) {
         this.#stats.deltaFrames++
         this.#stats.deltaBytes += frame.byteLength
@@ -154,9 +201,10 @@ export class Presence {
     this.#pending = []
   }
 
-  #record(event: PresenceEvent): number {
-    if (this.#pending.length === 0) this.#pendingBase = this.#version
-    this.#version++
+  /** Queue an event: the next version, or the one a shared store gave it (they come in order). */
+  #record(event: PresenceEvent, version = this.#version + 1): number {
+    if (this.#pending.length === 0) this.#pendingBase = version - 1
+    this.#version = version
     event.version = this.#version
     this.#pending.push(event)
     this.#stats.events++

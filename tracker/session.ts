@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { AbortOptions, Connection, Logger, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import {
@@ -79,6 +80,8 @@ export class Session implements PresenceMember {
   readonly stream: Stream
   readonly connection: Connection
   readonly peerKey: string
+  /** Unique per session stream: a shared online list (several trackers) names sessions by it. */
+  readonly sessionId = randomBytes(12).toString('base64url')
   key = ''
   entry: OnlinePeer = { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false }
   loggedIn = false

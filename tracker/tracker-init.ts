@@ -24,6 +24,13 @@ export interface TrackerInit {
    */
   dataDir?: string
   /**
+   * Where accounts, friends, groups and (shared) presence are kept: "lowdb" (files in `dataDir`) or a
+   * Redis URL (`redis://host:port/db`), which several trackers share to serve one user base
+   * (docs/deploy.md). The identity key and the lock stay in `dataDir` either way.
+   * @default DEFAULT_STORE ("lowdb")
+   */
+  store?: string
+  /**
    * Multiaddrs to listen on.
    * @default ['/ip4/0.0.0.0/tcp/4001']
    */

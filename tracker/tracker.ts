@@ -1,6 +1,7 @@
 import type { Connection, Logger, PeerId, Stream } from '@libp2p/interface'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { RateLimitedError, UnknownPeerError } from '../src/errors.ts'
 import { loadOrCreateIdentity } from '../src/identity.ts'
@@ -43,6 +44,9 @@ import { passOnReversal, peerKeyOf, ReversalLimits } from './reversal.ts'
 import { Session } from './session.ts'
 import type { SocialCounts } from './social/index.ts'
 import { Social } from './social/index.ts'
+import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
+import { openBackend, parseStore } from './store/index.ts'
+import { ClusterPresence } from './store/redis-presence.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
 import type { TrackerInit } from './tracker-init.ts'
 import {
@@ -110,6 +114,10 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly #sessions = new Set<Session>()
   #accounts?: AccountStore
   #social?: Social
+  readonly #storeSpec: StoreSpec
+  #backend?: TrackerBackend
+  /** Presence shared with the other trackers of a Redis store. */
+  #cluster?: ClusterPresence
   #dialBack?: DialBackVerifier
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
@@ -125,6 +133,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     super()
     this.#init = init
     this.dataDir = init.dataDir ?? DEFAULT_DATA_DIR
+    this.#storeSpec = parseStore(init.store)
     this.heartbeatMs = init.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
     this.log = logger('p2pchat:tracker')
     this.#host.loginTimeoutMs = init.loginTimeoutMs ?? LOGIN_TIMEOUT_MS
@@ -184,6 +193,30 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     return this.#social?.counts ?? { friendships: 0, pendingRequests: 0, groups: 0 }
   }
 
+  /** Where the state is kept and whether it can be used now. */
+  get storeHealth(): StoreHealth {
+    return (
+      this.#backend?.health() ?? {
+        backend: this.#storeSpec.kind,
+        location: this.#storeSpec.kind === 'redis' ? this.#storeSpec.location.display : this.dataDir,
+        up: false,
+        since: this.startedAt,
+        outages: 0
+      }
+    )
+  }
+
+  /** The trackers sharing this one's store (ids of those alive now); just this one on lowdb. */
+  async clusterTrackers(): Promise<string[]> {
+    if (this.#cluster === undefined) return this.node === undefined ? [] : [this.node.peerId.toString()]
+    return this.#cluster.trackers()
+  }
+
+  /** Pushes sent to and received from other trackers' sessions (0 on lowdb). */
+  get clusterCounters(): { remotePushesSent: number; remotePushesReceived: number; trackersEvicted: number } {
+    return this.#cluster?.counters ?? { remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
+  }
+
   /** Dial-backs of published addresses: verified, failed, trusted from before, skipped. */
   get dialBackStats(): Readonly<DialBackStats> {
     return this.#dialBack?.stats ?? { verified: 0, failed: 0, cached: 0, skipped: 0 }
@@ -193,19 +226,45 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#lock = lockDataDir(this.dataDir)
     try {
       const privateKey = await loadOrCreateIdentity(this.dataDir)
+      const backend = await openBackend(this.#storeSpec, this.dataDir, this.log)
+      this.#backend = backend
       const accounts = new AccountStore({
         dataDir: this.dataDir,
+        backend: backend.accounts,
         hasher: new PasswordHasher(this.#init.scryptLogN ?? DEFAULT_SCRYPT_LOG_N),
         log: this.log.newScope('accounts')
       })
       await accounts.open()
       this.#accounts = accounts
       const social = new Social(
-        { dataDir: this.dataDir, log: this.log.newScope('social'), presence: this.presence, accounts },
+        {
+          dataDir: this.dataDir,
+          backend: backend.social,
+          log: this.log.newScope('social'),
+          presence: this.presence,
+          accounts
+        },
         this.#init.social
       )
       await social.start()
       this.#social = social
+      if (backend.redis !== undefined) {
+        const redis = backend.redis
+        const cluster = new ClusterPresence(redis, peerIdFromPrivateKey(privateKey).toString(), {
+          log: this.log.newScope('cluster'),
+          presence: this.presence,
+          heartbeatMs: this.heartbeatMs,
+          ended: (session, reason, byPeerKey) => this.#endedElsewhere(session as Session, reason, byPeerKey)
+        })
+        await cluster.start()
+        this.#cluster = cluster
+        redis.onChange = up => {
+          if (!up) return
+          cluster
+            .reconcile()
+            .catch(err => this.log.error('could not put the shared online list right: %e', err))
+        }
+      }
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -234,6 +293,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
       await Promise.resolve(this.node?.stop()).catch(() => {})
+      await this.#cluster?.stop().catch(() => {})
+      await this.#backend?.close().catch(() => {})
       this.#lock.release()
       throw err
     }
@@ -255,8 +316,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#dialBack?.stop()
     this.handshakes.stop()
     try {
+      // Other trackers' peers see this one's users leave now, not when its lease runs out.
+      await this.#cluster?.stop()
       // Both run to the end even if one fails: each store is flushed on its own.
       await Promise.all([this.#accounts?.flush(), this.#social?.stop()])
+      await this.#backend?.close()
       await this.node?.stop()
     } finally {
       this.#lock?.release()
@@ -292,6 +356,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     /** Set by the constructor (fields are initialised before it runs). */
     loginTimeoutMs: LOGIN_TIMEOUT_MS,
     register: async (session: Session, username: string, password: string): Promise<string> => {
+      this.#backend?.redis?.ensureUp()
       const source = loginSource(session.connection.remoteAddr)
       const wait = this.#registrationBudget.take(source)
       if (wait > 0) {
@@ -320,7 +385,10 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       if (member === undefined) throw new UnknownPeerError(`no logged-in account is bound to ${key}`)
       return member.entry
     },
-    social: (session: Session, message: ClientMessage) => this.#social!.handle(session, message),
+    social: async (session: Session, message: ClientMessage) => {
+      this.#backend?.redis?.ensureUp()
+      return await this.#social!.handle(session, message)
+    },
     reverse: (session: Session, peerId: Uint8Array) =>
       passOnReversal(this.presence, session, peerId, this.#reversals),
     account: (username: string): AccountInfo => {
@@ -337,6 +405,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     password: string,
     declaredAddrs: Uint8Array[]
   ): Promise<TrackerMessage['loggedIn']> {
+    // A tracker that lost its shared store answers nothing from stale state: BUSY until it is back.
+    this.#backend?.redis?.ensureUp()
     // Validate addresses first: cheap, and a bad one should not cost a password hash.
     const { candidates, elsewhere } = dialBackCandidates(declaredAddrs, session.connection.remoteAddr)
     let account: Awaited<ReturnType<AccountStore['authenticate']>>
@@ -361,23 +431,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     }
     if (session.closed || this.#stopping) return undefined
     const key = usernameKey(account.username)
-    // One session per account and one account per PeerId: the newest login wins.
-    for (const previous of [this.presence.byKey(key), this.presence.byPeer(session.peerKey)]) {
-      if (previous instanceof Session && previous !== session && this.presence.isCurrent(previous)) {
-        this.log(
-          '%s logged in again from %s: replacing the session from %s',
-          account.username,
-          session.peerKey,
-          previous.peerKey
-        )
-        // The same device logging in again keeps its relay slot (and its connection).
-        this.logout(previous, LeaveReason.REPLACED, previous.peerKey === session.peerKey)
-        previous.notifyAndClose(
-          NoticeKind.REPLACED_BY_NEW_LOGIN,
-          `${previous.username} logged in from another place`
-        )
-      }
-    }
     session.key = key
     session.entry = {
       username: account.username,
@@ -386,10 +439,43 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       since: Date.now(),
       reachable: addrs.length > 0
     }
-    session.loggedIn = true
+    if (this.#cluster !== undefined) {
+      // The shared list replaces the account's and the PeerId's sessions on any tracker; a replaced
+      // session here is ended when its leave comes back on the feed (#endedElsewhere).
+      session.loggedIn = true
+      try {
+        await this.#cluster.join(session)
+      } catch (err) {
+        session.loggedIn = false
+        throw err
+      }
+      if (session.closed || this.#stopping) {
+        this.logout(session, LeaveReason.DISCONNECT)
+        return undefined
+      }
+    } else {
+      // One session per account and one account per PeerId: the newest login wins.
+      for (const previous of [this.presence.byKey(key), this.presence.byPeer(session.peerKey)]) {
+        if (previous instanceof Session && previous !== session && this.presence.isCurrent(previous)) {
+          this.log(
+            '%s logged in again from %s: replacing the session from %s',
+            account.username,
+            session.peerKey,
+            previous.peerKey
+          )
+          // The same device logging in again keeps its relay slot (and its connection).
+          this.logout(previous, LeaveReason.REPLACED, previous.peerKey === session.peerKey)
+          previous.notifyAndClose(
+            NoticeKind.REPLACED_BY_NEW_LOGIN,
+            `${previous.username} logged in from another place`
+          )
+        }
+      }
+      session.loggedIn = true
+      this.presence.join(session)
+    }
     session.lastSeen = Date.now()
     this.#liveness.touch(session, session.lastSeen)
-    this.presence.join(session)
     this.#social?.joined(session)
     this.#counters.logins++
     this.handshakes.loginSucceeded(session.connection.remoteAddr)
@@ -412,7 +498,54 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   /** End a session's presence (idempotent). */
   logout(session: Session, reason: LeaveReason, sameDevice = false): void {
-    if (!session.loggedIn) return
+    if (!this.#endLocally(session, reason, sameDevice)) return
+    if (this.#cluster !== undefined) {
+      // The shared list drops it (if it is still the account's session there); the feed brings the leave.
+      this.#cluster.leave(session, reason)
+      this.#social?.left(session)
+      this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
+      return
+    }
+    if (this.presence.leave(session, reason)) {
+      this.#social?.left(session)
+      this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
+    }
+  }
+
+  /**
+   * The shared online list ended a session of this tracker: a newer login of the account (or from the
+   * PeerId) on any tracker, or another tracker evicted it while this one could not renew its lease.
+   */
+  #endedElsewhere(session: Session, reason: LeaveReason, byPeerKey: string): void {
+    if (!this.#endLocally(session, reason, byPeerKey === session.peerKey)) return
+    this.#social?.left(session)
+    if (reason === LeaveReason.REPLACED) {
+      this.log(
+        '%s logged in again from %s: replacing the session from %s',
+        session.username,
+        byPeerKey || 'another tracker',
+        session.peerKey
+      )
+      session.notifyAndClose(
+        NoticeKind.REPLACED_BY_NEW_LOGIN,
+        `${session.username} logged in from another place`
+      )
+    } else {
+      this.#counters.evictions++
+      this.log(
+        '%s was evicted by another tracker (this one could not renew its lease in time)',
+        session.username
+      )
+      session.notifyAndClose(
+        NoticeKind.EVICTED,
+        'this tracker lost its place in the shared online list: log in again'
+      )
+    }
+  }
+
+  /** A session's own bookkeeping when it leaves: liveness, relay slot. False when it was not logged in. */
+  #endLocally(session: Session, reason: LeaveReason, sameDevice: boolean): boolean {
+    if (!session.loggedIn) return false
     session.loggedIn = false
     this.#liveness.forget(session)
     // The relay slot is the session's: it ends with it, and so do the user's relayed connections. A peer
@@ -426,9 +559,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
           .catch(err => connection.abort(err))
       }
     }
-    if (this.presence.leave(session, reason)) {
-      this.#social?.left(session)
-      this.log('%s left (%s)', session.username, leaveReasonName(leaveReasonCode(reason)))
-    }
+    return true
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '../../src/protocol/constants.ts'
 import type { ClientMessage, TrackerMessage } from '../../src/protocol/pb/tracker.ts'
 import type { JournalHandle } from '../../src/storage/journal.ts'
+import type { SocialLog } from '../store/types.ts'
 import { TokenBucket } from '../token-bucket.ts'
 import type { Actor, OnlineMember, SocialContext } from './context.ts'
 import { Friends } from './friends.ts'
@@ -62,13 +63,15 @@ export interface SocialSession extends Actor, OnlineMember {
 }
 
 export interface SocialComponents {
-  /** The tracker's data directory (social.json and social.journal go there). */
+  /** The tracker's data directory (social.json and social.journal go there on lowdb). */
   dataDir: string
+  /** Where the state is kept when not in lowdb files (tracker/store). */
+  backend?: SocialLog
   log: Logger
   /** Online sessions by usernameKey, and all of them. */
   presence: {
     byKey(key: string): OnlineMember | undefined
-    members(): Iterable<{ readonly entry: { readonly username: string } }>
+    members(): Iterable<{ readonly entry: { readonly username: string }; readonly remote?: boolean }>
   }
   /** Accounts: one by name (throws INVALID_USERNAME for an impossible name), and every name. */
   accounts: { find(name: string): { username: string } | undefined; usernames(): Iterable<string> }
@@ -121,6 +124,7 @@ export class Social {
     this.#now = init.now ?? Date.now
     this.#store = new SocialStore({
       dataDir: components.dataDir,
+      backend: components.backend,
       log: components.log,
       foldRecords: init.foldRecords,
       userFlushMs: init.userFlushMs,
@@ -155,8 +159,10 @@ export class Social {
     clearInterval(this.#sweepTimer)
     // Sessions still online are leaving with the tracker: that is when they were last seen.
     const now = this.#now()
-    for (const member of this.#components.presence.members())
-      this.#store.recordLeave(member.entry.username, now)
+    for (const member of this.#components.presence.members()) {
+      // Sessions on other trackers (a shared store) are theirs to record.
+      if (!member.remote) this.#store.recordLeave(member.entry.username, now)
+    }
     await this.#store.close()
   }
 

@@ -1,29 +1,16 @@
-import { join } from 'node:path'
 import type { Logger } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { Low } from 'lowdb'
-import { InternalError, NoSpaceError } from '../../src/errors.ts'
+import { BusyError, InternalError, NoSpaceError } from '../../src/errors.ts'
 import { MAX_DEVICES_PER_ACCOUNT } from '../../src/protocol/constants.ts'
-import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
 import type { JournalHandle } from '../../src/storage/journal.ts'
-import { Journal } from '../../src/storage/journal.ts'
 import { usernameKey } from '../../src/usernames.ts'
-import type { GroupRecord, PairRecord, SocialFile, SocialRecord, UserRecord } from './social-file.ts'
-import {
-  pairKey,
-  parseSocialRecord,
-  SOCIAL_FILE_NAME,
-  SOCIAL_JOURNAL_FILE_NAME,
-  SOCIAL_SCHEMA_VERSION,
-  validateSocialFile
-} from './social-file.ts'
+import { LowdbSocialLog, SOCIAL_FOLD_RECORDS } from '../store/lowdb-social.ts'
+import type { SocialLog, SocialReplica } from '../store/types.ts'
+import type { GroupRecord, PairRecord, SocialRecord, UserRecord } from './social-file.ts'
+import { pairKey } from './social-file.ts'
 
-/**
- * The journal is folded into social.json once it holds this many records, or as many as social.json
- * holds things if that is more: the rewrite is paid once per that many changes, so a change costs
- * about two records of writing however big the store is, and replay is never longer than the snapshot.
- */
-export const SOCIAL_FOLD_RECORDS = 10_000
+export { SOCIAL_FOLD_RECORDS }
+
 /**
  * Last-seen times and devices change at every login and logout: they are written in one batch this
  * often (and at stop) instead of one fsync each. A crash loses at most this much of them.
@@ -31,14 +18,20 @@ export const SOCIAL_FOLD_RECORDS = 10_000
 export const USER_FLUSH_INTERVAL_MS = 5_000
 
 export interface SocialStoreInit {
-  dataDir: string
+  /** The lowdb files' directory, when no `backend` is given. */
+  dataDir?: string
+  /**
+   * Where the state is kept (tracker/store): shared by several trackers on Redis.
+   * @default lowdb files in `dataDir`
+   */
+  backend?: SocialLog
   log: Logger
-  /** @default SOCIAL_FOLD_RECORDS (10,000) */
+  /** lowdb: @default SOCIAL_FOLD_RECORDS (10,000) */
   foldRecords?: number
   /** @default USER_FLUSH_INTERVAL_MS (5 s) */
   userFlushMs?: number
   /**
-   * Opens the journal for appending (tests hand in one that fails like a full disk).
+   * lowdb: opens the journal for appending (tests hand in one that fails like a full disk).
    * @default `fs.open(path, 'a', 0o600)`
    */
   openJournal?: (path: string) => Promise<JournalHandle>
@@ -52,24 +45,16 @@ export interface SocialCounts {
 }
 
 /**
- * Friends, groups, last-seen times and devices: all in memory, which is the truth, with every change
- * appended to social.journal as the new state of the one thing it changed (a pair of users, a group, a
- * user) and the journal folded into social.json (lowdb, written atomically and durably) now and then.
- * A friend or group change resolves once its record is fsynced; last-seen times and devices are
- * batched. A change whose record cannot be written (disk full) stays in effect in memory and its
- * promise rejects (`NO_SPACE`); the next fold writes it.
- *
- * Records hold whole states, so a fold can write social.json from memory while records are still
- * queued: replaying them over it changes nothing. A crash between writing social.json and emptying the
- * journal replays the journal's older records over the newer snapshot, which brings back the last state
- * each thing had on disk — the last one acknowledged (and, for batched last-seen times, the last batch).
+ * Friends, groups, last-seen times and devices: all in memory, which is what every request reads, with
+ * every change stored by a backend (tracker/store: lowdb files by default, Redis when several trackers
+ * share them) as the new state of the one thing it changed (a pair of users, a group, a user). A friend
+ * or group change resolves once its record is durable; last-seen times and devices are batched. A change
+ * whose record cannot be stored (disk full) stays in effect in memory and its promise rejects
+ * (`NO_SPACE`). Changes other trackers make arrive through the backend and are applied like a replay.
  */
-export class SocialStore {
-  readonly #db: Low<SocialFile>
-  readonly #file: DurableJSONFile<SocialFile>
-  readonly #journal: Journal<SocialRecord>
+export class SocialStore implements SocialReplica {
+  readonly #backend: SocialLog
   readonly #log: Logger
-  readonly #foldRecords: number
   readonly #userFlushMs: number
   readonly #users = new Map<string, UserRecord>()
   readonly #pairs = new Map<string, PairRecord>()
@@ -85,63 +70,66 @@ export class SocialStore {
   /** Users whose last-seen time or devices changed since the last batch. */
   readonly #dirtyUsers = new Set<string>()
   readonly #counts = { friendships: 0, pendingRequests: 0 }
-  /** Records appended since the last fold, and the count that starts the next one. */
-  #records = 0
-  #foldAt: number
   #timer?: ReturnType<typeof setInterval>
   #open = false
 
   constructor(init: SocialStoreInit) {
     this.#log = init.log
-    this.#foldRecords = init.foldRecords ?? SOCIAL_FOLD_RECORDS
-    this.#foldAt = this.#foldRecords
     this.#userFlushMs = init.userFlushMs ?? USER_FLUSH_INTERVAL_MS
-    this.#file = new DurableJSONFile<SocialFile>(join(init.dataDir, SOCIAL_FILE_NAME), {
-      validate: validateSocialFile
-    })
-    this.#db = new Low(this.#file, SocialStore.#empty())
-    this.#journal = new Journal<SocialRecord>(join(init.dataDir, SOCIAL_JOURNAL_FILE_NAME), {
-      parse: parseSocialRecord,
-      log: init.log,
-      openJournal: init.openJournal,
-      afterBatch: async () => {
-        if (this.#records >= this.#foldAt) await this.#fold()
-      }
-    })
+    this.#backend =
+      init.backend ??
+      new LowdbSocialLog({
+        dataDir: init.dataDir ?? '.',
+        log: init.log,
+        foldRecords: init.foldRecords,
+        openJournal: init.openJournal
+      })
   }
 
-  static #empty(): SocialFile {
-    return { version: SOCIAL_SCHEMA_VERSION, users: [], pairs: [], groups: [] }
-  }
-
-  /** Read social.json, replay the journal and fold it in; throws `DataCorruptError` for damaged files. */
+  /** Load the whole state (lowdb: read social.json, replay the journal and fold it in); throws `DataCorruptError` for damaged files. */
   async open(): Promise<void> {
-    await this.#db.read()
-    const data = this.#db.data
-    for (const user of data.users) this.#users.set(usernameKey(user.name), user)
-    for (const pair of data.pairs) this.#setPair(pair)
-    for (const group of data.groups) this.#setGroup(group)
-    // Memory is the truth from here on; the parsed file is not kept twice.
-    this.#db.data = SocialStore.#empty()
-    const replayed = await this.#journal.open(record => this.#apply(record))
+    await this.#backend.open(this)
     this.#open = true
-    if (replayed > 0) await this.#fold()
     this.#timer = setInterval(() => this.#flushUsers(), this.#userFlushMs)
     this.#timer.unref?.()
   }
 
-  /** Write the batched users, wait for every record, fold the journal into social.json and close it. */
+  /** Write the batched users, wait for every record and close the backend. */
   async close(): Promise<void> {
     if (!this.#open) return
     clearInterval(this.#timer)
     this.#flushUsers()
     this.#open = false
-    await this.#journal.flush()
-    try {
-      if (this.#journal.dirty) await this.#fold()
-    } finally {
-      await this.#journal.close()
+    await this.#backend.close()
+  }
+
+  /** Everything held, for a snapshot (SocialReplica). */
+  snapshot(): { users: UserRecord[]; pairs: PairRecord[]; groups: GroupRecord[] } {
+    return {
+      users: [...this.#users.values()],
+      pairs: [...this.#pairs.values()],
+      groups: [...this.#groups.values()]
     }
+  }
+
+  get entities(): number {
+    return this.#users.size + this.#pairs.size + this.#groups.size
+  }
+
+  /** Forget everything (SocialReplica: a shared backend reloads after losing track of changes). */
+  clear(): void {
+    for (const map of [
+      this.#users,
+      this.#pairs,
+      this.#pairsByUser,
+      this.#groups,
+      this.#groupsByUser,
+      this.#groupKeys,
+      this.#deviceBytes
+    ])
+      map.clear()
+    this.#counts.friendships = 0
+    this.#counts.pendingRequests = 0
   }
 
   get counts(): SocialCounts {
@@ -249,7 +237,8 @@ export class SocialStore {
     return this.#append({ t: 'ungroup', id: group.id })
   }
 
-  #apply(record: SocialRecord): void {
+  /** A record loaded, replayed or made by another tracker (SocialReplica). */
+  apply(record: SocialRecord): void {
     switch (record.t) {
       case 'user': {
         const key = usernameKey(record.user.name)
@@ -339,14 +328,11 @@ export class SocialStore {
     if (mine.size === 0) this.#groupsByUser.delete(key)
   }
 
-  /** Append a record; resolves once fsynced. A failure leaves memory as it is and folds at the next batch. */
+  /** Store a record already applied here; resolves once durable. A failure leaves memory as it is. */
   async #append(record: SocialRecord): Promise<void> {
     if (!this.#open) throw new InternalError('the tracker is stopping: try again once it is back')
-    this.#records++
     try {
-      await this.#journal.append(record, () => {
-        this.#foldAt = Math.min(this.#foldAt, this.#records)
-      })
+      await this.#backend.append(record)
     } catch (err) {
       // The client is told what happened, not where the tracker keeps its files.
       if (err instanceof NoSpaceError) {
@@ -355,6 +341,7 @@ export class SocialStore {
           { cause: err }
         )
       }
+      if (err instanceof BusyError) throw err
       throw new InternalError('the tracker could not store this change', { cause: err })
     }
   }
@@ -369,29 +356,5 @@ export class SocialStore {
       )
     }
     this.#dirtyUsers.clear()
-  }
-
-  get #entities(): number {
-    return this.#users.size + this.#pairs.size + this.#groups.size
-  }
-
-  /** Write social.json from memory and empty the journal; on failure keep the journal and go on. */
-  async #fold(): Promise<void> {
-    try {
-      await this.#file.write({
-        version: SOCIAL_SCHEMA_VERSION,
-        users: [...this.#users.values()],
-        pairs: [...this.#pairs.values()],
-        groups: [...this.#groups.values()]
-      })
-      await this.#journal.reset()
-      this.#log('folded %d record(s) into %s', this.#records, SOCIAL_FILE_NAME)
-      this.#records = 0
-      this.#foldAt = Math.max(this.#foldRecords, this.#entities)
-    } catch (err) {
-      this.#log.error('could not fold %s into %s: %e', SOCIAL_JOURNAL_FILE_NAME, SOCIAL_FILE_NAME, err)
-      // Try again once the journal has grown some more, not on every batch.
-      this.#foldAt = this.#records + this.#foldRecords
-    }
   }
 }

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
+import { FriendEventKind } from '../../src/protocol/constants.ts'
+import type { FriendEvent } from '../../src/protocol/pb/tracker.ts'
+import type { Tracker } from '../../tracker/tracker.ts'
+import type { TestPeer } from '../fixtures/nodes.ts'
+import { connectPeer, nextEvent, startTracker } from '../fixtures/nodes.ts'
+import type { TestRedis } from '../fixtures/redis.ts'
+import { startRedis } from '../fixtures/redis.ts'
+
+type Left = TrackerClientEventDetails['left']
+
+/** Three trackers sharing one Redis. */
+async function cluster(
+  count = 3,
+  init: { heartbeatMs?: number } = {}
+): Promise<{ redis: TestRedis; trackers: Tracker[] }> {
+  const redis = await startRedis()
+  const trackers: Tracker[] = []
+  for (let i = 0; i < count; i++)
+    trackers.push(await startTracker({ store: redis.url, coalesceMs: 20, ...init }))
+  return { redis, trackers }
+}
+
+const names = (peer: TestPeer): string[] => [...peer.client.online.keys()].sort()
+
+describe('several trackers on one Redis', () => {
+  it('serve one online list: peers spread over three trackers see each other, at one version', async () => {
+    const { trackers } = await cluster()
+    const peers: TestPeer[] = []
+    const users = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay']
+    for (const [i, user] of users.entries()) peers.push(await connectPeer(trackers[i % 3], user))
+    for (const peer of peers) await expectEventually(() => expect(names(peer)).toEqual(users))
+    const version = trackers[0].presence.version
+    for (const t of trackers) expect(t.presence.version).toBe(version)
+    for (const peer of peers) await expectEventually(() => expect(peer.client.version).toBe(version))
+
+    // A logout on one tracker reaches the peers of the others.
+    const leftAtFar = nextEvent<Left>(peers[1].client, 'left', l => l.user === 'cat')
+    await peers[2].client.logout()
+    expect(await leftAtFar).toEqual({ user: 'cat', reason: 'logout' })
+    // Every tracker reports the same list; lookups work for a peer on another tracker.
+    for (const t of trackers)
+      expect(
+        t.presence
+          .snapshot()
+          .peers.map(p => p.username)
+          .sort()
+      ).toEqual(users.filter(u => u !== 'cat'))
+    const found = await peers[0].client.lookup(peers[4].node.peerId)
+    expect(found.user).toBe('eve')
+    expect(await trackers[0].clusterTrackers()).toHaveLength(3)
+  })
+
+  it('lets the newest login win across trackers', async () => {
+    const { trackers } = await cluster()
+    const watcher = await connectPeer(trackers[2], 'watcher')
+    const first = await connectPeer(trackers[0], 'dana')
+    const notice = nextEvent<TrackerClientEventDetails['notice']>(first.client, 'notice')
+    const leftAtWatcher = nextEvent<Left>(watcher.client, 'left', l => l.user === 'dana')
+    const rejoined = nextEvent(watcher.client, 'joined', (u: { user: string }) => u.user === 'dana')
+    const second = await connectPeer(trackers[1], 'dana', { register: false })
+    expect((await notice).kind).toBe('replaced')
+    expect(await leftAtWatcher).toEqual({ user: 'dana', reason: 'replaced' })
+    await rejoined
+    expect(watcher.client.online.get('dana')!.peerId.equals(second.node.peerId)).toBe(true)
+    for (const t of trackers) expect(t.presence.byKey('dana')?.peerKey).toBe(second.node.peerId.toString())
+  })
+
+  it('shares friends and groups: made on one tracker, pushed to and seen on another', async () => {
+    const { trackers } = await cluster()
+    const alice = await connectPeer(trackers[0], 'alice')
+    const bob = await connectPeer(trackers[1], 'bob')
+    const request = nextEvent<FriendEvent>(
+      bob.client,
+      'friend-event',
+      e => e.kind === FriendEventKind.REQUEST
+    )
+    await alice.client.request({ friendAdd: { username: 'bob' } })
+    expect((await request).username).toBe('alice')
+    const added = nextEvent<FriendEvent>(alice.client, 'friend-event', e => e.kind === FriendEventKind.ADDED)
+    await bob.client.request({ friendAnswer: { username: 'alice', accept: true } })
+    expect((await added).username).toBe('bob')
+    const bobsFriends = (await bob.client.request({ friendList: {} })).friends
+    expect(bobsFriends?.friends.map(f => [f.username, f.online])).toEqual([['alice', true]])
+
+    const created = (await alice.client.request({ groupCreate: { name: 'lab', open: false } })).group!
+    await alice.client.request({ groupInvite: { group: created.id, username: 'bob' } })
+    // A third tracker, started now, loads what the others made.
+    const late = await startTracker({
+      store: (trackers[0] as unknown as { storeHealth: { location: string } }).storeHealth.location
+    })
+    const bobAgain = await connectPeer(late, 'bob', { register: false })
+    const groups = (await bobAgain.client.request({ groupList: {} })).groups!.groups
+    expect(groups.map(g => [g.name, g.invited])).toEqual([['lab', ['bob']]])
+    const friends = (await bobAgain.client.request({ friendList: {} })).friends!.friends
+    expect(friends.map(f => f.username)).toEqual(['alice'])
+  })
+})
+
+async function expectEventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      check()
+      return
+    } catch (err) {
+      if (Date.now() > until) throw err
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+  }
+}

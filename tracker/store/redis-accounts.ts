@@ -1,0 +1,113 @@
+import type { Logger } from '@libp2p/interface'
+import { UsernameTakenError } from '../../src/errors.ts'
+import { usernameKey } from '../../src/usernames.ts'
+import type { Account } from '../accounts-file.ts'
+import { parseAccountRecord } from '../accounts-file.ts'
+import type { FeedCursor } from './redis-store.ts'
+import {
+  FEED_MAX_LEN,
+  REDIS_KEY_PREFIX,
+  type RedisStore,
+  readWithCursor,
+  scanHash,
+  storeDown
+} from './redis-store.ts'
+import type { AccountLog, AccountReplica } from './types.ts'
+
+/** Accounts by usernameKey (JSON, as accounts.json holds them). */
+export const ACCOUNTS_KEY = `${REDIS_KEY_PREFIX}accounts`
+/** usernameKey by usernameSkeleton: a look-alike of a taken name is refused on every tracker. */
+export const SKELETONS_KEY = `${REDIS_KEY_PREFIX}accounts:skeletons`
+/** New accounts, in order (field `r`: the account), and their counter. */
+export const ACCOUNTS_FEED_KEY = `${REDIS_KEY_PREFIX}accounts:feed`
+export const ACCOUNTS_SEQ_KEY = `${REDIS_KEY_PREFIX}accounts:seq`
+
+/**
+ * Create an account unless its name or a look-alike is taken, atomically on Redis: two trackers
+ * registering one name at once cannot both win. Returns {1} or {0, the taken account's JSON}.
+ */
+const CREATE_ACCOUNT = `
+local taken = redis.call('HGET', KEYS[1], ARGV[1])
+if taken then return {0, taken} end
+local other = redis.call('HGET', KEYS[2], ARGV[2])
+if other then return {0, redis.call('HGET', KEYS[1], other) or ''} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+local n = redis.call('INCR', KEYS[4])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'n', n, 'r', ARGV[3])
+return {1}
+`
+
+/**
+ * Accounts on Redis, shared by every tracker of a deployment: a hash of accounts, one of skeletons, and
+ * a feed of new ones that keeps each tracker's replica current. A registration is one script (check and
+ * create); Redis's own persistence (AOF) makes it durable.
+ */
+export class RedisAccountLog implements AccountLog {
+  readonly #store: RedisStore
+  readonly #log: Logger
+  #replica?: AccountReplica
+
+  constructor(store: RedisStore, log: Logger) {
+    this.#store = store
+    this.#log = log
+  }
+
+  async open(replica: AccountReplica): Promise<void> {
+    this.#replica = replica
+    await this.#store.follow({
+      key: ACCOUNTS_FEED_KEY,
+      load: () => this.#load(),
+      entry: fields => this.#apply(fields.r)
+    })
+  }
+
+  async create(account: Account, skeleton: string): Promise<void> {
+    this.#store.ensureUp()
+    let reply: unknown
+    try {
+      reply = await this.#store.script(
+        CREATE_ACCOUNT,
+        [ACCOUNTS_KEY, SKELETONS_KEY, ACCOUNTS_FEED_KEY, ACCOUNTS_SEQ_KEY],
+        [usernameKey(account.username), skeleton, JSON.stringify(account), FEED_MAX_LEN]
+      )
+    } catch (err) {
+      throw storeDown(err)
+    }
+    const [created, taken] = reply as [number, string?]
+    if (created === 1) return
+    // Another tracker won the race: take its account now, so this one agrees at once.
+    if (taken) this.#apply(taken)
+    const name = parseAccountRecord(taken ?? '')
+    const existing = typeof name === 'string' ? '' : name.username
+    if (existing !== '' && usernameKey(existing) !== usernameKey(account.username)) {
+      throw new UsernameTakenError(`username "${account.username}" looks like "${existing}", which is taken`)
+    }
+    throw new UsernameTakenError(`username "${account.username}" is taken`)
+  }
+
+  async close(): Promise<void> {
+    this.#store.unfollow(ACCOUNTS_FEED_KEY)
+  }
+
+  async #load(): Promise<FeedCursor> {
+    const cursor = await readWithCursor(this.#store.client, ACCOUNTS_FEED_KEY, ACCOUNTS_SEQ_KEY)
+    const all = await scanHash(this.#store.client, ACCOUNTS_KEY)
+    // Accounts are never removed: adding the ones not held yet is the whole reload.
+    for (const [, json] of all) this.#apply(json)
+    return cursor
+  }
+
+  #apply(json: string): void {
+    const account = parseAccountRecord(json)
+    if (typeof account === 'string') {
+      this.#log.error('Redis holds an account that is not one (%s): skipped', account)
+      return
+    }
+    try {
+      this.#replica?.apply(account)
+    } catch (err) {
+      this.#log.error('account %s from Redis conflicts with the one held: %e', account.username, err)
+    }
+  }
+}

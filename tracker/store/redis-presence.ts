@@ -1,0 +1,477 @@
+import type { Logger } from '@libp2p/interface'
+import { BusyError } from '../../src/errors.ts'
+import { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
+import { leaveReasonCode } from '../../src/protocol/presence-names.ts'
+import type { Presence, PresenceMember } from '../presence.ts'
+import { LeaveReason } from '../presence.ts'
+import type { FeedCursor, RedisStore } from './redis-store.ts'
+import { FEED_MAX_LEN, REDIS_COMMAND_TIMEOUT_MS, REDIS_KEY_PREFIX, storeDown } from './redis-store.ts'
+
+/** Who is online: usernameKey → {e: OnlinePeer (base64 protobuf), p: PeerId, t: tracker, s: session, u: name}. */
+export const ONLINE_KEY = `${REDIS_KEY_PREFIX}presence:online`
+/** PeerId → usernameKey of the session bound to it. */
+export const ONLINE_PEERS_KEY = `${REDIS_KEY_PREFIX}presence:peers`
+/** The shared presence version: every join and leave of every tracker increments it. */
+export const PRESENCE_VERSION_KEY = `${REDIS_KEY_PREFIX}presence:version`
+/** Every join and leave in version order (field n: its version). */
+export const PRESENCE_FEED_KEY = `${REDIS_KEY_PREFIX}presence:feed`
+/** Trackers of the deployment: id → when it started (JSON). */
+export const TRACKERS_KEY = `${REDIS_KEY_PREFIX}presence:trackers`
+/** + tracker id: the usernameKeys whose session is on that tracker. */
+export const SESSIONS_PREFIX = `${REDIS_KEY_PREFIX}presence:sessions:`
+/** + tracker id: present while that tracker is alive (a key with a TTL it keeps refreshing). */
+export const LEASE_PREFIX = `${REDIS_KEY_PREFIX}presence:lease:`
+/** + tracker id: pub/sub channel of pushes for sessions on that tracker. */
+export const PUSH_PREFIX = `${REDIS_KEY_PREFIX}push:`
+
+/**
+ * A tracker's lease lasts this many heartbeat intervals and is renewed every half interval: a tracker
+ * that dies has its sessions evicted by the others once it has run out, within 2¼ intervals plus a feed
+ * read — inside the 3 intervals after which a silent peer is evicted anyway.
+ */
+export const LEASE_HEARTBEATS = 2
+
+const REPLACED = leaveReasonCode(LeaveReason.REPLACED)
+const TIMEOUT = leaveReasonCode(LeaveReason.TIMEOUT)
+const DISCONNECT = leaveReasonCode(LeaveReason.DISCONNECT)
+
+/** KEYS[1..4]: online, peers, version, feed; ARGV[1]: feed length, ARGV[2]: sessions prefix. */
+const LEAVE_FN = `
+local function leave(key, reason, by)
+  local cur = redis.call('HGET', KEYS[1], key)
+  if not cur then return end
+  local c = cjson.decode(cur)
+  redis.call('HDEL', KEYS[1], key)
+  if redis.call('HGET', KEYS[2], c.p) == key then redis.call('HDEL', KEYS[2], c.p) end
+  redis.call('SREM', ARGV[2] .. c.t, key)
+  local v = redis.call('INCR', KEYS[3])
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[1], '*', 'n', v, 'k', 'l', 'key', key, 'u', c.u, 'r', reason, 't', c.t, 's', c.s, 'b', by)
+end
+`
+
+/**
+ * Join (ARGV 3–9: key, PeerId, tracker, session, entry, name, REPLACED code): the newest login wins, so
+ * the account's session and the PeerId's session anywhere leave first. ARGV[10] 'rejoin' (after Redis
+ * was lost): only if the account is not online elsewhere — returns 0 when it is, -1 when this session
+ * is online already. Returns the join's version.
+ */
+const JOIN = `${LEAVE_FN}
+local cur = redis.call('HGET', KEYS[1], ARGV[3])
+if ARGV[10] == 'rejoin' and cur then
+  if cjson.decode(cur).s == ARGV[6] then return -1 end
+  return 0
+end
+leave(ARGV[3], ARGV[9], ARGV[4])
+local other = redis.call('HGET', KEYS[2], ARGV[4])
+if other then leave(other, ARGV[9], ARGV[4]) end
+redis.call('HSET', KEYS[1], ARGV[3], cjson.encode({e = ARGV[7], p = ARGV[4], t = ARGV[5], s = ARGV[6], u = ARGV[8]}))
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[3])
+redis.call('SADD', ARGV[2] .. ARGV[5], ARGV[3])
+local v = redis.call('INCR', KEYS[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[1], '*', 'n', v, 'k', 'j', 'key', ARGV[3], 'e', ARGV[7], 'p', ARGV[4], 't', ARGV[5], 's', ARGV[6])
+return v
+`
+
+/** Leave (ARGV 3–5: key, session, reason) if that session is still the account's one; returns 1 if it was. */
+const LEAVE = `${LEAVE_FN}
+local cur = redis.call('HGET', KEYS[1], ARGV[3])
+if not cur or cjson.decode(cur).s ~= ARGV[4] then return 0 end
+leave(ARGV[3], ARGV[5], '')
+return 1
+`
+
+/**
+ * Remove a tracker's sessions (ARGV 3–6: tracker, reason, mode, sessions to keep as a JSON list).
+ * KEYS[5]: its lease, KEYS[6]: the trackers hash. Mode 'dead': only once its lease is gone (-1 when it
+ * is alive); 'stop': all of them, and the tracker is forgotten; 'reconcile': those not in the list.
+ * Returns how many left.
+ */
+const EVICT = `${LEAVE_FN}
+if ARGV[5] == 'dead' and redis.call('EXISTS', KEYS[5]) == 1 then return -1 end
+local keep = {}
+if ARGV[6] ~= '' then for _, s in ipairs(cjson.decode(ARGV[6])) do keep[s] = true end end
+local n = 0
+for _, key in ipairs(redis.call('SMEMBERS', ARGV[2] .. ARGV[3])) do
+  local cur = redis.call('HGET', KEYS[1], key)
+  if cur then
+    local c = cjson.decode(cur)
+    if c.t == ARGV[3] and not keep[c.s] then
+      leave(key, ARGV[4], '')
+      n = n + 1
+    end
+  else
+    redis.call('SREM', ARGV[2] .. ARGV[3], key)
+  end
+end
+if ARGV[5] ~= 'reconcile' then
+  redis.call('DEL', ARGV[2] .. ARGV[3])
+  redis.call('HDEL', KEYS[6], ARGV[3])
+end
+return n
+`
+
+/** A session on this tracker, as the shared list knows it. */
+export interface LocalSession extends PresenceMember {
+  /** Unique per session stream: a leave names the session it ends, not just the account. */
+  readonly sessionId: string
+  readonly username: string
+  readonly loggedIn: boolean
+}
+
+export interface ClusterHost {
+  readonly log: Logger
+  readonly presence: Presence
+  readonly heartbeatMs: number
+  /**
+   * The shared list ended a session of this tracker: replaced by a newer login (here or on another
+   * tracker; `byPeerKey` is the new one's PeerId), or evicted by another tracker while this one could
+   * not renew its lease.
+   */
+  ended(session: LocalSession, reason: LeaveReason, byPeerKey: string): void
+}
+
+/** A session on another tracker: in the list like any member; pushes go there over pub/sub. */
+class RemoteMember implements PresenceMember {
+  readonly remote = true
+  readonly key: string
+  readonly peerKey: string
+  readonly entry: OnlinePeer
+  readonly trackerId: string
+  readonly sessionId: string
+  readonly #send: (trackerId: string, sessionId: string, frame: Uint8Array) => void
+
+  constructor(
+    fields: { key: string; p: string; t: string; s: string; entry: OnlinePeer },
+    send: (trackerId: string, sessionId: string, frame: Uint8Array) => void
+  ) {
+    this.key = fields.key
+    this.peerKey = fields.p
+    this.trackerId = fields.t
+    this.sessionId = fields.s
+    this.entry = fields.entry
+    this.#send = send
+  }
+
+  push(frame: Uint8Array): boolean {
+    this.#send(this.trackerId, this.sessionId, frame)
+    return true
+  }
+}
+
+function sessionIdOf(member: PresenceMember | undefined): string | undefined {
+  return (member as Partial<LocalSession> | undefined)?.sessionId
+}
+
+/**
+ * Presence across the trackers of a Redis store. Joins and leaves are scripts that keep one online list
+ * in Redis, take the next shared version and append to the presence feed; every tracker applies the feed
+ * in order to its local `Presence`, which sends its own subscribers the deltas. So versions, and the
+ * gap/resync rule of docs/protocol.md, are the same on every tracker. Pushes to a session on another
+ * tracker (friend and group events) go to that tracker over pub/sub. Each tracker holds a lease it
+ * renews every half heartbeat interval; the others evict the sessions of one whose lease ran out.
+ */
+export class ClusterPresence {
+  readonly trackerId: string
+  readonly #store: RedisStore
+  readonly #host: ClusterHost
+  readonly #log: Logger
+  /** Sessions of this tracker that joined (or are joining), by session id. */
+  readonly #local = new Map<string, LocalSession>()
+  readonly #waiters: Array<{ version: number; resolve: () => void }> = []
+  #leaseTimer?: ReturnType<typeof setInterval>
+  #sweepTimer?: ReturnType<typeof setInterval>
+  #stopped = false
+  readonly #counters = { remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
+
+  constructor(store: RedisStore, trackerId: string, host: ClusterHost) {
+    this.#store = store
+    this.trackerId = trackerId
+    this.#host = host
+    this.#log = host.log
+  }
+
+  get #leaseMs(): number {
+    return this.#host.heartbeatMs * LEASE_HEARTBEATS
+  }
+
+  get counters(): Readonly<{
+    remotePushesSent: number
+    remotePushesReceived: number
+    trackersEvicted: number
+  }> {
+    return this.#counters
+  }
+
+  /** Take the lease, listen for pushes, load the online list and follow its feed. */
+  async start(): Promise<void> {
+    await this.#renewLease()
+    await this.#store.subscribe(PUSH_PREFIX + this.trackerId, message => this.#onPush(message))
+    await this.#store.follow({
+      key: PRESENCE_FEED_KEY,
+      load: () => this.#load(),
+      entry: fields => this.#apply(fields)
+    })
+    const renew = Math.max(50, Math.floor(this.#host.heartbeatMs / 2))
+    this.#leaseTimer = setInterval(() => {
+      this.#renewLease().catch(err => this.#log('could not renew the lease: %s', (err as Error).message))
+    }, renew)
+    this.#leaseTimer.unref?.()
+    const sweep = Math.max(25, Math.floor(this.#host.heartbeatMs / 4))
+    this.#sweepTimer = setInterval(() => {
+      this.sweep().catch(err => this.#log('sweeping trackers failed: %s', (err as Error).message))
+    }, sweep)
+    this.#sweepTimer.unref?.()
+  }
+
+  /** The trackers holding a lease now (this one included), for /stats. */
+  async trackers(): Promise<string[]> {
+    const ids = await this.#store.client.hkeys(TRACKERS_KEY)
+    if (ids.length === 0) return []
+    const alive = await Promise.all(ids.map(id => this.#store.client.exists(LEASE_PREFIX + id)))
+    return ids.filter((_, i) => alive[i] === 1).sort()
+  }
+
+  /**
+   * Put a session in the shared list (replacing the account's and the PeerId's sessions anywhere) and
+   * wait until this tracker's presence has applied it. Throws BUSY when Redis cannot be reached.
+   */
+  async join(session: LocalSession): Promise<void> {
+    this.#store.ensureUp()
+    this.#local.set(session.sessionId, session)
+    let version: number
+    try {
+      version = Number(await this.#joinScript(session, 'join'))
+    } catch (err) {
+      this.#local.delete(session.sessionId)
+      throw storeDown(err)
+    }
+    await this.#applied(version)
+  }
+
+  /** Take a session out of the shared list (if it is still the account's one there). Never throws. */
+  leave(session: LocalSession, reason: LeaveReason): void {
+    if (!this.#local.has(session.sessionId)) return
+    this.#store
+      .script(LEAVE, this.#keys(), [
+        FEED_MAX_LEN,
+        SESSIONS_PREFIX,
+        session.key,
+        session.sessionId,
+        leaveReasonCode(reason)
+      ])
+      .catch(err =>
+        // Put right when Redis is back: the reconciliation removes sessions this tracker no longer has.
+        this.#log('could not record that %s left: %s', session.username, (err as Error).message)
+      )
+      .finally(() => this.#local.delete(session.sessionId))
+  }
+
+  /** Evict the sessions of trackers whose lease ran out. */
+  async sweep(): Promise<void> {
+    if (!this.#store.up) return
+    const client = this.#store.client
+    const ids = (await client.hkeys(TRACKERS_KEY)).filter(id => id !== this.trackerId)
+    if (ids.length === 0) return
+    const alive = await Promise.all(ids.map(id => client.exists(LEASE_PREFIX + id)))
+    for (const [i, id] of ids.entries()) {
+      if (alive[i] === 1) continue
+      const evicted = Number(await this.#evict(id, TIMEOUT, 'dead'))
+      if (evicted >= 0) {
+        this.#counters.trackersEvicted++
+        this.#log('tracker %s stopped renewing its lease: evicted its %d session(s)', id, evicted)
+      }
+    }
+  }
+
+  /**
+   * Redis is back: put this tracker's sessions right. Those it no longer has leave; those it still has
+   * join again unless the account logged in elsewhere meanwhile (then this one is ended as replaced).
+   */
+  async reconcile(): Promise<void> {
+    await this.#renewLease()
+    const sessions = [...this.#local.values()].filter(s => s.loggedIn)
+    await this.#evict(this.trackerId, DISCONNECT, 'reconcile', JSON.stringify(sessions.map(s => s.sessionId)))
+    for (const session of sessions) {
+      const result = Number(await this.#joinScript(session, 'rejoin'))
+      if (result === 0) {
+        this.#local.delete(session.sessionId)
+        this.#host.ended(session, LeaveReason.REPLACED, '')
+      }
+    }
+  }
+
+  /** Take this tracker's sessions out of the list and give up the lease (a clean stop). */
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    clearInterval(this.#leaseTimer)
+    clearInterval(this.#sweepTimer)
+    this.#store.unfollow(PRESENCE_FEED_KEY)
+    try {
+      await this.#evict(this.trackerId, DISCONNECT, 'stop')
+      await this.#store.client.del(LEASE_PREFIX + this.trackerId)
+    } catch (err) {
+      this.#log(
+        'could not leave the shared list (the others evict this tracker when its lease runs out): %s',
+        (err as Error).message
+      )
+    }
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve()
+  }
+
+  #keys(): string[] {
+    return [ONLINE_KEY, ONLINE_PEERS_KEY, PRESENCE_VERSION_KEY, PRESENCE_FEED_KEY]
+  }
+
+  #joinScript(session: LocalSession, mode: 'join' | 'rejoin'): Promise<unknown> {
+    return this.#store.script(JOIN, this.#keys(), [
+      FEED_MAX_LEN,
+      SESSIONS_PREFIX,
+      session.key,
+      session.peerKey,
+      this.trackerId,
+      session.sessionId,
+      Buffer.from(OnlinePeer.encode(session.entry)).toString('base64'),
+      session.username,
+      REPLACED,
+      mode
+    ])
+  }
+
+  #evict(
+    trackerId: string,
+    reason: number,
+    mode: 'dead' | 'stop' | 'reconcile',
+    keep = ''
+  ): Promise<unknown> {
+    return this.#store.script(
+      EVICT,
+      [...this.#keys(), LEASE_PREFIX + trackerId, TRACKERS_KEY],
+      [FEED_MAX_LEN, SESSIONS_PREFIX, trackerId, reason, mode, keep]
+    )
+  }
+
+  async #renewLease(): Promise<void> {
+    if (!this.#store.up) return
+    await this.#store.client
+      .multi()
+      .set(LEASE_PREFIX + this.trackerId, String(Date.now()), 'PX', this.#leaseMs)
+      .hset(TRACKERS_KEY, this.trackerId, JSON.stringify({ startedAt: Date.now() }))
+      .exec()
+  }
+
+  /** Resolves once presence has applied `version` (or a reload went past it); BUSY after a command timeout. */
+  #applied(version: number): Promise<void> {
+    if (this.#host.presence.version >= version) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(waiter)
+        if (i >= 0) this.#waiters.splice(i, 1)
+        reject(
+          new BusyError('the tracker did not hear back from its store (Redis) in time: try again shortly')
+        )
+      }, REDIS_COMMAND_TIMEOUT_MS)
+      const waiter = {
+        version,
+        resolve: () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      this.#waiters.push(waiter)
+    })
+  }
+
+  #wake(): void {
+    const now = this.#host.presence.version
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      if (this.#waiters[i].version <= now) this.#waiters.splice(i, 1)[0].resolve()
+    }
+  }
+
+  #member(fields: { key: string; p: string; t: string; s: string; e: string }): PresenceMember {
+    if (fields.t === this.trackerId) {
+      const local = this.#local.get(fields.s)
+      if (local !== undefined) return local
+    }
+    return new RemoteMember(
+      { ...fields, entry: OnlinePeer.decode(Buffer.from(fields.e, 'base64')) },
+      (trackerId, sessionId, frame) => this.#send(trackerId, sessionId, frame)
+    )
+  }
+
+  /** The online list and its version, read together. */
+  async #load(): Promise<FeedCursor> {
+    const replies = await this.#store.client
+      .multi()
+      .hgetall(ONLINE_KEY)
+      .get(PRESENCE_VERSION_KEY)
+      .xrevrange(PRESENCE_FEED_KEY, '+', '-', 'COUNT', 1)
+      .exec()
+    if (replies === null) throw new Error('the transaction was aborted')
+    for (const [err] of replies) if (err) throw err
+    const online = replies[0][1] as Record<string, string>
+    const version = Number(replies[1][1] ?? 0)
+    const last = replies[2][1] as Array<[string, string[]]>
+    const members: PresenceMember[] = []
+    for (const [key, json] of Object.entries(online)) {
+      try {
+        const c = JSON.parse(json) as { e: string; p: string; t: string; s: string }
+        members.push(this.#member({ key, ...c }))
+      } catch (err) {
+        this.#log.error('the online list holds a malformed entry for %s: %e', key, err)
+      }
+    }
+    this.#host.presence.resetTo(members, version)
+    this.#wake()
+    return { id: last.length > 0 ? last[0][0] : '0-0', seq: version }
+  }
+
+  #apply(f: Record<string, string>): void {
+    const version = Number(f.n)
+    const presence = this.#host.presence
+    if (f.k === 'j') {
+      presence.joinAt(this.#member({ key: f.key, p: f.p, t: f.t, s: f.s, e: f.e }), version)
+    } else {
+      const current = presence.byKey(f.key)
+      const reason = reasonOf(Number(f.r))
+      const member =
+        current !== undefined && sessionIdOf(current) === f.s
+          ? current
+          : { key: f.key, peerKey: '', entry: { username: f.u } as OnlinePeer, push: () => false }
+      presence.leaveAt(member, reason, version)
+      const local = f.t === this.trackerId ? this.#local.get(f.s) : undefined
+      if (local !== undefined) {
+        this.#local.delete(f.s)
+        if (local.loggedIn) this.#host.ended(local, reason, f.b ?? '')
+      }
+    }
+    this.#wake()
+  }
+
+  #send(trackerId: string, sessionId: string, frame: Uint8Array): void {
+    const id = Buffer.from(sessionId)
+    const message = Buffer.concat([Buffer.from([id.length]), id, frame])
+    this.#counters.remotePushesSent++
+    this.#store
+      .publish(PUSH_PREFIX + trackerId, message)
+      .catch(err => this.#log('a push to tracker %s failed: %s', trackerId, (err as Error).message))
+  }
+
+  #onPush(message: Buffer): void {
+    const length = message[0] ?? 0
+    const sessionId = message.subarray(1, 1 + length).toString()
+    const session = this.#local.get(sessionId)
+    this.#counters.remotePushesReceived++
+    if (session !== undefined && session.loggedIn && this.#host.presence.isCurrent(session)) {
+      session.push(message.subarray(1 + length))
+    }
+  }
+}
+
+function reasonOf(code: number): LeaveReason {
+  return (
+    [LeaveReason.LOGOUT, LeaveReason.TIMEOUT, LeaveReason.DISCONNECT, LeaveReason.REPLACED][code] ??
+    LeaveReason.DISCONNECT
+  )
+}
