@@ -29,6 +29,7 @@ import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './pass
 import type { SocialInit } from './social/index.ts'
 import { MAX_GROUPS_PER_USER } from './social/index.ts'
 import { DEFAULT_STORE, parseStore } from './store/index.ts'
+import { migrateStore } from './store/migrate.ts'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_LISTEN,
@@ -113,6 +114,23 @@ Options (each falls back to the environment variable shown):
   -h, --help            show this help
 
 Logs: DEBUG=p2pchat:* on stderr. Stop with Ctrl-C or SIGTERM: peers are told, data is flushed.
+
+Also: p2pchat tracker migrate --from DIR --to redis://… (or back)   (p2pchat tracker migrate --help)
+`
+
+export const MIGRATE_HELP = `Usage: p2pchat tracker migrate --from SOURCE --to DESTINATION
+
+Copy a tracker's state (accounts, friends, groups, last-seen times and devices)
+from lowdb files into Redis, or from Redis into lowdb files, then read the copy
+back and check it holds as many of each. One side is a data directory, the
+other a redis://host:port/db URL; the destination must be empty. No tracker
+may run on the data directory meanwhile (it is locked). Identity keys are not
+copied: each tracker keeps its own (docs/deploy.md).
+
+Options:
+  --from DIR|URL   where the state is now
+  --to URL|DIR     where it goes
+  -h, --help       show this help
 `
 
 interface TrackerOptions {
@@ -321,8 +339,40 @@ function parseTrackerArgv(argv: string[]) {
   })
 }
 
+/** `p2pchat tracker migrate`: copy the state between lowdb files and Redis. Returns the exit code. */
+export async function runMigrate(argv: string[]): Promise<number> {
+  let parsed: { values: { from?: string; to?: string; help?: boolean }; positionals: string[] }
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+    })
+  } catch (err) {
+    throw argvError(err, 'tracker migrate')
+  }
+  if (parsed.values.help) {
+    process.stdout.write(MIGRATE_HELP)
+    return 0
+  }
+  if (parsed.positionals.length > 0)
+    throw new InvalidOptionError(`unexpected argument "${parsed.positionals[0]}"`)
+  const { from, to } = parsed.values
+  if (from === undefined || to === undefined)
+    throw new InvalidOptionError('migrate needs both --from and --to')
+  const { copied: c } = await migrateStore(from, to, line =>
+    process.stderr.write(`p2pchat tracker migrate: ${line}\n`)
+  )
+  process.stdout.write(
+    `Copied ${c.accounts} accounts, ${c.users} users, ${c.pairs} pairs (${c.friendships} friendships, ${c.pendingRequests} pending requests) and ${c.groups} groups from ${from} to ${to.replace(/\/\/[^@/]*@/, '//***@')}; the copy was read back and holds as many of each.\n`
+  )
+  return 0
+}
+
 /** `p2pchat tracker`: run until SIGINT/SIGTERM. Returns the exit code. */
 export async function runTracker(argv: string[]): Promise<number> {
+  if (argv[0] === 'migrate') return runMigrate(argv.slice(1))
   const options = parseTrackerArgs(argv)
   if (options === 'help') {
     process.stdout.write(TRACKER_HELP)

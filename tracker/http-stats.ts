@@ -9,6 +9,8 @@ import type { ReversalCounters } from './reversal.ts'
 import type { SocialCounts } from './social/index.ts'
 import type { StatusEvent } from './status-page.ts'
 import { renderStatusPage, STATUS_PAGE_CSP, STATUS_PAGE_MAX_EVENTS } from './status-page.ts'
+import type { StoreHealth } from './store/index.ts'
+import type { ClusterCounters } from './store/redis-presence.ts'
 import type { PresenceEventDetail, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
@@ -69,6 +71,10 @@ export interface TrackerStats {
   reversal: ReversalCounters
   /** Friendships, friend requests waiting for an answer, and groups (docs/protocol.md "Friends", "Groups"). */
   social: SocialCounts
+  /** Where the state is kept (lowdb files or Redis), whether it can be used now, and why not (docs/deploy.md). */
+  store: StoreHealth
+  /** Trackers sharing the store (1 on lowdb) and the pushes between them. */
+  cluster: ClusterCounters
 }
 
 /** Serves GET /stats (JSON) and GET /metrics (Prometheus text) for a running tracker. */
@@ -169,6 +175,22 @@ export class StatsServer {
       s => s.social.pendingRequests
     )
     gauge('p2pchat_groups', 'Groups', s => s.social.groups)
+    gauge(
+      'p2pchat_store_up',
+      'Whether the tracker can use its store now (1) or refuses logins with BUSY (0)',
+      s => (s.store.up ? 1 : 0)
+    )
+    gauge('p2pchat_store_outages_total', 'Times the store (Redis) was lost since start', s => s.store.outages)
+    gauge(
+      'p2pchat_cluster_trackers',
+      'Trackers sharing the store and alive (1 on lowdb)',
+      s => s.cluster.trackers
+    )
+    gauge(
+      'p2pchat_remote_pushes_sent_total',
+      'Friend and group events pushed to sessions on other trackers',
+      s => s.cluster.remotePushesSent
+    )
     this.#server = createServer((req, res) => this.#handle(req, res))
   }
 
@@ -192,7 +214,9 @@ export class StatsServer {
       dialBack: t.dialBackStats,
       relay: t.relayStats,
       reversal: { ...t.reversalStats },
-      social: t.socialCounts
+      social: t.socialCounts,
+      store: t.storeHealth,
+      cluster: { ...t.clusterCounters }
     }
   }
 

@@ -57,6 +57,17 @@ function duration(seconds: number): string {
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
 
+/** Where the state is, and — on Redis — whether it is reachable and how many trackers share it. */
+function storeLine(stats: TrackerStats): string {
+  const e = escapeHtml
+  const s = stats.store
+  if (s.backend === 'lowdb') return `State in lowdb files (${e(s.location)})`
+  const state = s.up
+    ? 'reachable'
+    : `<strong>NOT reachable since ${e(new Date(s.since).toISOString())}</strong> (${e(s.lastError ?? 'unknown error')}): logins are refused with BUSY`
+  return `State on Redis ${e(s.location)}: ${state}; ${stats.cluster.trackers} tracker(s) share it`
+}
+
 /** The whole page. */
 export function renderStatusPage(stats: TrackerStats, peers: StatusPeer[], events: StatusEvent[]): string {
   const e = escapeHtml
@@ -91,6 +102,7 @@ export function renderStatusPage(stats: TrackerStats, peers: StatusPeer[], event
 <p class="dim">PeerId ${e(stats.peerId)} · <a href="/stats">/stats</a> · <a href="/metrics">/metrics</a></p>
 <h2>Relay</h2>
 <p>${relay}; ${stats.reversal.reversalsRequested} connection reversals passed on</p>
+<p>${storeLine(stats)}</p>
 <h2>Online</h2>
 <table><thead><tr><th>user</th><th>reached</th><th>since (UTC)</th></tr></thead>
 <tbody>

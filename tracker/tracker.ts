@@ -46,6 +46,7 @@ import type { SocialCounts } from './social/index.ts'
 import { Social } from './social/index.ts'
 import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
 import { openBackend, parseStore } from './store/index.ts'
+import type { ClusterCounters } from './store/redis-presence.ts'
 import { ClusterPresence } from './store/redis-presence.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
 import type { TrackerInit } from './tracker-init.ts'
@@ -212,9 +213,16 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     return this.#cluster.trackers()
   }
 
-  /** Pushes sent to and received from other trackers' sessions (0 on lowdb). */
-  get clusterCounters(): { remotePushesSent: number; remotePushesReceived: number; trackersEvicted: number } {
-    return this.#cluster?.counters ?? { remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
+  /** Trackers sharing the store, pushes to and from their sessions (1 and zeros on lowdb). */
+  get clusterCounters(): ClusterCounters {
+    return (
+      this.#cluster?.counters ?? {
+        trackers: 1,
+        remotePushesSent: 0,
+        remotePushesReceived: 0,
+        trackersEvicted: 0
+      }
+    )
   }
 
   /** Dial-backs of published addresses: verified, failed, trusted from before, skipped. */

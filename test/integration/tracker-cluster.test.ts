@@ -4,7 +4,7 @@ import { FriendEventKind } from '../../src/protocol/constants.ts'
 import type { FriendEvent } from '../../src/protocol/pb/tracker.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import type { TestPeer } from '../fixtures/nodes.ts'
-import { connectPeer, nextEvent, startTracker } from '../fixtures/nodes.ts'
+import { connectPeer, nextEvent, PASSWORD, startTracker } from '../fixtures/nodes.ts'
 import type { TestRedis } from '../fixtures/redis.ts'
 import { startRedis } from '../fixtures/redis.ts'
 
@@ -95,6 +95,36 @@ describe('several trackers on one Redis', () => {
     expect(groups.map(g => [g.name, g.invited])).toEqual([['lab', ['bob']]])
     const friends = (await bobAgain.client.request({ friendList: {} })).friends!.friends
     expect(friends.map(f => f.username)).toEqual(['alice'])
+  })
+})
+
+describe('a tracker that loses Redis', () => {
+  it('says so, refuses logins with BUSY instead of answering from stale state, and recovers by itself', async () => {
+    const { redis, trackers } = await cluster(2)
+    const alice = await connectPeer(trackers[0], 'alice')
+    await connectPeer(trackers[1], 'bob', { login: false })
+    await redis.stop()
+    await expectEventually(() => expect(trackers[1].storeHealth.up).toBe(false))
+    expect(trackers[1].storeHealth).toMatchObject({ backend: 'redis', up: false, outages: 1 })
+    expect(trackers[1].storeHealth.lastError).toBeTruthy()
+    // Logins, registrations and friend requests are refused, each with BUSY and a retry hint.
+    const late = await connectPeer(trackers[1], 'carol', { register: false, login: false })
+    await expect(late.client.login('bob', PASSWORD, [])).rejects.toMatchObject({ code: 'BUSY' })
+    await expect(late.client.register('carol', PASSWORD)).rejects.toMatchObject({ code: 'BUSY' })
+    await expect(alice.client.request({ friendAdd: { username: 'bob' } })).rejects.toMatchObject({
+      code: 'BUSY'
+    })
+    // A peer that was online stays connected meanwhile.
+    expect(alice.client.closed).toBe(false)
+
+    await redis.start()
+    for (const t of trackers) await expectEventually(() => expect(t.storeHealth.up).toBe(true), 10_000)
+    // Nothing lost: bob registered before the outage logs in now, and sees alice, who stayed online.
+    const bobJoined = nextEvent(alice.client, 'joined', (u: { user: string }) => u.user === 'bob')
+    await late.client.login('bob', PASSWORD, [])
+    await bobJoined
+    expect(names(late)).toEqual(['alice', 'bob'])
+    await alice.client.request({ friendAdd: { username: 'bob' } })
   })
 })
 

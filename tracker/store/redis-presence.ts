@@ -110,6 +110,17 @@ end
 return n
 `
 
+/** What /stats reports of the trackers sharing a store. */
+export interface ClusterCounters {
+  /** Trackers holding a lease at the last sweep, this one included. */
+  trackers: number
+  /** Pushes (friend and group events) sent to sessions on other trackers, and received for sessions here. */
+  remotePushesSent: number
+  remotePushesReceived: number
+  /** Trackers whose sessions this one evicted after their lease ran out. */
+  trackersEvicted: number
+}
+
 /** A session on this tracker, as the shared list knows it. */
 export interface LocalSession extends PresenceMember {
   /** Unique per session stream: a leave names the session it ends, not just the account. */
@@ -181,7 +192,7 @@ export class ClusterPresence {
   #leaseTimer?: ReturnType<typeof setInterval>
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopped = false
-  readonly #counters = { remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
+  readonly #counters = { trackers: 1, remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
 
   constructor(store: RedisStore, trackerId: string, host: ClusterHost) {
     this.#store = store
@@ -194,11 +205,8 @@ export class ClusterPresence {
     return this.#host.heartbeatMs * LEASE_HEARTBEATS
   }
 
-  get counters(): Readonly<{
-    remotePushesSent: number
-    remotePushesReceived: number
-    trackersEvicted: number
-  }> {
+  /** Trackers alive at the last sweep (this one included), pushes to and from other trackers, trackers evicted. */
+  get counters(): Readonly<ClusterCounters> {
     return this.#counters
   }
 
@@ -271,8 +279,8 @@ export class ClusterPresence {
     if (!this.#store.up) return
     const client = this.#store.client
     const ids = (await client.hkeys(TRACKERS_KEY)).filter(id => id !== this.trackerId)
-    if (ids.length === 0) return
     const alive = await Promise.all(ids.map(id => client.exists(LEASE_PREFIX + id)))
+    this.#counters.trackers = 1 + alive.filter(a => a === 1).length
     for (const [i, id] of ids.entries()) {
       if (alive[i] === 1) continue
       const evicted = Number(await this.#evict(id, TIMEOUT, 'dead'))

@@ -1,0 +1,67 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { describe, expect, it } from 'vitest'
+import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
+import { TrackerClient } from '../../peer/core/tracker-client.ts'
+import {
+  connectPeer,
+  nextEvent,
+  onCleanup,
+  PASSWORD,
+  startNode,
+  startTracker,
+  tempDir
+} from '../fixtures/nodes.ts'
+import { CLI, spawnScript } from '../fixtures/processes.ts'
+import { startRedis } from '../fixtures/redis.ts'
+
+type Left = TrackerClientEventDetails['left']
+
+const HEARTBEAT_MS = 1_000
+
+describe('a tracker killed with -9 while sharing Redis', () => {
+  it('has its sessions evicted by the others within 3 heartbeat intervals', async () => {
+    const redis = await startRedis()
+    const survivor = await startTracker({ store: redis.url, heartbeatMs: HEARTBEAT_MS, coalesceMs: 20 })
+    const proc = spawnScript(CLI, [
+      'tracker',
+      '--store',
+      redis.url,
+      '--heartbeat',
+      String(HEARTBEAT_MS / 1000),
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--data',
+      await tempDir('p2pchat-doomed-'),
+      '--scrypt-log-n',
+      '10'
+    ])
+    const storeLine = await proc.waitLine(l => l.startsWith('Store: '))
+    expect(storeLine).toMatch(
+      /^Store: redis:\/\/127\.0\.0\.1:\d+\/0 \(0 accounts, shared with 1 other tracker\(s\) now\)/
+    )
+    const address = (await proc.waitLine(l => /^\s+\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(l))).trim()
+
+    const watcher = await connectPeer(survivor, 'watcher')
+    const node = await startNode()
+    const victim = await TrackerClient.connect(node, multiaddr(address))
+    onCleanup(() => victim.close())
+    const joined = nextEvent(watcher.client, 'joined', (u: { user: string }) => u.user === 'victim')
+    await victim.register('victim', PASSWORD)
+    await victim.login('victim', PASSWORD, [])
+    await joined
+
+    const left = nextEvent<Left>(watcher.client, 'left', l => l.user === 'victim', 10_000)
+    const killedAt = Date.now()
+    proc.child.kill('SIGKILL')
+    expect(await left).toEqual({ user: 'victim', reason: 'timeout' })
+    const elapsed = Date.now() - killedAt
+    expect(elapsed).toBeLessThan(3 * HEARTBEAT_MS)
+    expect(survivor.clusterCounters.trackersEvicted).toBe(1)
+    expect(survivor.presence.byKey('victim')).toBeUndefined()
+    expect(await survivor.clusterTrackers()).toEqual([survivor.peerId.toString()])
+
+    // The account is the deployment's, not the dead tracker's: it logs in on the survivor.
+    const back = await connectPeer(survivor, 'victim', { register: false })
+    expect([...back.client.online.keys()].sort()).toEqual(['victim', 'watcher'])
+  })
+})
