@@ -51,6 +51,8 @@ export interface PresenceStats {
 export class Presence {
   readonly #members = new Map<string, PresenceMember>()
   readonly #byPeer = new Map<string, PresenceMember>()
+  /** Members whose session is on this tracker: the ones deltas are pushed to. */
+  readonly #local = new Set<PresenceMember>()
   readonly #coalesceMs: number
   #version = 0
   #pending: PresenceEvent[] = []
@@ -95,16 +97,14 @@ export class Presence {
     if (this.#members.has(member.key) || this.#byPeer.has(member.peerKey)) {
       throw new Error(`presence already holds ${member.key} or its PeerId`)
     }
-    this.#members.set(member.key, member)
-    this.#byPeer.set(member.peerKey, member)
+    this.#add(member)
     return this.#record({ version: 0, joined: member.entry, reason: leaveReasonCode(LeaveReason.LOGOUT) })
   }
 
   /** Remove a member if it is the current one for its account; returns whether it was. */
   leave(member: PresenceMember, reason: LeaveReason): boolean {
     if (!this.isCurrent(member)) return false
-    this.#members.delete(member.key)
-    this.#byPeer.delete(member.peerKey)
+    this.#drop(member)
     this.#record({ version: 0, left: member.entry.username, reason: leaveReasonCode(reason) })
     return true
   }
@@ -116,8 +116,7 @@ export class Presence {
   joinAt(member: PresenceMember, version: number): void {
     this.#drop(this.#members.get(member.key))
     this.#drop(this.#byPeer.get(member.peerKey))
-    this.#members.set(member.key, member)
-    this.#byPeer.set(member.peerKey, member)
+    this.#add(member)
     this.#record({ version: 0, joined: member.entry, reason: leaveReasonCode(LeaveReason.LOGOUT) }, version)
   }
 
@@ -135,17 +134,22 @@ export class Presence {
   resetTo(members: Iterable<PresenceMember>, version: number): void {
     this.#members.clear()
     this.#byPeer.clear()
-    for (const member of members) {
-      this.#members.set(member.key, member)
-      this.#byPeer.set(member.peerKey, member)
-    }
+    this.#local.clear()
+    for (const member of members) this.#add(member)
     this.#pending = []
     this.#version = version
+  }
+
+  #add(member: PresenceMember): void {
+    this.#members.set(member.key, member)
+    this.#byPeer.set(member.peerKey, member)
+    if (!member.remote) this.#local.add(member)
   }
 
   #drop(member: PresenceMember | undefined): void {
     if (member === undefined || this.#members.get(member.key) !== member) return
     this.#members.delete(member.key)
+    this.#local.delete(member)
     if (this.#byPeer.get(member.peerKey) === member) this.#byPeer.delete(member.peerKey)
   }
 
@@ -165,9 +169,8 @@ export class Presence {
     const began = performance.now()
     const frame = trackerFrame({ delta: { baseVersion: this.#pendingBase, events: this.#pending } })
     this.#pending = []
-    for (const member of this.#members.values()) {
-      // A member on another tracker gets the same delta from there.
-      if (member.remote) continue
+    // A member on another tracker gets the same delta from there.
+    for (const member of this.#local) {
       if (member.push(frame)) {
         this.#stats.deltaFrames++
         this.#stats.deltaBytes += frame.byteLength

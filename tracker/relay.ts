@@ -80,6 +80,17 @@ interface UserUse {
   windowBytes: number
 }
 
+/**
+ * Relay bytes counted by every tracker of a shared store, per account and hour (tracker/store/
+ * redis-relay.ts): a user relaying through several trackers has one allowance, not one per tracker.
+ */
+export interface RelayQuotaShare {
+  /** Bytes the account relayed this hour on every tracker, as last heard, with this tracker's own. */
+  used(account: string): number
+  /** Count bytes relayed here (sent to the others in batches). */
+  add(account: string, bytes: number): void
+}
+
 /** A relayed connection the gater allowed whose stop stream has not opened yet (counted meanwhile). */
 interface PendingCircuit {
   source: string
@@ -128,12 +139,23 @@ export class RelayAccounting {
   readonly #bytesPerHour: number
   /** Relayed connections open (stop streams) plus allowed ones being set up. */
   #circuits = 0
+  #share?: RelayQuotaShare
 
   constructor(presence: { byPeer(peerKey: string): { key: string } | undefined }, init: RelayInit = {}) {
     this.#account = key => presence.byPeer(key)?.key
     this.#maxConnections = init.maxConnections ?? DEFAULT_RELAY_MAX_CONNECTIONS
     this.#perUser = init.maxConnectionsPerUser ?? DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER
     this.#bytesPerHour = init.userBytesPerHour ?? DEFAULT_RELAY_USER_BYTES_PER_HOUR
+  }
+
+  /** Count the hourly allowance across the trackers of a shared store (set before peers connect). */
+  shareQuota(share: RelayQuotaShare): void {
+    this.#share = share
+  }
+
+  /** Bytes `account` relayed this hour: here, or on every tracker when the allowance is shared. */
+  #used(account: string, use: UserUse): number {
+    return Math.max(use.windowBytes, this.#share?.used(account) ?? 0)
   }
 
   /** Relayed connections open now (or being set up). */
@@ -168,7 +190,8 @@ export class RelayAccounting {
     if (this.#circuits >= this.#maxConnections) return 'refusedFull'
     const [su, du] = [this.#use(s), this.#use(d)]
     if (su.circuits >= this.#perUser || du.circuits >= this.#perUser) return 'refusedPerUser'
-    if (su.windowBytes >= this.#bytesPerHour || du.windowBytes >= this.#bytesPerHour) return 'refusedQuota'
+    if (this.#used(s, su) >= this.#bytesPerHour || this.#used(d, du) >= this.#bytesPerHour)
+      return 'refusedQuota'
     su.circuits++
     du.circuits++
     this.#circuits++
@@ -250,8 +273,9 @@ export class RelayAccounting {
       this.counters.relayedBytes += n
       const use = this.#use(account)
       use.windowBytes += n
+      this.#share?.add(account, n)
       if (
-        use.windowBytes > this.#bytesPerHour &&
+        this.#used(account, use) > this.#bytesPerHour &&
         carried >= QUOTA_CUT_MIN_STREAM_BYTES &&
         stream.status === 'open'
       ) {

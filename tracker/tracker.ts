@@ -48,6 +48,7 @@ import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
 import { openBackend, parseStore } from './store/index.ts'
 import type { ClusterCounters } from './store/redis-presence.ts'
 import { ClusterPresence } from './store/redis-presence.ts'
+import { RedisRelayQuota } from './store/redis-relay.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
 import type { TrackerInit } from './tracker-init.ts'
 import {
@@ -119,6 +120,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   #backend?: TrackerBackend
   /** Presence shared with the other trackers of a Redis store. */
   #cluster?: ClusterPresence
+  /** The hourly relay allowance, shared with the other trackers of a Redis store. */
+  #relayQuota?: RedisRelayQuota
   #dialBack?: DialBackVerifier
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
@@ -266,6 +269,10 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         })
         await cluster.start()
         this.#cluster = cluster
+        const quota = new RedisRelayQuota(redis, this.log.newScope('relay-quota'))
+        quota.start()
+        this.#relayQuota = quota
+        this.#relay.shareQuota(quota)
         redis.onChange = up => {
           if (!up) return
           cluster
@@ -302,6 +309,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     } catch (err) {
       await Promise.resolve(this.node?.stop()).catch(() => {})
       await this.#cluster?.stop().catch(() => {})
+      await this.#relayQuota?.stop()
       await this.#backend?.close().catch(() => {})
       this.#lock.release()
       throw err
@@ -326,6 +334,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     try {
       // Other trackers' peers see this one's users leave now, not when its lease runs out.
       await this.#cluster?.stop()
+      await this.#relayQuota?.stop()
       // Both run to the end even if one fails: each store is flushed on its own.
       await Promise.all([this.#accounts?.flush(), this.#social?.stop()])
       await this.#backend?.close()

@@ -1,11 +1,15 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it, vi } from 'vitest'
 import { AccountStore } from '../../tracker/accounts.ts'
 import { PasswordHasher } from '../../tracker/password-hash.ts'
+import { RelayAccounting } from '../../tracker/relay.ts'
 import type { GroupRecord } from '../../tracker/social/social-file.ts'
 import { SocialStore } from '../../tracker/social/store.ts'
 import type { TrackerBackend } from '../../tracker/store/index.ts'
 import { openBackend, parseStore } from '../../tracker/store/index.ts'
+import { RedisRelayQuota } from '../../tracker/store/redis-relay.ts'
 import { SOCIAL_SEQ_KEY } from '../../tracker/store/redis-social.ts'
 import { onCleanup, PASSWORD, TEST_SCRYPT_LOG_N, tempDir } from '../fixtures/nodes.ts'
 import type { TestRedis } from '../fixtures/redis.ts'
@@ -14,6 +18,9 @@ import { startRedis } from '../fixtures/redis.ts'
 const hasher = new PasswordHasher(TEST_SCRYPT_LOG_N)
 const FROM = { source: '127.0.0.1', peer: 'test-peer' }
 const log = logger('p2pchat:test:store')
+const peers = await Promise.all(
+  [1, 2].map(async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+)
 
 /** One tracker's view of a store: its backend, accounts and social state, opened on `where`. */
 interface Opened {
@@ -175,6 +182,31 @@ describe('tracker state shared on Redis', () => {
       expect(b.social.pair('carol', 'alice')?.since).toBe(2)
       expect(b.social.pair('carol', 'bob')?.since).toBe(3)
     })
+  })
+
+  it('shares the hourly relay allowance: bytes relayed through one tracker count on the other', async () => {
+    const { a, b } = await two()
+    const quotaA = new RedisRelayQuota(a.backend.redis!, log)
+    const quotaB = new RedisRelayQuota(b.backend.redis!, log)
+    quotaA.add('alice', 700)
+    expect(quotaA.used('alice')).toBe(700)
+    await quotaA.sync()
+    quotaB.add('alice', 400)
+    await quotaB.sync()
+    await quotaA.sync()
+    expect(quotaA.used('alice')).toBe(1_100)
+    expect(quotaB.used('alice')).toBe(1_100)
+    expect(quotaB.used('bob')).toBe(0)
+    // The relay refuses a new relayed connection for a user over the shared allowance, though this
+    // tracker alone counted less.
+    const relay = new RelayAccounting(
+      { byPeer: key => ({ key: key === peers[0].toString() ? 'alice' : 'bob' }) },
+      { userBytesPerHour: 1_000 }
+    )
+    relay.shareQuota(quotaB)
+    expect(relay.gater.denyOutboundRelayedConnection?.(peers[0], peers[1])).toBe(true)
+    expect(relay.counters.refusedQuota).toBe(1)
+    expect(relay.gater.denyOutboundRelayedConnection?.(peers[1], peers[1])).toBe(false)
   })
 
   it('refuses changes with BUSY while Redis is gone, then reloads and serves again with nothing lost', async () => {
