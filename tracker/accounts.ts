@@ -69,6 +69,9 @@ export class AccountStore {
   readonly #bySkeleton = new Map<string, Account>()
   /** Skeletons being registered right now, so two racing registrations of one name cannot both win. */
   readonly #registering = new Set<string>()
+  #opened = false
+  /** Called for each account another tracker registers (a shared store), once it is here. */
+  onAdded?: (username: string) => void
 
   constructor(init: AccountStoreInit) {
     this.#hasher = init.hasher
@@ -97,6 +100,7 @@ export class AccountStore {
       accounts: () => Object.values(this.#accounts)
     }
     await this.#backend.open(replica)
+    this.#opened = true
   }
 
   get size(): number {
@@ -254,5 +258,6 @@ export class AccountStore {
     }
     this.#add(key, account)
     this.#index(account)
+    if (this.#opened) this.onAdded?.(account.username)
   }
 }

@@ -259,6 +259,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       )
       await social.start()
       this.#social = social
+      // Accounts other trackers register become searchable here too.
+      accounts.onAdded = username => social.registered(username)
       if (backend.redis !== undefined) {
         const redis = backend.redis
         const cluster = new ClusterPresence(redis, peerIdFromPrivateKey(privateKey).toString(), {
