@@ -440,6 +440,14 @@ export async function runTracker(argv: string[]): Promise<number> {
     out.write(`Announced on the local network (mDNS) as "${announcement.name}".\n`)
   }
   out.write(`${relaySummary(options.relay)}\n`)
+  tracker.addEventListener('store', e => {
+    const h = e.detail
+    console.error(
+      h.up
+        ? `p2pchat tracker: ${h.location} is back: state reloaded, serving logins again`
+        : `p2pchat tracker: lost ${h.location} (${h.lastError ?? 'unknown error'}): refusing logins, registrations and friend and group requests with BUSY until it is back`
+    )
+  })
   out.write('Ready. Ctrl-C to stop.\n')
 
   return new Promise<number>(resolve => {

@@ -94,6 +94,8 @@ export interface PresenceEventDetail {
 export interface TrackerEvents {
   /** A presence event happened (join or leave), for metrics. */
   presence: CustomEvent<PresenceEventDetail>
+  /** The shared store (Redis) was lost, or is back (the CLI says so on stderr). */
+  store: CustomEvent<StoreHealth>
 }
 
 /** A connection closed because its session's relay slot ended gets this long to flush (the notice) first. */
@@ -276,6 +278,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         this.#relayQuota = quota
         this.#relay.shareQuota(quota)
         redis.onChange = up => {
+          this.safeDispatchEvent('store', { detail: redis.health() })
           if (!up) return
           cluster
             .reconcile()

@@ -18,8 +18,16 @@ type Left = TrackerClientEventDetails['left']
 
 const HEARTBEAT_MS = 1_000
 
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+}
+
 describe('a tracker killed with -9 while sharing Redis', () => {
-  it('has its sessions evicted by the others within 3 heartbeat intervals', async () => {
+  it('says when it loses Redis and is back, and once killed has its sessions evicted by the others within 3 heartbeat intervals', async () => {
     const redis = await startRedis()
     const survivor = await startTracker({ store: redis.url, heartbeatMs: HEARTBEAT_MS, coalesceMs: 20 })
     const proc = spawnScript(CLI, [
@@ -49,6 +57,18 @@ describe('a tracker killed with -9 while sharing Redis', () => {
     await victim.register('victim', PASSWORD)
     await victim.login('victim', PASSWORD, [])
     await joined
+
+    // Redis lost and back: the tracker process says so on stderr, by itself, and keeps its session.
+    await redis.stop()
+    await until(() =>
+      /p2pchat tracker: lost redis:\/\/127\.0\.0\.1:\d+\/0 \(.+\): refusing logins/.test(proc.stderr())
+    )
+    await redis.start()
+    await until(() =>
+      /redis:\/\/127\.0\.0\.1:\d+\/0 is back: state reloaded, serving logins again/.test(proc.stderr())
+    )
+    await until(() => survivor.storeHealth.up)
+    expect(survivor.presence.byKey('victim')).toBeDefined()
 
     const left = nextEvent<Left>(watcher.client, 'left', l => l.user === 'victim', 10_000)
     const killedAt = Date.now()

@@ -229,6 +229,8 @@ export class ClusterPresence {
       this.sweep().catch(err => this.#log('sweeping trackers failed: %s', (err as Error).message))
     }, sweep)
     this.#sweepTimer.unref?.()
+    // Counts the trackers alive now (for /stats) and evicts any that died while none was running.
+    await this.sweep()
   }
 
   /** The trackers holding a lease now (this one included), for /stats. */

@@ -123,7 +123,7 @@ export class RedisStore {
       // ioredis reconnects by itself; errors are reported through `down`, not thrown at the process.
       connection.on('error', err => this.#down(err))
     }
-    this.client.on('close', () => this.#down(new Error('connection closed')))
+    this.client.on('close', () => this.#down(new Error('the connection to Redis closed')))
     this.client.on('ready', () => {
       // Changes may have been missed while cut off: reload before saying `up`.
       if (!this.#up && !this.#closed) this.#resync = true
