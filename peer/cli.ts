@@ -16,14 +16,18 @@ import { findTracker } from './find-tracker.ts'
 import { parseSharedPeerOptions } from './peer-options.ts'
 import { InteractiveUI } from './ui/index.ts'
 
-export const PEER_HELP = `Usage: p2pchat peer [--tracker MULTIADDR] --user NAME [options]
+export const PEER_HELP = `Usage: p2pchat peer [--tracker MULTIADDR]… --user NAME [options]
 
 Log in to a tracker, see who is online, and chat directly with other peers.
 
 Options (each falls back to the environment variable shown):
-  --tracker MULTIADDR    the tracker, ending in /p2p/<its PeerId>         [P2PCHAT_TRACKER]
-                         default: the one that answers on the local network
-                         (mDNS, 2 s; asked which when several answer)
+  --tracker MULTIADDR    the tracker, ending in /p2p/<its PeerId>         [P2PCHAT_TRACKER,
+                         default: the one that answers on the local        comma-separated]
+                         network (mDNS, 2 s; asked which when several answer)
+                         Several trackers sharing one store: repeat it,
+                         or comma-separate them. The first is used; when
+                         it is lost or refuses, the next at once (a pause
+                         only after every one failed in a row)
   --user NAME            your username                                   [P2PCHAT_USER]
   --register             create the account first (an existing one is fine
                          if the password is its password)
@@ -138,8 +142,8 @@ function hiddenPrompt(prompt: string): Promise<string> {
 }
 
 interface PeerOptions {
-  /** Undefined: look for one on the local network. */
-  tracker?: string
+  /** In failover order. Undefined: look for one on the local network. */
+  tracker?: string[]
   user: string
   register: boolean
   passwordFile?: string
@@ -191,11 +195,10 @@ export async function runPeer(argv: string[]): Promise<number> {
     return 0
   }
   const { json } = opts
-  const trackerAddr =
-    opts.tracker ?? (await findTracker({ interactive: !json && process.stdin.isTTY === true }))
+  const trackers = opts.tracker ?? [await findTracker({ interactive: !json && process.stdin.isTTY === true })]
   const password = await readPassword(opts.passwordFile, json, opts.register)
   const peer = new PeerClient({
-    tracker: trackerAddr,
+    tracker: trackers,
     user: opts.user,
     password,
     register: opts.register,
@@ -209,7 +212,7 @@ export async function runPeer(argv: string[]): Promise<number> {
   })
   if (!json) process.stderr.write(`Connecting to the tracker as ${opts.user}…\n`)
   // Front-ends listen before start(): messages waiting in others' outboxes arrive during the login.
-  const channel = json ? jsonLinesChannel(new PeerHost(peer, trackerAddr), process.stdout) : undefined
+  const channel = json ? jsonLinesChannel(new PeerHost(peer), process.stdout) : undefined
   channel?.forwardEvents()
   const ui = json ? undefined : new InteractiveUI(peer, process.stdin, process.stdout)
   // The peer stops by itself when its login can never succeed or the account logs in elsewhere.
@@ -255,7 +258,7 @@ function parsePeerArgv(argv: string[]) {
     allowPositionals: true,
     strict: true,
     options: {
-      tracker: { type: 'string' },
+      tracker: { type: 'string', multiple: true },
       user: { type: 'string' },
       register: { type: 'boolean' },
       'password-file': { type: 'string' },

@@ -4,7 +4,8 @@ import { DEFAULT_FILE_OFFER_TIMEOUT_MS, DEFAULT_MAX_FILE_BYTES } from '../src/pr
 
 /** The options `p2pchat peer` and `p2pchat web` share: how the peer reaches the network and takes files. */
 export interface SharedPeerOptions {
-  tracker?: string
+  /** The tracker, or several sharing one store: the peer logs in on the first and moves on when it is lost. */
+  tracker?: string[]
   listen?: string[]
   downloadsDir?: string
   maxFileBytes: number
@@ -16,7 +17,7 @@ export interface SharedPeerOptions {
 
 /** The flags behind SharedPeerOptions, as node:util parseArgs returns them. */
 export interface SharedPeerFlags {
-  tracker?: string
+  tracker?: string[]
   listen?: string[]
   downloads?: string
   'max-file-size'?: string
@@ -44,9 +45,33 @@ export function trackerAddress(name: string, value: string): string {
   return addr
 }
 
+/**
+ * `--tracker`, repeated and/or comma-separated, else P2PCHAT_TRACKER (comma-separated): each address
+ * checked as `trackerAddress` checks one, duplicates dropped, the order kept (it is the failover order).
+ */
+export function trackerAddresses(flags: string[] | undefined): string[] | undefined {
+  const given = flags?.length ? flags : undefined
+  const name = given === undefined ? 'P2PCHAT_TRACKER' : '--tracker'
+  const env = process.env.P2PCHAT_TRACKER
+  const values = given ?? (env === undefined || env === '' ? [] : [env])
+  const addrs: string[] = []
+  for (const value of values) {
+    const parts = value
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean)
+    // `--tracker ''` or `--tracker ,` is a mistake (an unset variable in a script), never "no tracker".
+    if (parts.length === 0) throw new InvalidOptionError(`${name} needs a value, not an empty string`)
+    for (const part of parts) {
+      const addr = trackerAddress(name, part)
+      if (!addrs.includes(addr)) addrs.push(addr)
+    }
+  }
+  return addrs.length > 0 ? addrs : undefined
+}
+
 /** Flags, else P2PCHAT_* variables; errors name the flag or the variable a value came from. */
 export function parseSharedPeerOptions(v: SharedPeerFlags): SharedPeerOptions {
-  const tracker = option(v.tracker, '--tracker', 'P2PCHAT_TRACKER')
   const listen = v.listen
     ? { values: v.listen, name: '--listen' }
     : {
@@ -63,7 +88,7 @@ export function parseSharedPeerOptions(v: SharedPeerFlags): SharedPeerOptions {
     fallback: DEFAULT_FILE_OFFER_TIMEOUT_MS / 1000
   })
   return {
-    tracker: tracker.value === undefined ? undefined : trackerAddress(tracker.name, tracker.value),
+    tracker: trackerAddresses(v.tracker),
     listen: listen.values?.length ? listen.values.map(a => parseMultiaddrOption(listen.name, a)) : undefined,
     downloadsDir: option(v.downloads, '--downloads', 'P2PCHAT_DOWNLOADS').value,
     maxFileBytes: parseSizeOption(maxSize.name, maxSize.value, DEFAULT_MAX_FILE_BYTES),

@@ -83,7 +83,14 @@ export class Session implements PresenceMember {
   /** Unique per session stream: a shared online list (several trackers) names sessions by it. */
   readonly sessionId = randomBytes(12).toString('base64url')
   key = ''
-  entry: OnlinePeer = { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false }
+  entry: OnlinePeer = {
+    username: '',
+    peerId: new Uint8Array(),
+    addrs: [],
+    since: 0,
+    reachable: false,
+    relay: []
+  }
   loggedIn = false
   /** When the last heartbeat (or the login) arrived, Unix ms. */
   lastSeen = 0

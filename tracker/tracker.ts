@@ -459,7 +459,13 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       peerId: session.connection.remotePeer.toMultihash().bytes,
       addrs: addrs.map(a => a.bytes),
       since: Date.now(),
-      reachable: addrs.length > 0
+      reachable: addrs.length > 0,
+      // Several trackers: a peer nobody can dial holds its relay slot here, so the others' peers must
+      // be told where (one tracker alone: they reach it through their own, which is this one).
+      relay:
+        this.#cluster !== undefined && addrs.length === 0 && this.#init.relay !== false
+          ? this.getMultiaddrs().map(a => a.encapsulate('/p2p-circuit').bytes)
+          : []
     }
     if (this.#cluster !== undefined) {
       // The shared list replaces the account's and the PeerId's sessions on any tracker; a replaced

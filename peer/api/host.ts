@@ -23,11 +23,9 @@ export interface ApiHost {
 /** The host of a peer started with its account on the command line: logged in until it stops. */
 export class PeerHost implements ApiHost {
   readonly peer: PeerClient
-  readonly #tracker: string
 
-  constructor(peer: PeerClient, tracker: string) {
+  constructor(peer: PeerClient) {
     this.peer = peer
-    this.#tracker = tracker
   }
 
   async login(): Promise<Replies['login']> {
@@ -45,7 +43,8 @@ export class PeerHost implements ApiHost {
       state: this.peer.trackerState,
       user: this.peer.username,
       peerId: this.peer.node?.peerId.toString(),
-      tracker: this.#tracker,
+      // The one in use now: with several trackers, the peer may have moved on from the first.
+      tracker: this.peer.trackerAddr,
       lastUser: this.peer.username
     }
   }

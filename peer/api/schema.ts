@@ -237,12 +237,15 @@ export type EventName = (typeof EVENT_NAMES)[number]
 export type LeaveReason = 'logout' | 'timeout' | 'disconnect' | 'replaced'
 
 /**
- * A change of the tracker session: `message` says why in plain words; `code` when it failed for good;
+ * A change of the tracker session: `tracker` is the address it is about (the one logged in to when
+ * `connected`; the one lost, refused or tried last otherwise — with several trackers the peer moves on
+ * to the next by itself); `message` says why in plain words; `code` when it failed for good;
  * `retryInMs` when the next attempt is scheduled; `accountCreated` on the login that followed a
  * successful registration.
  */
 export interface TrackerEvent {
   state: TrackerState
+  tracker: string
   message?: string
   code?: string
   retryInMs?: number

@@ -171,7 +171,12 @@ export class OnlineDirectory extends TypedEventEmitter<OnlineDirectoryEvents> im
       this.#missing.delete(key)
     }
     const existing = this.#online.get(key)
-    if (existing?.peerId.equals(u.peerId)) return
+    if (existing?.peerId.equals(u.peerId)) {
+      // The same device listed again (a new login, maybe on another tracker of the store): not news, but
+      // where it is reached may have changed (its slot on that tracker's relay), so the fresh entry counts.
+      this.#online.set(key, u)
+      return
+    }
     if (existing !== undefined) this.#byPeer.delete(existing.peerId.toString())
     this.#online.set(key, u)
     this.#byPeer.set(u.peerId.toString(), key)

@@ -51,8 +51,13 @@ export function defaultPeerDataDir(user: string): string {
 }
 
 export interface PeerClientInit {
-  /** The tracker's multiaddr, ending in /p2p/<tracker PeerId>. */
-  tracker: string
+  /**
+   * The tracker's multiaddr, ending in /p2p/<tracker PeerId>; or several trackers sharing one store
+   * (`tracker --store redis://…`), in the order to try them: the peer logs in on the first that answers,
+   * and when that one is lost or refuses it moves on to the next at once (round-robin; a back-off only
+   * after all of them failed). Relayed connections are taken through any of them.
+   */
+  tracker: string | string[]
   user: string
   password: string
   /**
@@ -111,6 +116,28 @@ export interface PeerClientInit {
    * @default { listenHost: '::' }
    */
   fileBulk?: { listenHost: string } | false
+}
+
+/** The PeerId a tracker address names; INVALID_OPTION naming the address when it names none. */
+function trackerPeerId(addr: string): PeerId {
+  let id: string | undefined
+  try {
+    id = multiaddr(addr)
+      .getComponents()
+      .findLast(c => c.name === 'p2p')?.value
+  } catch (err) {
+    throw new InvalidOptionError(
+      `the tracker address is not a multiaddr (${(err as Error).message}): ${addr}`
+    )
+  }
+  if (id === undefined) {
+    throw new InvalidOptionError(`the tracker address must end in /p2p/<tracker PeerId>: ${addr}`)
+  }
+  try {
+    return peerIdFromString(id)
+  } catch {
+    throw new InvalidOptionError(`the tracker address names no valid PeerId: ${addr}`)
+  }
 }
 
 function info(u: OnlineUser): UserInfo {
@@ -172,6 +199,16 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     return this.#session?.message
   }
 
+  /** The tracker address in use now (logged in), else the one being tried or to try next. */
+  get trackerAddr(): string {
+    return this.#session?.tracker ?? this.#trackers()[0]
+  }
+
+  #trackers(): string[] {
+    const { tracker } = this.#init
+    return typeof tracker === 'string' ? [tracker] : tracker
+  }
+
   get peerId(): PeerId {
     if (this.node === undefined) throw new Error('peer is not started')
     return this.node.peerId
@@ -188,12 +225,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
    * yet is retried in the background (`tracker` events say so).
    */
   async start(): Promise<void> {
-    const trackerAddr = multiaddr(this.#init.tracker)
-    if (trackerAddr.getComponents().find(c => c.name === 'p2p') === undefined) {
-      throw new InvalidOptionError(
-        `the tracker address must end in /p2p/<tracker PeerId>: ${this.#init.tracker}`
-      )
-    }
+    const trackerPeers = this.#trackers().map(trackerPeerId)
+    if (trackerPeers.length === 0) throw new InvalidOptionError('no tracker address given')
     this.#lock = lockDataDir(this.dataDir)
     try {
       const owner = new DataOwner(this.dataDir)
@@ -202,16 +235,16 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
       const privateKey = await loadOrCreateIdentity(this.dataDir)
       this.#history = new HistoryStore(this.dataDir)
       await this.#history.open()
-      const trackerPeer = peerIdFromString(trackerAddr.getComponents().find(c => c.name === 'p2p')!.value!)
       const node = await createNode({
         privateKey,
         listen: this.#init.listen ?? DEFAULT_PEER_LISTEN,
         muxers: this.#init.muxers,
-        connectionGater: trackerOnlyRelayGater(trackerPeer)
+        // Any of the trackers may be the one we (or a peer we talk to) are logged in to.
+        connectionGater: trackerOnlyRelayGater(trackerPeers)
       })
       this.node = node
       await node.start()
-      await acceptStopOnlyFrom(node, trackerPeer)
+      await acceptStopOnlyFrom(node, trackerPeers)
       if (this.#init.upnp === true) {
         this.#mapping = new ListenMapping({
           listenAddrs: () => node.services.self.listenAddrs(),
@@ -228,7 +261,9 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
           password: this.#init.password,
           register: this.#init.register === true,
           listenAddrs: () => this.#listenAddrs(),
-          // Reached from outside: count them as ours, so identify tells the people we dial.
+          // Reached from outside: count them as ours, so identify tells the people we dial. Else a slot on
+          // the relay of the tracker this login is on (after a failover: the new one; the old slot ended
+          // with its connection).
           published: (addrs, client) => {
             this.#reachable = addrs.length > 0
             this.node?.services.self.confirm(addrs)
@@ -456,8 +491,11 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   }
 
   /**
-   * Nobody can dial us: hold a slot on the tracker's relay, so others reach us through it. Once per
-   * relay address (libp2p renews the reservation; a new tracker session after a restart makes a new one).
+   * Nobody can dial us: hold a slot on the relay of the tracker we are logged in to, so others reach us
+   * through it. Once per relay address (libp2p renews the reservation; a new tracker session after a
+   * restart, or on another tracker after a failover, makes a new one). A slot on a tracker we left goes
+   * with our connection to it: libp2p drops a reservation when its relay connection closes, and a
+   * tracker closes the connection of a session that held a slot when that session ends.
    */
   #reserveRelay(relay: Multiaddr): void {
     const node = this.node

@@ -147,9 +147,19 @@ class ListedUser implements OnlineUser {
     if (this.#addrs === undefined) {
       const suffix = `/p2p/${this.peerId.toString()}`
       this.#addrs = this.#entry.addrs.map(bytes => multiaddr(bytes).encapsulate(suffix))
-      // Nobody can dial them: through the tracker's relay, where they hold a slot.
-      if (this.#addrs.length === 0 && !this.reachable && this.#relay !== undefined) {
-        this.#addrs = [this.#relay.encapsulate(suffix)]
+      // Nobody can dial them: through the relay where they hold a slot — their tracker's, when it said
+      // (several trackers share a store), or else ours.
+      if (this.#addrs.length === 0 && !this.reachable) {
+        const relays = (this.#entry.relay ?? []).flatMap(bytes => {
+          try {
+            const addr = multiaddr(bytes)
+            return addr.toString().endsWith('/p2p-circuit') ? [addr.encapsulate(suffix)] : []
+          } catch {
+            return [] // not a multiaddr: a tracker bug, not a reason to lose the entry
+          }
+        })
+        if (relays.length > 0) this.#addrs = relays
+        else if (this.#relay !== undefined) this.#addrs = [this.#relay.encapsulate(suffix)]
       }
     }
     return this.#addrs

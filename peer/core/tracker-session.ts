@@ -4,6 +4,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { Backoff } from '../../src/backoff.ts'
 import {
   AuthFailedError,
+  InvalidOptionError,
   InvalidPasswordError,
   NotLoggedInError,
   type P2PChatError,
@@ -36,8 +37,11 @@ const FINAL_CODES = new Set([
 ])
 
 export interface TrackerSessionInit {
-  /** The tracker's multiaddr, ending in /p2p/<tracker PeerId>. */
-  tracker: string
+  /**
+   * The tracker's multiaddr, ending in /p2p/<tracker PeerId>; or several trackers sharing one store, in
+   * the order to try them.
+   */
+  tracker: string | string[]
   user: string
   password: string
   /** Create the account on the first connection. */
@@ -62,9 +66,12 @@ export interface TrackerSessionEvents {
 }
 
 /**
- * The peer's link to the tracker: register (once), log in, and log in again with exponential back-off
- * and jitter whenever the session is lost. Errors a retry cannot fix (wrong password, a name taken by
- * someone else) and a login elsewhere end it for good, with the reason in a `state` event.
+ * The peer's link to the tracker: register (once), log in, and log in again whenever the session is lost.
+ * With several trackers (one store behind them, so any of them knows the account), a lost or refused
+ * one hands over to the next in the list at once, round-robin; only after a whole round without a login
+ * does it wait, with exponential back-off and jitter (one tracker: every failure is a round). Errors a
+ * retry cannot fix (wrong password, a name taken by someone else) and a login elsewhere end it for good,
+ * with the reason in a `state` event.
  */
 export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   readonly #init: TrackerSessionInit
@@ -74,11 +81,22 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     maxMs: RECONNECT_MAX_MS,
     factor: RECONNECT_FACTOR
   })
+  readonly #trackers: string[]
+  /** The tracker in use, being tried, or to try next. */
+  #index = 0
+  /** Trackers tried since the last login or pause without one (a lost session counts as one). */
+  #missed = 0
+  /** What each tracker asked for at its last refusal: wait at least this long (BUSY, RATE_LIMITED). */
+  readonly #retryAfter = new Map<string, number>()
   #client?: TrackerClient
   #state: TrackerState = 'connecting'
   #message?: string
+  /** The tracker the last state event was about. */
+  #stateTracker: string
   #everLoggedIn = false
   #registered = false
+  /** Registration found the name taken (then a refused login means "taken", not "wrong password"). */
+  #nameTaken = false
   #created = false
   #stopped = false
   #timer?: ReturnType<typeof setTimeout>
@@ -89,7 +107,15 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     super()
     this.#node = components.node
     this.#init = init
+    this.#trackers = typeof init.tracker === 'string' ? [init.tracker] : [...init.tracker]
+    if (this.#trackers.length === 0) throw new InvalidOptionError('no tracker address given')
+    this.#stateTracker = this.#trackers[0]
     this.username = init.user
+  }
+
+  /** The tracker address in use now (logged in), else the one being tried or to try next. */
+  get tracker(): string {
+    return this.#trackers[this.#index]
   }
 
   get state(): TrackerState {
@@ -146,27 +172,47 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     return client
   }
 
-  /** One connection and login; on failure either throws (first attempt, final error) or schedules another. */
+  /**
+   * Log in on the trackers in turn from the current one: after a failure the next at once, until one
+   * logs us in or a whole round failed (then a back-off). Throws a final error on the first attempt
+   * (start); later ones end the session with it.
+   */
   async #attempt(first: boolean): Promise<void> {
-    if (this.#stopped) return
-    const tooLong = this.#passwordTooLong()
-    if (tooLong !== undefined) {
-      // Known before connecting: the tracker would refuse it (or the whole frame) every time.
-      this.#fail(tooLong)
-      if (first) throw tooLong
+    while (!this.#stopped) {
+      const failure = await this.#attemptOne(first)
+      if (failure === undefined || this.#stopped) return
+      const tracker = this.tracker
+      if (failure.retryAfterMs === undefined) this.#retryAfter.delete(tracker)
+      else this.#retryAfter.set(tracker, failure.retryAfterMs)
+      if (!this.#moveOn()) {
+        this.#init.log('%s: %s; trying %s next', tracker, failure.why, this.tracker)
+        continue
+      }
+      this.#pause(failure.why, tracker)
       return
     }
+  }
+
+  /** One connection and login to the current tracker: undefined when logged in (or final), else why not. */
+  async #attemptOne(first: boolean): Promise<{ why: string; retryAfterMs?: number } | undefined> {
+    const tooLong = this.#passwordTooLong()
+    if (tooLong !== undefined) {
+      // Known before connecting: every tracker would refuse it (or the whole frame) every time.
+      this.#fail(tooLong)
+      if (first) throw tooLong
+      return undefined
+    }
+    const tracker = this.tracker
     let client: TrackerClient
     try {
-      client = await TrackerClient.connect(this.#node as P2PChatNode, this.#init.tracker)
+      client = await TrackerClient.connect(this.#node as P2PChatNode, tracker)
     } catch (err) {
-      this.#init.log('tracker not reachable: %s', (err as Error).message)
+      this.#init.log('tracker %s not reachable: %s', tracker, (err as Error).message)
       const plain = plainNetworkError(err)
       const keyHint = /key|handshake/.test(plain)
         ? '; is the /p2p/ id in the tracker address the one it printed?'
         : ''
-      this.#retry(`the tracker cannot be reached (${plain})${keyHint}`)
-      return
+      return { why: `the tracker cannot be reached (${plain})${keyHint}` }
     }
     try {
       await this.#login(client)
@@ -177,17 +223,62 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
         // Said the same way at start and later (a `failed` state with the code); at start it also rejects.
         this.#fail(e)
         if (first) throw err
-        return
+        return undefined
       }
-      this.#retry(`the tracker did not log us in (${e.code ?? 'error'}: ${e.message})`, e.retryAfterMs)
-      return
+      return {
+        why: `the tracker did not log us in (${e.code ?? 'error'}: ${e.message})`,
+        retryAfterMs: e.retryAfterMs
+      }
     }
     if (this.#stopped) {
       // stop() came while this login was on its way: do not leave a session behind.
       await client.logout({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
+      return undefined
+    }
+    this.#loggedIn(client)
+    return undefined
+  }
+
+  /**
+   * One more tracker of the round failed: point at the next one. True when that completes a round (every
+   * tracker tried once), so it is time to pause.
+   */
+  #moveOn(): boolean {
+    this.#index = (this.#index + 1) % this.#trackers.length
+    this.#missed++
+    if (this.#missed < this.#trackers.length) return false
+    this.#missed = 0
+    return true
+  }
+
+  /**
+   * A whole round failed, `last` the tracker tried last: wait (back-off, at least what the tracker tried
+   * next asked for), then another round.
+   */
+  #pause(why: string, last: string): void {
+    const count = this.#trackers.length
+    const message = count === 1 ? why : `none of the ${count} trackers logged us in (the last: ${why})`
+    this.#retry(message, this.#retryAfter.get(this.tracker), last)
+  }
+
+  /** The logged-in session was lost: the next tracker at once, or (one tracker) after a back-off. */
+  #lost(why: string): void {
+    if (this.#stopped) return
+    const from = this.tracker
+    this.#retryAfter.clear()
+    if (this.#moveOn()) {
+      this.#pause(why, from)
       return
     }
+    this.#init.log('%s: %s; trying %s next', from, why, this.tracker)
+    this.#setState('reconnecting', { message: `${why}; trying the next tracker`, tracker: from })
+    this.#attempt(false).catch(err => this.#fail(err))
+  }
+
+  #loggedIn(client: TrackerClient): void {
     this.#backoff.reset()
+    this.#missed = 0
+    this.#retryAfter.clear()
     this.username = client.username ?? this.#init.user
     const reconnected = this.#everLoggedIn
     this.#everLoggedIn = true
@@ -206,20 +297,20 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       this.safeDispatchEvent('lost', { detail: { client } })
       if (this.#stopped) return
       if (replaced !== undefined) {
+        // A login elsewhere (on any tracker of the store): final, whichever trackers are left to try.
         this.#stopped = true
-        this.#setState(
-          'replaced',
-          `${this.username} logged in from another place; this session has stopped`,
-          'SESSION_CLOSED'
-        )
+        this.#setState('replaced', {
+          message: `${this.username} logged in from another place; this session has stopped`,
+          code: 'SESSION_CLOSED'
+        })
         return
       }
-      this.#retry(why)
+      this.#lost(why)
     })
     this.safeDispatchEvent('session', { detail: { client, reconnected } })
     const created = this.#created
     this.#created = false
-    this.#setState('connected', undefined, undefined, undefined, created)
+    this.#setState('connected', { accountCreated: created })
   }
 
   #passwordTooLong(): InvalidPasswordError | undefined {
@@ -230,15 +321,15 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     )
   }
 
+  /** Register on whichever tracker answers first (once: they share the accounts), then log in. */
   async #login(client: TrackerClient): Promise<void> {
-    let taken = false
     if (this.#init.register && !this.#registered) {
       try {
         await client.register(this.#init.user, this.#init.password)
         this.#created = true
       } catch (err) {
         if ((err as P2PChatError).code !== 'USERNAME_TAKEN') throw err
-        taken = true
+        this.#nameTaken = true
       }
       this.#registered = true
     }
@@ -246,7 +337,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       await client.login(this.#init.user, this.#init.password, this.#init.listenAddrs())
       this.#init.published?.(client.publishedAddrs, client)
     } catch (err) {
-      if (taken && err instanceof AuthFailedError) {
+      if (this.#nameTaken && err instanceof AuthFailedError) {
         // --register with a name someone else has: say so, not "wrong password".
         throw new UsernameTakenError(
           `the name "${this.#init.user}" is taken by another account (its password is not this one): pick another name, or log in with that account's password`
@@ -256,10 +347,10 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     }
   }
 
-  #retry(why: string, atLeastMs?: number): void {
+  #retry(why: string, atLeastMs: number | undefined, last: string): void {
     if (this.#stopped) return
     const wait = this.#backoff.next(atLeastMs)
-    this.#setState('reconnecting', why, undefined, wait)
+    this.#setState('reconnecting', { message: why, retryInMs: wait, tracker: last })
     this.#timer = setTimeout(() => {
       this.#attempt(false).catch(err => this.#fail(err))
     }, wait)
@@ -269,19 +360,23 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   #fail(err: unknown): void {
     this.#stopped = true
     const e = toP2PChatError(err)
-    this.#setState('failed', e.message, e.code)
+    this.#setState('failed', { message: e.message, code: e.code })
   }
 
-  #setState(state: TrackerState, message?: string, code?: string, retryInMs?: number, created = false): void {
+  /** `about.tracker`: the one the state is about; by default the current one (in use, or being tried). */
+  #setState(state: TrackerState, about: Partial<Omit<TrackerEvent, 'state'>> = {}): void {
+    const { message, code, retryInMs, accountCreated } = about
+    const tracker = about.tracker ?? this.tracker
     // The same state for the same reason is not news (a tracker down for an hour is one line, not 200).
-    if (this.#state === state && this.#message === message) return
+    if (this.#state === state && this.#message === message && this.#stateTracker === tracker) return
     this.#state = state
     this.#message = message
-    const detail: TrackerEvent = { state }
+    this.#stateTracker = tracker
+    const detail: TrackerEvent = { state, tracker }
     if (message !== undefined) detail.message = message
     if (code !== undefined) detail.code = code
     if (retryInMs !== undefined) detail.retryInMs = retryInMs
-    if (created) detail.accountCreated = true
+    if (accountCreated === true) detail.accountCreated = true
     this.safeDispatchEvent('state', { detail })
   }
 }

@@ -105,6 +105,8 @@ export class InteractiveUI {
   #me = ''
   /** The last `tracker` event, for the greeting. */
   #lastTracker?: EventDetails['tracker']
+  /** The tracker address of the last login. */
+  #connectedTo?: string
   /** The login came with a fresh registration: said with the "Logged in" line. */
   #created = false
   #continued: string[] = []
@@ -335,13 +337,20 @@ export class InteractiveUI {
     const s = this.#s
     this.#lastTracker = d
     if (d.accountCreated === true) this.#created = true
+    // With several trackers the peer may have moved on to another one: then it says which.
+    const moved =
+      d.state === 'connected' && this.#connectedTo !== undefined && this.#connectedTo !== d.tracker
+    if (d.state === 'connected') this.#connectedTo = d.tracker
     // Before run() the greeting says how things stand, and a failed start is reported by the CLI.
     if (!this.#running) return
     switch (d.state) {
-      case 'connected':
+      case 'connected': {
         if (!this.#loggedInShown) void this.#showLoggedIn()
+        else if (moved)
+          this.show(`${this.#stamp()} ${s.green('*')} connected to another tracker: ${e(d.tracker)}`)
         else this.show(`${this.#stamp()} ${s.green('*')} connected to the tracker again`)
         return
+      }
       case 'reconnecting': {
         const retry =
           d.retryInMs === undefined ? '' : `; retrying in ${Math.max(1, Math.round(d.retryInMs / 1000))} s`

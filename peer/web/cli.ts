@@ -29,8 +29,10 @@ Options (each falls back to the environment variable shown):
   --data DIR             each account's data in DIR/<user> (as p2pchat peer's default)
                          and the login screen's memory in DIR/web.json   [P2PCHAT_WEB_DATA]
                          default: ${DEFAULT_WEB_DATA_ROOT}
-  --tracker MULTIADDR    the tracker the login screen offers first        [P2PCHAT_TRACKER]
-                         default: the last one that logged in here
+  --tracker MULTIADDR    the tracker the login screen offers first        [P2PCHAT_TRACKER,
+                         default: the last one that logged in here         comma-separated]
+                         Several sharing one store: repeat it or comma-
+                         separate them (the login screen takes such a list too)
   --listen MULTIADDR     where other peers reach you; repeat for several  [P2PCHAT_PEER_LISTEN,
                          default: ${DEFAULT_PEER_LISTEN.join(', ').padEnd(41)}comma-separated]
   --upnp                 ask the home router to forward the listen port  [P2PCHAT_UPNP=1]
@@ -134,7 +136,7 @@ export async function runWeb(argv: string[]): Promise<number> {
   const log = logger('p2pchat:web')
   const session = new WebSession({
     dataRoot: opts.dataRoot,
-    tracker: opts.tracker,
+    tracker: opts.tracker?.join(', '),
     peer: {
       listen: opts.listen,
       upnp: opts.upnp,
@@ -185,7 +187,7 @@ function parseWebArgv(argv: string[]) {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
-      tracker: { type: 'string' },
+      tracker: { type: 'string', multiple: true },
       listen: { type: 'string', multiple: true },
       upnp: { type: 'boolean' },
       downloads: { type: 'string' },

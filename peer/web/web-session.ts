@@ -26,6 +26,7 @@ export const WEB_SETTINGS_FILE = 'web.json'
 
 /** What the login screen offers next time. */
 interface WebSettings {
+  /** As typed (several trackers: comma-separated). */
   tracker?: string
   lastUser?: string
 }
@@ -37,7 +38,7 @@ export interface WebSessionInit {
    * @default ~/.p2pchat
    */
   dataRoot?: string
-  /** Offered on the login screen when no login here has succeeded yet. */
+  /** Offered on the login screen when no login here has succeeded yet (several: comma-separated). */
   tracker?: string
   /** Passed to every PeerClient this session starts (listen, downloads, file limits, UPnP). */
   peer?: {
@@ -51,10 +52,19 @@ export interface WebSessionInit {
   log: Logger
 }
 
-/** The login screen's tracker address, checked as `--tracker` is; a bad one is INVALID_ADDRESS here. */
-function checkTrackerAddress(value: string): string {
+/**
+ * The login screen's tracker address, or several comma-separated (trackers sharing one store, tried in
+ * turn), each checked as `--tracker` is; a bad one is INVALID_ADDRESS here.
+ */
+function checkTrackerAddresses(value: string): string[] {
+  const parts = value
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+  if (parts.length === 0)
+    throw new InvalidAddressError('no tracker address: give the one the tracker printed')
   try {
-    return trackerAddress('the tracker address', value.trim())
+    return [...new Set(parts.map(part => trackerAddress('the tracker address', part)))]
   } catch (err) {
     throw new InvalidAddressError((err as Error).message)
   }
@@ -71,7 +81,6 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
   readonly #init: WebSessionInit
   readonly #file: DurableJSONFile<WebSettings>
   #settings: WebSettings = {}
-  #tracker: string | undefined
   #busy = false
   #detach?: () => void
   /** A peer stopping after a logout: a login waits for it (the same account's data is still locked). */
@@ -106,7 +115,8 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
 
   session(): SessionInfo {
     const peer = this.peer
-    const tracker = this.#tracker ?? this.#settings.tracker ?? this.#init.tracker
+    // Logged in: the tracker in use now (with several, the peer may have moved on from the first).
+    const tracker = peer?.trackerAddr ?? this.#settings.tracker ?? this.#init.tracker
     return {
       state: peer === undefined ? 'logged-out' : peer.trackerState,
       ...(peer === undefined ? {} : { user: peer.username, peerId: peer.node?.peerId.toString() }),
@@ -120,7 +130,7 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
       throw new AlreadyLoggedInError(`${this.peer.username} is logged in here: log out first`)
     }
     if (this.#busy) throw new BusyError('a login is already in progress')
-    const tracker = checkTrackerAddress(args.tracker)
+    const trackers = checkTrackerAddresses(args.tracker)
     normalizeUsername(args.user)
     this.#busy = true
     try {
@@ -130,7 +140,7 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
       const fresh = !existsSync(dataDir)
       const peer = new PeerClient({
         ...this.#init.peer,
-        tracker,
+        tracker: trackers,
         user: args.user,
         password: args.password,
         register: args.register === true,
@@ -161,8 +171,7 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
       const held = this.#held
       this.#held = undefined
       for (const { name, detail } of held) this.safeDispatchEvent(name, { detail } as never)
-      this.#tracker = tracker
-      this.#settings = { tracker, lastUser: peer.username }
+      this.#settings = { tracker: trackers.join(', '), lastUser: peer.username }
       await this.#file.write(this.#settings).catch(err => {
         this.#init.log.error('cannot remember the login in %s: %s', this.#file.path, err.message)
       })
@@ -189,7 +198,6 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     const peer = this.peer
     if (peer === undefined) return
     this.peer = undefined
-    this.#tracker = undefined
     this.#detach?.()
     this.#stopping = peer
       .stop()

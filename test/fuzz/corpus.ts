@@ -25,7 +25,9 @@ const entry: OnlinePeer = {
   peerId: PEER_ID_BYTES,
   addrs: [ADDR_V4, ADDR_V6],
   since: 1_700_000_000_123,
-  reachable: true
+  reachable: true,
+  // The relay of another tracker (several trackers on one store).
+  relay: [ADDR_V4]
 }
 
 /** Every ClientMessage body; logins use `user`/`password` so a fuzz run can reach logged-in paths. */
@@ -122,7 +124,10 @@ export const trackerMessages: TrackerMessage[] = [
   { id: 0, error: { code: 'INVALID_MESSAGE', message: 'frame does not decode', retryAfterMs: 0 } },
   { id: 7, ack: {} },
   { id: 8, peer: entry },
-  { id: 9, peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false } },
+  {
+    id: 9,
+    peer: { username: '', peerId: new Uint8Array(), addrs: [], since: 0, reachable: false, relay: [] }
+  },
   { id: 10, account: { username: '', exists: false } },
   { id: 11, account: { username: 'Zoë', exists: true } },
   { id: 12, friends: { friends: [], incoming: [], outgoing: [] } },

@@ -79,6 +79,7 @@ function fakePeer(): { peer: PeerClient; release: (user: string) => void } {
     isOnline: () => true,
     who: () => [],
     trackerState: 'connected',
+    trackerAddr: TRACKER,
     onlineAsOf: 0,
     addEventListener() {},
     removeEventListener() {}
@@ -90,7 +91,7 @@ describe('ApiChannel', () => {
   it('answers in command order, errors for unreadable lines included', async () => {
     const { peer, release } = fakePeer()
     const out: Outbound[] = []
-    const channel = new ApiChannel(new PeerHost(peer, TRACKER), m => {
+    const channel = new ApiChannel(new PeerHost(peer), m => {
       out.push(m)
     })
     channel.receive('{"id":"1","cmd":"msg","to":"slow","text":"a"}')
@@ -112,7 +113,7 @@ describe('ApiChannel', () => {
     const { peer } = fakePeer()
     const out: Outbound[] = []
     let drained: (() => void) | undefined
-    const channel = new ApiChannel(new PeerHost(peer, TRACKER), m => {
+    const channel = new ApiChannel(new PeerHost(peer), m => {
       out.push(m)
       // The first reply fills the transport's buffer.
       if (out.length === 1) return new Promise<void>(resolve => (drained = resolve))

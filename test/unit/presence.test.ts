@@ -9,7 +9,14 @@ function member(name: string, accept = true) {
   const m: PresenceMember & { frames: Uint8Array[]; accept: boolean } = {
     key: name,
     peerKey: `peer-${name}`,
-    entry: { username: name, peerId: new Uint8Array([1, 2, 3]), addrs: [], since: 1, reachable: false },
+    entry: {
+      username: name,
+      peerId: new Uint8Array([1, 2, 3]),
+      addrs: [],
+      since: 1,
+      reachable: false,
+      relay: []
+    },
     frames,
     accept,
     push(frame) {

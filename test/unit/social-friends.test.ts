@@ -36,7 +36,7 @@ async function setup(limits: Partial<SocialLimits> = {}) {
     const member = {
       key: name,
       username: name,
-      entry: { username: name, peerId: new Uint8Array(), addrs: [], since: 0, reachable: false },
+      entry: { username: name, peerId: new Uint8Array(), addrs: [], since: 0, reachable: false, relay: [] },
       pushed,
       // Frames are length-prefixed: one length byte for these small pushes.
       push: (frame: Uint8Array) => pushed.push(TrackerMessage.decode(frame.subarray(1))) > 0

@@ -18,7 +18,8 @@ async function entry(username: string): Promise<OnlinePeer> {
     peerId: peerId.toMultihash().bytes,
     addrs: [multiaddr('/ip4/127.0.0.1/tcp/9').bytes],
     since: 5,
-    reachable: true
+    reachable: true,
+    relay: []
   }
 }
 

@@ -3211,6 +3211,12 @@ export namespace TrackerMessage {
     index: number
   }
 
+  export interface TrackerMessageLoggedInSnapshotPeersRelayFieldEvent {
+    field: '$.loggedIn.snapshot.peers[].relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface TrackerMessageLoggedInTrackerVersionFieldEvent {
     field: '$.loggedIn.trackerVersion'
     value: string
@@ -3266,6 +3272,12 @@ export namespace TrackerMessage {
     index: number
   }
 
+  export interface TrackerMessageSnapshotPeersRelayFieldEvent {
+    field: '$.snapshot.peers[].relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface TrackerMessageDeltaBaseVersionFieldEvent {
     field: '$.delta.baseVersion'
     value: number
@@ -3305,6 +3317,12 @@ export namespace TrackerMessage {
     field: '$.delta.events[].joined.reachable'
     value: boolean
     index: number
+  }
+
+  export interface TrackerMessageDeltaEventsJoinedRelayFieldEvent {
+    field: '$.delta.events[].joined.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface TrackerMessageDeltaEventsLeftFieldEvent {
@@ -3355,6 +3373,12 @@ export namespace TrackerMessage {
     value: boolean
   }
 
+  export interface TrackerMessagePeerRelayFieldEvent {
+    field: '$.peer.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface TrackerMessageAccountUsernameFieldEvent {
     field: '$.account.username'
     value: string
@@ -3389,6 +3413,12 @@ export namespace TrackerMessage {
   export interface TrackerMessageDialFromReachableFieldEvent {
     field: '$.dial.from.reachable'
     value: boolean
+  }
+
+  export interface TrackerMessageDialFromRelayFieldEvent {
+    field: '$.dial.from.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
   }
 
   export interface TrackerMessageFriendsFriendsUsernameFieldEvent {
@@ -3647,7 +3677,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -5272,6 +5302,12 @@ export namespace DialRequest {
     value: boolean
   }
 
+  export interface DialRequestFromRelayFieldEvent {
+    field: '$.from.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DialRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DialRequest.codec())
   }
@@ -5280,7 +5316,7 @@ export namespace DialRequest {
     return decodeMessage(buf, DialRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialRequest>): Generator<DialRequestFromUsernameFieldEvent | DialRequestFromPeerIdFieldEvent | DialRequestFromAddrsFieldEvent | DialRequestFromSinceFieldEvent | DialRequestFromReachableFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialRequest>): Generator<DialRequestFromUsernameFieldEvent | DialRequestFromPeerIdFieldEvent | DialRequestFromAddrsFieldEvent | DialRequestFromSinceFieldEvent | DialRequestFromReachableFieldEvent | DialRequestFromRelayFieldEvent> {
     return streamMessage(buf, DialRequest.codec(), opts)
   }
 }
@@ -5888,6 +5924,12 @@ export namespace LoggedIn {
     index: number
   }
 
+  export interface LoggedInSnapshotPeersRelayFieldEvent {
+    field: '$.snapshot.peers[].relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface LoggedInTrackerVersionFieldEvent {
     field: '$.trackerVersion'
     value: string
@@ -5916,7 +5958,7 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
   }
 }
@@ -5991,6 +6033,7 @@ export interface OnlinePeer {
   addrs: Uint8Array<ArrayBuffer>[]
   since: number
   reachable: boolean
+  relay: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace OnlinePeer {
@@ -6030,6 +6073,13 @@ export namespace OnlinePeer {
           w.bool(obj.reachable)
         }
 
+        if (obj.relay != null && obj.relay.length > 0) {
+          for (const value of obj.relay) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -6039,7 +6089,8 @@ export namespace OnlinePeer {
           peerId: uint8ArrayAlloc(0),
           addrs: [],
           since: 0,
-          reachable: false
+          reachable: false,
+          relay: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -6072,6 +6123,14 @@ export namespace OnlinePeer {
               obj.reachable = reader.bool()
               break
             }
+            case 6: {
+              if (opts.limits?.relay != null && obj.relay.length === opts.limits.relay) {
+                throw new MaxLengthError('Decode error - repeated field "relay" had too many elements')
+              }
+
+              obj.relay.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -6082,7 +6141,8 @@ export namespace OnlinePeer {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          addrs: 0
+          addrs: 0,
+          relay: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -6134,6 +6194,21 @@ export namespace OnlinePeer {
               }
               break
             }
+            case 6: {
+              if (opts.limits?.relay != null && obj.relay === opts.limits.relay) {
+                throw new MaxLengthError('Streaming decode error - repeated field "relay" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.relay[]`,
+                index: obj.relay,
+                value: reader.bytes()
+              }
+
+              obj.relay++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -6172,6 +6247,12 @@ export namespace OnlinePeer {
     value: boolean
   }
 
+  export interface OnlinePeerRelayFieldEvent {
+    field: '$.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<OnlinePeer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OnlinePeer.codec())
   }
@@ -6180,7 +6261,7 @@ export namespace OnlinePeer {
     return decodeMessage(buf, OnlinePeer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OnlinePeer>): Generator<OnlinePeerUsernameFieldEvent | OnlinePeerPeerIdFieldEvent | OnlinePeerAddrsFieldEvent | OnlinePeerSinceFieldEvent | OnlinePeerReachableFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OnlinePeer>): Generator<OnlinePeerUsernameFieldEvent | OnlinePeerPeerIdFieldEvent | OnlinePeerAddrsFieldEvent | OnlinePeerSinceFieldEvent | OnlinePeerReachableFieldEvent | OnlinePeerRelayFieldEvent> {
     return streamMessage(buf, OnlinePeer.codec(), opts)
   }
 }
@@ -6332,6 +6413,12 @@ export namespace Snapshot {
     index: number
   }
 
+  export interface SnapshotPeersRelayFieldEvent {
+    field: '$.peers[].relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Snapshot>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Snapshot.codec())
   }
@@ -6340,7 +6427,7 @@ export namespace Snapshot {
     return decodeMessage(buf, Snapshot.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Snapshot>): Generator<SnapshotVersionFieldEvent | SnapshotPeersUsernameFieldEvent | SnapshotPeersPeerIdFieldEvent | SnapshotPeersAddrsFieldEvent | SnapshotPeersSinceFieldEvent | SnapshotPeersReachableFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Snapshot>): Generator<SnapshotVersionFieldEvent | SnapshotPeersUsernameFieldEvent | SnapshotPeersPeerIdFieldEvent | SnapshotPeersAddrsFieldEvent | SnapshotPeersSinceFieldEvent | SnapshotPeersReachableFieldEvent | SnapshotPeersRelayFieldEvent> {
     return streamMessage(buf, Snapshot.codec(), opts)
   }
 }
@@ -6521,6 +6608,12 @@ export namespace PresenceEvent {
     value: boolean
   }
 
+  export interface PresenceEventJoinedRelayFieldEvent {
+    field: '$.joined.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface PresenceEventLeftFieldEvent {
     field: '$.left'
     value: string
@@ -6539,7 +6632,7 @@ export namespace PresenceEvent {
     return decodeMessage(buf, PresenceEvent.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceEvent>): Generator<PresenceEventVersionFieldEvent | PresenceEventJoinedUsernameFieldEvent | PresenceEventJoinedPeerIdFieldEvent | PresenceEventJoinedAddrsFieldEvent | PresenceEventJoinedSinceFieldEvent | PresenceEventJoinedReachableFieldEvent | PresenceEventLeftFieldEvent | PresenceEventReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceEvent>): Generator<PresenceEventVersionFieldEvent | PresenceEventJoinedUsernameFieldEvent | PresenceEventJoinedPeerIdFieldEvent | PresenceEventJoinedAddrsFieldEvent | PresenceEventJoinedSinceFieldEvent | PresenceEventJoinedReachableFieldEvent | PresenceEventJoinedRelayFieldEvent | PresenceEventLeftFieldEvent | PresenceEventReasonFieldEvent> {
     return streamMessage(buf, PresenceEvent.codec(), opts)
   }
 }
@@ -6697,6 +6790,12 @@ export namespace Delta {
     index: number
   }
 
+  export interface DeltaEventsJoinedRelayFieldEvent {
+    field: '$.events[].joined.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface DeltaEventsLeftFieldEvent {
     field: '$.events[].left'
     value: string
@@ -6717,7 +6816,7 @@ export namespace Delta {
     return decodeMessage(buf, Delta.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delta>): Generator<DeltaBaseVersionFieldEvent | DeltaEventsVersionFieldEvent | DeltaEventsJoinedUsernameFieldEvent | DeltaEventsJoinedPeerIdFieldEvent | DeltaEventsJoinedAddrsFieldEvent | DeltaEventsJoinedSinceFieldEvent | DeltaEventsJoinedReachableFieldEvent | DeltaEventsLeftFieldEvent | DeltaEventsReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delta>): Generator<DeltaBaseVersionFieldEvent | DeltaEventsVersionFieldEvent | DeltaEventsJoinedUsernameFieldEvent | DeltaEventsJoinedPeerIdFieldEvent | DeltaEventsJoinedAddrsFieldEvent | DeltaEventsJoinedSinceFieldEvent | DeltaEventsJoinedReachableFieldEvent | DeltaEventsJoinedRelayFieldEvent | DeltaEventsLeftFieldEvent | DeltaEventsReasonFieldEvent> {
     return streamMessage(buf, Delta.codec(), opts)
   }
 }
