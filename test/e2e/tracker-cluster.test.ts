@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
+import type { TrackerEvent } from '../../peer/api/schema.ts'
 import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import {
@@ -8,6 +9,7 @@ import {
   onCleanup,
   PASSWORD,
   startNode,
+  startPeerClient,
   startTracker,
   tempDir
 } from '../fixtures/nodes.ts'
@@ -27,7 +29,7 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('a tracker killed with -9 while sharing Redis', () => {
-  it('says when it loses Redis and is back, and once killed has its sessions evicted by the others within 3 heartbeat intervals', async () => {
+  it('says when it loses Redis and is back; killed, its sessions are evicted by the others within 3 heartbeat intervals and its peers reconnect elsewhere', async () => {
     const redis = await startRedis()
     const survivor = await startTracker({ store: redis.url, heartbeatMs: HEARTBEAT_MS, coalesceMs: 20 })
     const proc = spawnScript(CLI, [
@@ -70,18 +72,30 @@ describe('a tracker killed with -9 while sharing Redis', () => {
     await until(() => survivor.storeHealth.up)
     expect(survivor.presence.byKey('victim')).toBeDefined()
 
+    // A peer given both trackers: on the doomed one first.
+    const mover = await startPeerClient({ getMultiaddrs: () => [address] }, 'mover', {
+      tracker: [address, survivor.getMultiaddrs()[0].toString()]
+    })
+    expect(mover.trackerAddr).toBe(address)
+    await until(() => survivor.presence.byKey('mover') !== undefined)
+
     const left = nextEvent<Left>(watcher.client, 'left', l => l.user === 'victim', 10_000)
+    const moved = nextEvent<TrackerEvent>(mover, 'tracker', t => t.state === 'connected', 10_000)
     const killedAt = Date.now()
     proc.child.kill('SIGKILL')
+    // The one that cannot move on is evicted by the survivor once the dead tracker's lease runs out.
     expect(await left).toEqual({ user: 'victim', reason: 'timeout' })
     const elapsed = Date.now() - killedAt
     expect(elapsed).toBeLessThan(3 * HEARTBEAT_MS)
+    // The one given both reconnected to the survivor by itself (its new login replaced the stale session).
+    expect((await moved).tracker).toBe(survivor.getMultiaddrs()[0].toString())
+    expect(survivor.presence.byKey('mover')?.remote).toBeFalsy()
     expect(survivor.clusterCounters.trackersEvicted).toBe(1)
     expect(survivor.presence.byKey('victim')).toBeUndefined()
     expect(await survivor.clusterTrackers()).toEqual([survivor.peerId.toString()])
 
     // The account is the deployment's, not the dead tracker's: it logs in on the survivor.
     const back = await connectPeer(survivor, 'victim', { register: false })
-    expect([...back.client.online.keys()].sort()).toEqual(['victim', 'watcher'])
+    expect([...back.client.online.keys()].sort()).toEqual(['mover', 'victim', 'watcher'])
   })
 })

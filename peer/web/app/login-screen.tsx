@@ -117,7 +117,7 @@ export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
           />
           <label for="login-register">Create a new account</label>
         </div>
-        <label for="login-tracker">Tracker address</label>
+        <label for="login-tracker">Tracker address (several trackers: separate with commas)</label>
         <input
           id="login-tracker"
           ref={trackerRef}
