@@ -23,14 +23,14 @@ import type { DirLock } from '../src/storage/dir-lock.ts'
 import { lockDataDir } from '../src/storage/dir-lock.ts'
 import { usernameKey } from '../src/usernames.ts'
 import { VERSION } from '../src/version.ts'
-import { AccountStore } from './accounts.ts'
+import type { AccountStore } from './accounts.ts'
 import { dialBackCandidates } from './addresses.ts'
 import type { DialBackStats } from './dial-back.ts'
 import { DialBackVerifier } from './dial-back.ts'
 import { HandshakeGuard } from './handshake-guard.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
-import { DEFAULT_SCRYPT_LOG_N, PasswordHasher } from './password-hash.ts'
+import { DEFAULT_SCRYPT_LOG_N } from './password-hash.ts'
 import { LeaveReason, Presence } from './presence.ts'
 import type { RelayCounters, RelayInit } from './relay.ts'
 import {
@@ -42,13 +42,10 @@ import {
 import type { ReversalCounters } from './reversal.ts'
 import { passOnReversal, peerKeyOf, ReversalLimits } from './reversal.ts'
 import { Session } from './session.ts'
-import type { SocialCounts } from './social/index.ts'
-import { Social } from './social/index.ts'
+import type { Social, SocialCounts } from './social/index.ts'
 import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
-import { openBackend, parseStore } from './store/index.ts'
-import type { ClusterCounters } from './store/redis-presence.ts'
-import { ClusterPresence } from './store/redis-presence.ts'
-import { RedisRelayQuota } from './store/redis-relay.ts'
+import { parseStore } from './store/index.ts'
+import type { ClusterCounters, ClusterPresence } from './store/redis-presence.ts'
 import { KeyedTokenBuckets } from './token-bucket.ts'
 import type { TrackerInit } from './tracker-init.ts'
 import {
@@ -58,6 +55,7 @@ import {
   DEFAULT_REGISTRATIONS_PER_MINUTE,
   MAX_REGISTRATION_SOURCES
 } from './tracker-init.ts'
+import { TrackerState } from './tracker-state.ts'
 
 export {
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
@@ -122,8 +120,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   #backend?: TrackerBackend
   /** Presence shared with the other trackers of a Redis store. */
   #cluster?: ClusterPresence
-  /** The hourly relay allowance, shared with the other trackers of a Redis store. */
-  #relayQuota?: RedisRelayQuota
+  /** Accounts, social state, and on Redis the shared presence: opened and closed together. */
+  #state?: TrackerState
   #dialBack?: DialBackVerifier
   /** Pending handshakes: limits and counters (for stats). */
   readonly handshakes: HandshakeGuard
@@ -239,52 +237,24 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#lock = lockDataDir(this.dataDir)
     try {
       const privateKey = await loadOrCreateIdentity(this.dataDir)
-      const backend = await openBackend(this.#storeSpec, this.dataDir, this.log)
-      this.#backend = backend
-      const accounts = new AccountStore({
+      const state = await TrackerState.open({
         dataDir: this.dataDir,
-        backend: backend.accounts,
-        hasher: new PasswordHasher(this.#init.scryptLogN ?? DEFAULT_SCRYPT_LOG_N),
-        log: this.log.newScope('accounts')
+        store: this.#storeSpec,
+        trackerId: peerIdFromPrivateKey(privateKey).toString(),
+        log: this.log,
+        scryptLogN: this.#init.scryptLogN ?? DEFAULT_SCRYPT_LOG_N,
+        heartbeatMs: this.heartbeatMs,
+        presence: this.presence,
+        relay: this.#relay,
+        social: this.#init.social,
+        ended: (session, reason, byPeerKey) => this.#endedElsewhere(session as Session, reason, byPeerKey),
+        storeChanged: health => this.safeDispatchEvent('store', { detail: health })
       })
-      await accounts.open()
-      this.#accounts = accounts
-      const social = new Social(
-        {
-          dataDir: this.dataDir,
-          backend: backend.social,
-          log: this.log.newScope('social'),
-          presence: this.presence,
-          accounts
-        },
-        this.#init.social
-      )
-      await social.start()
-      this.#social = social
-      // Accounts other trackers register become searchable here too.
-      accounts.onAdded = username => social.registered(username)
-      if (backend.redis !== undefined) {
-        const redis = backend.redis
-        const cluster = new ClusterPresence(redis, peerIdFromPrivateKey(privateKey).toString(), {
-          log: this.log.newScope('cluster'),
-          presence: this.presence,
-          heartbeatMs: this.heartbeatMs,
-          ended: (session, reason, byPeerKey) => this.#endedElsewhere(session as Session, reason, byPeerKey)
-        })
-        await cluster.start()
-        this.#cluster = cluster
-        const quota = new RedisRelayQuota(redis, this.log.newScope('relay-quota'))
-        quota.start()
-        this.#relayQuota = quota
-        this.#relay.shareQuota(quota)
-        redis.onChange = up => {
-          this.safeDispatchEvent('store', { detail: redis.health() })
-          if (!up) return
-          cluster
-            .reconcile()
-            .catch(err => this.log.error('could not put the shared online list right: %e', err))
-        }
-      }
+      this.#state = state
+      this.#backend = state.backend
+      this.#accounts = state.accounts
+      this.#social = state.social
+      this.#cluster = state.cluster
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -313,9 +283,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
       await Promise.resolve(this.node?.stop()).catch(() => {})
-      await this.#cluster?.stop().catch(() => {})
-      await this.#relayQuota?.stop()
-      await this.#backend?.close().catch(() => {})
+      await this.#state?.close().catch(() => {})
       this.#lock.release()
       throw err
     }
@@ -337,12 +305,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#dialBack?.stop()
     this.handshakes.stop()
     try {
-      // Other trackers' peers see this one's users leave now, not when its lease runs out.
-      await this.#cluster?.stop()
-      await this.#relayQuota?.stop()
-      // Both run to the end even if one fails: each store is flushed on its own.
-      await Promise.all([this.#accounts?.flush(), this.#social?.stop()])
-      await this.#backend?.close()
+      await this.#state?.close()
       await this.node?.stop()
     } finally {
       this.#lock?.release()
