@@ -10,6 +10,7 @@ import { openBackend } from './store/index.ts'
 import type { ClusterHost } from './store/redis-presence.ts'
 import { ClusterPresence } from './store/redis-presence.ts'
 import { RedisRelayQuota } from './store/redis-relay.ts'
+import { RedisStatusShare } from './store/redis-status.ts'
 
 export interface TrackerStateInit {
   dataDir: string
@@ -93,6 +94,13 @@ export class TrackerState {
       })
       await cluster.start()
       opened.unshift(() => cluster.stop())
+      const statuses = new RedisStatusShare(redis, init.trackerId, log.newScope('status'))
+      await statuses.start((key, sessionId, presence, text) =>
+        social.statusElsewhere(key, sessionId, presence, text)
+      )
+      social.shareStatuses((session, presence, text) =>
+        statuses.publish(session.key, (session as { sessionId?: string }).sessionId ?? '', presence, text)
+      )
       const relayQuota = new RedisRelayQuota(redis, log.newScope('relay-quota'))
       relayQuota.start()
       init.relay.shareQuota(relayQuota)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
-import { FriendEventKind } from '../../src/protocol/constants.ts'
+import { FriendEventKind, PresenceStatus } from '../../src/protocol/constants.ts'
 import type { FriendEvent } from '../../src/protocol/pb/tracker.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import type { TestPeer } from '../fixtures/nodes.ts'
@@ -81,6 +81,22 @@ describe('several trackers on one Redis', () => {
     const added = nextEvent<FriendEvent>(alice.client, 'friend-event', e => e.kind === FriendEventKind.ADDED)
     await bob.client.request({ friendAnswer: { username: 'alice', accept: true } })
     expect((await added).username).toBe('bob')
+    // A status set on one tracker: pushed to the friend on the other, and in the friend list read there.
+    const statusEvent = nextEvent<FriendEvent>(
+      alice.client,
+      'friend-event',
+      e => e.kind === FriendEventKind.STATUS
+    )
+    await bob.client.request({ status: { presence: PresenceStatus.BUSY, text: 'in a meeting' } })
+    expect(await statusEvent).toMatchObject({
+      username: 'bob',
+      presence: PresenceStatus.BUSY,
+      statusText: 'in a meeting'
+    })
+    await expectEventually(async () => {
+      const seen = (await alice.client.request({ friendList: {} })).friends?.friends[0]
+      expect([seen?.presence, seen?.statusText]).toEqual([PresenceStatus.BUSY, 'in a meeting'])
+    })
     const bobsFriends = (await bob.client.request({ friendList: {} })).friends
     expect(bobsFriends?.friends.map(f => [f.username, f.online])).toEqual([['alice', true]])
 
@@ -128,11 +144,11 @@ describe('a tracker that loses Redis', () => {
   })
 })
 
-async function expectEventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+async function expectEventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
     try {
-      check()
+      await check()
       return
     } catch (err) {
       if (Date.now() > until) throw err

@@ -44,6 +44,9 @@ export class Friends {
    */
   readonly #told = new Map<string, { presence: number; text: string }>()
 
+  /** Called when a session here sets a status (several trackers: the others are told). */
+  onStatus?: (session: OnlineMember, presence: number, text: string) => void
+
   constructor(ctx: SocialContext) {
     this.#ctx = ctx
   }
@@ -156,11 +159,21 @@ export class Friends {
     this.#status.set(me.key, { session: me, presence, text })
     if (presence === NO_STATUS.presence && text === NO_STATUS.text) this.#told.delete(me.key)
     else this.#told.set(me.key, { presence, text })
+    this.onStatus?.(me, presence, text)
     const frame = friendEventFrame(FriendEventKind.STATUS, me.username, presence, text)
     for (const pair of this.#ctx.store.pairsOf(me.key)) {
       if (pair.since === undefined) continue
       this.#ctx.online(usernameKey(usernameKey(pair.a) === me.key ? pair.b : pair.a))?.push(frame)
     }
+  }
+
+  /**
+   * A session on another tracker (a shared store) set its status, and that tracker told its friends:
+   * remember it, so friend lists read here show it too.
+   */
+  statusElsewhere(member: OnlineMember, presence: number, text: string): void {
+    if (presence === NO_STATUS.presence && text === NO_STATUS.text) this.#status.delete(member.key)
+    else this.#status.set(member.key, { session: member, presence, text })
   }
 
   /** The status of `key`'s online session (online, no text, unless it set one). */

@@ -171,6 +171,21 @@ export class Social {
     return this.#store.counts
   }
 
+  /**
+   * Several trackers: `publish` tells the others when a session here sets its status; `statusElsewhere`
+   * is what they call here, so friend lists show statuses set on any tracker.
+   */
+  shareStatuses(publish: (session: OnlineMember, presence: number, text: string) => void): void {
+    this.#friends.onStatus = publish
+  }
+
+  /** A session on another tracker set its status (`sessionId` names it: a stale message is ignored). */
+  statusElsewhere(key: string, sessionId: string, presence: number, text: string): void {
+    const member = this.#components.presence.byKey(key)
+    if (member === undefined || (member as { sessionId?: string }).sessionId !== sessionId) return
+    this.#friends.statusElsewhere(member, presence, text)
+  }
+
   /** A newly registered account can be found. */
   registered(username: string): void {
     this.#index.add(username)
