@@ -29,9 +29,14 @@ export class ChatLink {
   }
 
   async send(message: StoredMessage): Promise<void> {
-    const acked = new Promise<void>((resolve, reject) =>
-      this.#pending.set(message.messageId, { resolve, reject })
-    )
+    let entry: { resolve: () => void; reject: (err: Error) => void } | undefined
+    const acked = new Promise<void>((resolve, reject) => {
+      entry = { resolve, reject }
+      this.#pending.set(message.messageId, entry)
+    })
+    // If the write below throws, nobody awaits `acked`, and the link's closing rejects it later: that
+    // rejection must not be unhandled (it would end the process).
+    acked.catch(() => {})
     const signal = AbortSignal.timeout(CHAT_ACK_TIMEOUT_MS)
     const onAbort = (): void => {
       this.#pending.get(message.messageId)?.reject(new TimeoutError('no ack from the recipient in time'))
@@ -48,6 +53,7 @@ export class ChatLink {
       await acked
     } finally {
       signal.removeEventListener('abort', onAbort)
+      if (this.#pending.get(message.messageId) === entry) this.#pending.delete(message.messageId)
     }
   }
 
