@@ -445,7 +445,7 @@ export async function runTracker(argv: string[]): Promise<number> {
     console.error(
       h.up
         ? `p2pchat tracker: ${h.location} is back: state reloaded, serving logins again`
-        : `p2pchat tracker: lost ${h.location} (${h.lastError ?? 'unknown error'}): refusing logins, registrations and friend and group requests with BUSY until it is back`
+        : `p2pchat tracker: lost ${h.location} (${h.lastError ?? 'unknown error'}): refusing logins, registrations and friend and group changes with BUSY until it is back`
     )
   })
   out.write('Ready. Ctrl-C to stop.\n')

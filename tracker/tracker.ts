@@ -43,6 +43,7 @@ import type { ReversalCounters } from './reversal.ts'
 import { passOnReversal, peerKeyOf, ReversalLimits } from './reversal.ts'
 import { Session } from './session.ts'
 import type { Social, SocialCounts } from './social/index.ts'
+import { isReadOnlySocial } from './social/index.ts'
 import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
 import { parseStore } from './store/index.ts'
 import type { ClusterCounters, ClusterPresence } from './store/redis-presence.ts'
@@ -371,7 +372,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       return member.entry
     },
     social: async (session: Session, message: ClientMessage) => {
-      this.#backend?.redis?.ensureUp()
+      if (!isReadOnlySocial(message)) this.#backend?.redis?.ensureUp()
       return await this.#social!.handle(session, message)
     },
     reverse: (session: Session, peerId: Uint8Array) =>

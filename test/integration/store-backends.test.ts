@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -207,6 +209,55 @@ describe('tracker state shared on Redis', () => {
     expect(relay.gater.denyOutboundRelayedConnection?.(peers[0], peers[1])).toBe(true)
     expect(relay.counters.refusedQuota).toBe(1)
     expect(relay.gater.denyOutboundRelayedConnection?.(peers[1], peers[1])).toBe(false)
+  })
+
+  it('says what is wrong when Redis cannot be used: a database it does not have, wrong credentials', async () => {
+    const redis = await startRedis()
+    await expect(openBackend(parseStore(redis.url.replace(/\/0$/, '/20')), '.', log)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/has no database 20/)
+    })
+    const { Redis } = await import('ioredis')
+    const raw = new Redis(redis.url)
+    onCleanup(() => raw.quit().then(() => {}))
+    await raw.config('SET', 'requirepass', 'the right one')
+    await expect(
+      openBackend(parseStore(redis.url.replace('redis://', 'redis://:wrong@')), '.', log)
+    ).rejects.toMatchObject({
+      code: 'BUSY',
+      message: expect.stringMatching(
+        /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0: Redis refused the credentials/
+      )
+    })
+  })
+
+  it('keeps two deployments on one server (databases 0 and 1) apart, pub/sub included', async () => {
+    const redis = await startRedis()
+    const zero = await openBackend(parseStore(redis.url), '.', log)
+    const one = await openBackend(parseStore(redis.url.replace(/\/0$/, '/1')), '.', log)
+    onCleanup(() => zero.close())
+    onCleanup(() => one.close())
+    const heard: string[] = []
+    await zero.redis!.subscribe('p2pchat:test', m => heard.push(m.toString()))
+    await one.redis!.publish('p2pchat:test', Buffer.from('from database 1'))
+    await zero.redis!.publish('p2pchat:test', Buffer.from('from database 0'))
+    await expect.poll(() => heard).toEqual(['from database 0'])
+  })
+
+  it('refuses to serve when Redis comes back without its data, instead of serving from memory', async () => {
+    const { redis, a } = await two()
+    await a.accounts.register('ivan', PASSWORD)
+    await redis.kill()
+    // Restarted with nothing on disk: as a Redis without persistence comes back.
+    await rm(join(redis.dir, 'appendonlydir'), { recursive: true, force: true })
+    await redis.start()
+    await vi.waitFor(() => expect(a.backend.health().lastError).toMatch(/came back without p2pchat's data/), {
+      timeout: 10_000
+    })
+    // Not up again: no name can be given out twice while it holds accounts Redis has forgotten.
+    await new Promise(resolve => setTimeout(resolve, 1_500))
+    expect(a.backend.health().up).toBe(false)
+    await expect(a.accounts.register('judy', PASSWORD)).rejects.toMatchObject({ code: 'BUSY' })
   })
 
   it('refuses changes with BUSY while Redis is gone, then reloads and serves again with nothing lost', async () => {

@@ -1,10 +1,12 @@
+import { copyFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { FriendEventKind, PresenceStatus } from '../../src/protocol/constants.ts'
 import type { FriendEvent } from '../../src/protocol/pb/tracker.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import type { TestPeer } from '../fixtures/nodes.ts'
-import { connectPeer, nextEvent, PASSWORD, startTracker } from '../fixtures/nodes.ts'
+import { connectPeer, nextEvent, PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
 import type { TestRedis } from '../fixtures/redis.ts'
 import { startRedis } from '../fixtures/redis.ts'
 
@@ -114,6 +116,23 @@ describe('several trackers on one Redis', () => {
   })
 })
 
+describe('trackers sharing one identity key', () => {
+  it("the second is refused (DATA_LOCKED) instead of taking the first one's users for its own", async () => {
+    const redis = await startRedis()
+    const first = await startTracker({ store: redis.url, heartbeatMs: 200 })
+    const copy = await tempDir('p2pchat-cloned-')
+    await copyFile(join(first.dataDir, 'identity.key'), join(copy, 'identity.key'))
+    await expect(startTracker({ store: redis.url, heartbeatMs: 200, dataDir: copy })).rejects.toMatchObject({
+      code: 'DATA_LOCKED',
+      message: expect.stringContaining(
+        `another tracker with this identity (PeerId ${first.peerId.toString()})`
+      )
+    })
+    expect(first.storeHealth.up).toBe(true)
+    expect(await first.clusterTrackers()).toEqual([first.peerId.toString()])
+  })
+})
+
 describe('a tracker that loses Redis', () => {
   it('says so, refuses logins with BUSY instead of answering from stale state, and recovers by itself', async () => {
     const { redis, trackers } = await cluster(2)
@@ -130,6 +149,9 @@ describe('a tracker that loses Redis', () => {
     await expect(alice.client.request({ friendAdd: { username: 'bob' } })).rejects.toMatchObject({
       code: 'BUSY'
     })
+    // What only reads is answered from the replica: group chat resolves its groups meanwhile.
+    expect((await alice.client.request({ groupList: {} })).groups?.groups).toEqual([])
+    expect((await alice.client.request({ friendList: {} })).friends?.friends).toEqual([])
     // A peer that was online stays connected meanwhile.
     expect(alice.client.closed).toBe(false)
 

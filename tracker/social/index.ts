@@ -52,6 +52,17 @@ export const SOCIAL_REQUESTS = [
   'groupList'
 ] as const satisfies ReadonlyArray<keyof ClientMessage>
 
+/**
+ * Requests that change nothing stored: answered from the replica even while a shared store is lost, so
+ * peers keep their friend and group lists (group chat resolves groups from them).
+ */
+export const READ_ONLY_SOCIAL_REQUESTS = ['friendList', 'groupList', 'search', 'status'] as const
+
+/** Whether a friend or group request only reads (or sets an in-memory status). */
+export function isReadOnlySocial(message: ClientMessage): boolean {
+  return READ_ONLY_SOCIAL_REQUESTS.some(body => message[body] !== undefined)
+}
+
 /** Whether a message carries a friend or group request. */
 export function isSocialRequest(message: ClientMessage): boolean {
   return SOCIAL_REQUESTS.some(body => message[body] !== undefined)

@@ -79,3 +79,16 @@ if ARGV[5] ~= 'reconcile' then
 end
 return n
 `
+
+/**
+ * Renew a tracker's lease (KEYS[1]; KEYS[2]: the trackers hash) if this process (ARGV[1]) holds it or
+ * nobody does, for ARGV[2] ms, and list the tracker (ARGV[3]: id, ARGV[4]: its info). Returns 1, or 0
+ * when another process holds it. Takes none of the common keys.
+ */
+export const RENEW_LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+return 1
+`

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'
-import { BusyError } from '../../src/errors.ts'
+import { BusyError, DataLockedError } from '../../src/errors.ts'
 import { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { leaveReasonCode } from '../../src/protocol/presence-names.ts'
 import type { Presence, PresenceMember } from '../presence.ts'
 import { LeaveReason } from '../presence.ts'
-import { EVICT, JOIN, LEAVE } from './presence-scripts.ts'
+import { EVICT, JOIN, LEAVE, RENEW_LEASE } from './presence-scripts.ts'
 import type { FeedCursor, RedisStore } from './redis-store.ts'
 import { FEED_MAX_LEN, REDIS_COMMAND_TIMEOUT_MS, REDIS_KEY_PREFIX, storeDown } from './redis-store.ts'
 
@@ -118,6 +119,9 @@ export class ClusterPresence {
   #leaseTimer?: ReturnType<typeof setInterval>
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopped = false
+  /** This process's mark on the lease (another process with the same identity has another). */
+  readonly #instance = randomBytes(9).toString('base64url')
+  readonly #startedAt = Date.now()
   readonly #counters = { trackers: 1, remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
 
   constructor(store: RedisStore, trackerId: string, host: ClusterHost) {
@@ -138,7 +142,7 @@ export class ClusterPresence {
 
   /** Take the lease, listen for pushes, load the online list and follow its feed. */
   async start(): Promise<void> {
-    await this.#renewLease()
+    await this.#takeLease()
     await this.#store.subscribe(PUSH_PREFIX + this.trackerId, message => this.#onPush(message))
     await this.#store.follow({
       key: PRESENCE_FEED_KEY,
@@ -287,13 +291,39 @@ export class ClusterPresence {
     )
   }
 
-  async #renewLease(): Promise<void> {
-    if (!this.#store.up) return
-    await this.#store.client
-      .multi()
-      .set(LEASE_PREFIX + this.trackerId, String(Date.now()), 'PX', this.#leaseMs)
-      .hset(TRACKERS_KEY, this.trackerId, JSON.stringify({ startedAt: Date.now() }))
-      .exec()
+  /** Renew the lease if this process holds it (or nobody does); false when another process holds it. */
+  async #renewLease(): Promise<boolean> {
+    if (!this.#store.up) return true
+    const held = await this.#store.script(
+      RENEW_LEASE,
+      [LEASE_PREFIX + this.trackerId, TRACKERS_KEY],
+      [this.#instance, this.#leaseMs, this.trackerId, JSON.stringify({ startedAt: this.#startedAt })]
+    )
+    if (Number(held) === 1) return true
+    this.#log.error(
+      'another process holds the lease of tracker %s: are two trackers sharing one identity key?',
+      this.trackerId
+    )
+    return false
+  }
+
+  /**
+   * Take the lease at start. One held by another process is waited out (a crashed predecessor's runs out
+   * within 2 heartbeat intervals); one that is still being renewed belongs to a live tracker with the same
+   * identity key, which this one must not join (its users would be taken for this one's).
+   */
+  async #takeLease(): Promise<void> {
+    const until = Date.now() + this.#leaseMs + this.#host.heartbeatMs
+    while (!(await this.#renewLease())) {
+      if (Date.now() > until) {
+        throw new DataLockedError(
+          `another tracker with this identity (PeerId ${this.trackerId}) runs on this store: give each tracker its own data directory`
+        )
+      }
+      await new Promise(resolve => setTimeout(resolve, Math.max(50, this.#host.heartbeatMs / 4)))
+    }
+    // Sessions an earlier run of this tracker left in the list (it was killed) are gone: they leave now.
+    await this.#evict(this.trackerId, TIMEOUT, 'reconcile', '[]')
   }
 
   /** Resolves once presence has applied `version` (or a reload went past it); BUSY after a command timeout. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Logger } from '@libp2p/interface'
 import { Redis } from 'ioredis'
-import { BusyError, P2PChatError } from '../../src/errors.ts'
+import { BusyError, InvalidOptionError, P2PChatError } from '../../src/errors.ts'
 import type { RedisLocation } from './redis-url.ts'
 
 /** Every key and channel p2pchat uses starts with this (the URL's database number separates deployments). */
@@ -22,6 +22,27 @@ export const REDIS_CONNECT_TIMEOUT_MS = 5_000
 export const REDIS_COMMAND_TIMEOUT_MS = 5_000
 /** Reconnection attempts back off up to this interval. */
 export const REDIS_RETRY_MAX_MS = 1_000
+
+/**
+ * A random id the first tracker writes into a new store (SET NX). Every tracker remembers it; a store
+ * that no longer has it (Redis restarted without persistence, or emptied) lost p2pchat's data, and a
+ * tracker that finds that refuses to serve rather than go on from its own copy or from nothing.
+ */
+export const EPOCH_KEY = `${REDIS_KEY_PREFIX}epoch`
+
+/** ioredis's words for a connection that is gone, said plainly in /stats and the logs. */
+function plainRedisError(err: Error): string {
+  const m = err.message
+  if (/max retries per request|Stream isn't writeable|Connection is closed|enableOfflineQueue/i.test(m)) {
+    return 'the connection to Redis closed'
+  }
+  if (/WRONGPASS|NOAUTH|invalid username-password/i.test(m)) {
+    return 'Redis refused the credentials in the URL (a wrong or missing password, or an unknown user)'
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(m)) return `the host name does not resolve (${m})`
+  if (/timed out/i.test(m)) return `Redis did not answer within ${REDIS_COMMAND_TIMEOUT_MS / 1000} s (${m})`
+  return m
+}
 
 /** Where a feed stands: the last entry read and its sequence number (each feed counts its entries). */
 export interface FeedCursor {
@@ -92,6 +113,10 @@ export class RedisStore {
   #lastError?: string
   #resync = false
   #closed = false
+  /** The store lost p2pchat's data while this tracker ran (its EPOCH_KEY changed): down for good. */
+  #dataLost = false
+  /** The store's EPOCH_KEY as found at connect. */
+  #epoch = ''
   #loop?: Promise<void>
   /** Called when `up` changes. */
   onChange?: (up: boolean) => void
@@ -123,6 +148,8 @@ export class RedisStore {
       // ioredis reconnects by itself; errors are reported through `down`, not thrown at the process.
       connection.on('error', err => this.#down(err))
     }
+    // A database number the server does not have: ioredis would go on in database 0, another
+    // deployment's. Every connection selects it again after a reconnection; a failure is fatal at start.
     this.client.on('close', () => this.#down(new Error('the connection to Redis closed')))
     this.client.on('ready', () => {
       // Changes may have been missed while cut off: reload before saying `up`.
@@ -133,21 +160,79 @@ export class RedisStore {
     })
   }
 
-  /** Connect (each connection); throws `BusyError` naming the URL when Redis cannot be reached. */
+  /**
+   * Connect (each connection) and check the database: throws `BusyError` naming the URL when Redis
+   * cannot be reached or refuses the credentials, `InvalidOptionError` for a database it does not have.
+   */
   async connect(): Promise<void> {
     try {
-      await Promise.all([this.client.connect(), this.#reader.connect(), this.#subscriber.connect()])
+      const connected = await Promise.allSettled([
+        this.client.connect(),
+        this.#reader.connect(),
+        this.#subscriber.connect()
+      ])
+      const failures = connected.flatMap(r => (r.status === 'rejected' ? [r.reason as Error] : []))
+      if (failures.length > 0) {
+        // One connection may only say "Connection is closed" while another says why (credentials, DNS).
+        throw failures.find(f => plainRedisError(f) !== 'the connection to Redis closed') ?? failures[0]
+      }
+      const db = this.location.db
+      await Promise.all([this.client.select(db), this.#reader.select(db)])
+      await this.client.set(EPOCH_KEY, randomBytes(12).toString('base64url'), 'NX')
+      this.#epoch = (await this.client.get(EPOCH_KEY)) ?? ''
     } catch (err) {
       this.client.disconnect()
       this.#reader.disconnect()
       this.#subscriber.disconnect()
-      throw new BusyError(`cannot reach Redis at ${this.location.display}: ${(err as Error).message}`, {
-        cause: err
-      })
+      const message = (err as Error).message
+      if (/DB index is out of range/i.test(message)) {
+        throw new InvalidOptionError(
+          `Redis at ${this.location.display} has no database ${this.location.db} (its "databases" setting): choose a lower number`,
+          { cause: err }
+        )
+      }
+      // An error ioredis reported on the way may say why (credentials, DNS) better than the rejection.
+      let why = plainRedisError(err as Error)
+      if (why === 'the connection to Redis closed') why = plainRedisError(new Error(await this.#diagnose()))
+      throw new BusyError(`cannot reach Redis at ${this.location.display}: ${why}`, { cause: err })
     }
     this.#up = true
     this.#since = Date.now()
     this.#loop = this.#readLoop()
+  }
+
+  /**
+   * Why a connection failed, asked plainly: one connection with no retries that authenticates and pings
+   * step by step (ioredis reports a refused password or an unknown host as "Connection is closed").
+   */
+  async #diagnose(): Promise<string> {
+    const { host, port, username, password, tls } = this.location
+    const probe = new Redis({
+      host,
+      port,
+      tls: tls ? {} : undefined,
+      lazyConnect: true,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null
+    })
+    // ioredis rejects connect() with "Connection is closed" and says why (ENOTFOUND…) in an event.
+    let reported: Error | undefined
+    probe.on('error', err => {
+      reported ??= err
+    })
+    try {
+      await probe.connect()
+      if (password !== undefined)
+        await (username === undefined ? probe.auth(password) : probe.auth(username, password))
+      await probe.ping()
+      return this.#lastError ?? 'Connection is closed'
+    } catch (err) {
+      return (reported ?? (err as Error)).message
+    } finally {
+      probe.disconnect()
+    }
   }
 
   get up(): boolean {
@@ -194,19 +279,35 @@ export class RedisStore {
     try {
       return await this.client.evalsha(sha, keys.length, ...keys, ...args)
     } catch (err) {
-      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err
-      return await this.client.eval(lua, keys.length, ...keys, ...args)
+      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw this.#failed(err)
+      return await this.client
+        .eval(lua, keys.length, ...keys, ...args)
+        .catch(e => Promise.reject(this.#failed(e)))
     }
+  }
+
+  /** A command that got no answer in time means Redis hangs: say so (down) as for a lost connection. */
+  #failed(err: unknown): unknown {
+    if (/timed out/i.test((err as Error)?.message ?? '')) this.#down(err as Error)
+    return err
+  }
+
+  /**
+   * Redis's pub/sub channels are the same in every database: a channel is named with the database, so
+   * two deployments on one server (databases 0 and 1) never hear each other.
+   */
+  #scoped(channel: string): string {
+    return `${channel}@${this.location.db}`
   }
 
   /** Receive what is published on `channel` (resubscribed after a reconnection). */
   async subscribe(channel: string, onMessage: (message: Buffer) => void): Promise<void> {
-    this.#channels.set(channel, onMessage)
-    await this.#subscriber.subscribe(channel)
+    this.#channels.set(this.#scoped(channel), onMessage)
+    await this.#subscriber.subscribe(this.#scoped(channel))
   }
 
   async publish(channel: string, message: Buffer): Promise<void> {
-    await this.client.publish(channel, message)
+    await this.client.publish(this.#scoped(channel), message)
   }
 
   async close(): Promise<void> {
@@ -221,7 +322,7 @@ export class RedisStore {
 
   #down(err: Error): void {
     if (this.#closed) return
-    this.#lastError = err.message
+    if (!this.#dataLost) this.#lastError = plainRedisError(err)
     this.#resync = true
     if (!this.#up) return
     this.#up = false
@@ -230,7 +331,7 @@ export class RedisStore {
     this.#log.error(
       'lost Redis at %s: %s; refusing logins until it is back',
       this.location.display,
-      err.message
+      this.#lastError
     )
     this.onChange?.(false)
   }
@@ -247,6 +348,20 @@ export class RedisStore {
     while (!this.#closed) {
       if (this.#resync) {
         try {
+          const epoch = await this.client.get(EPOCH_KEY)
+          if (epoch !== this.#epoch) {
+            // Reloading from an empty store would drop every account here; going on from memory would let
+            // another tracker give the same names out again. Neither: refuse until an operator acts.
+            if (!this.#dataLost) {
+              this.#dataLost = true
+              this.#lastError =
+                "Redis came back without p2pchat's data (restarted without persistence, or emptied): restore it (docs/deploy.md) and restart this tracker"
+              this.#log.error('%s at %s', this.#lastError, this.location.display)
+              this.onChange?.(false)
+            }
+            await delay(FEED_BLOCK_MS * 5)
+            continue
+          }
           for (const feed of this.#feeds.values()) feed.cursor = await feed.handler.load()
           this.#resync = false
           this.#setUp()
