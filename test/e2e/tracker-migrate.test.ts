@@ -37,6 +37,12 @@ describe('p2pchat tracker migrate', () => {
     )
 
     const shared = await startTracker({ store: redis.url })
+    // Not while a tracker runs on it: the copy would not be a snapshot.
+    const busy = await migrate(redis.url, await tempDir('p2pchat-migrate-live-'))
+    expect(busy.code).toBe(2)
+    expect(busy.err).toMatch(
+      /INVALID_OPTION: 1 tracker\(s\) run on redis:\/\/127\.0\.0\.1:\d+\/0: stop them first/
+    )
     const bobThere = await connectPeer(shared, 'bob', { register: false })
     const friends = (await bobThere.client.request({ friendList: {} })).friends!
     expect(friends.friends.map(f => f.username)).toEqual(['alice'])

@@ -20,7 +20,7 @@ import { SocialStore } from '../social/store.ts'
 import type { StoreSpec } from './index.ts'
 import { openBackend, parseStore } from './index.ts'
 import { ACCOUNTS_KEY, SKELETONS_KEY } from './redis-accounts.ts'
-import { ONLINE_KEY } from './redis-presence.ts'
+import { LEASE_PREFIX, ONLINE_KEY, TRACKERS_KEY } from './redis-presence.ts'
 import { SOCIAL_GROUPS_KEY, SOCIAL_PAIRS_KEY, SOCIAL_USERS_KEY } from './redis-social.ts'
 import { RedisStore } from './redis-store.ts'
 
@@ -81,6 +81,27 @@ async function read(spec: StoreSpec, dir: string): Promise<Contents> {
     return { accounts: list, social: snapshot, counts }
   } finally {
     await backend.close()
+  }
+}
+
+/**
+ * Refuse while trackers run on the store: a copy taken while they change things is not a snapshot, and
+ * trackers on a destination would not see what is written under them (they follow the change feeds).
+ */
+async function noTrackersOn(spec: Extract<StoreSpec, { kind: 'redis' }>): Promise<void> {
+  const redis = new RedisStore(spec.location, log)
+  await redis.connect()
+  try {
+    const ids = await redis.client.hkeys(TRACKERS_KEY)
+    const alive = await Promise.all(ids.map(id => redis.client.exists(LEASE_PREFIX + id)))
+    const running = alive.filter(a => a === 1).length
+    if (running > 0) {
+      throw new InvalidOptionError(
+        `${running} tracker(s) run on ${spec.location.display}: stop them first, then migrate`
+      )
+    }
+  } finally {
+    await redis.close()
   }
 }
 
@@ -184,6 +205,8 @@ export async function migrateStore(
   }
   const lock = lockDataDir(from.spec.kind === 'lowdb' ? from.dir : to.dir)
   try {
+    if (from.spec.kind === 'redis') await noTrackersOn(from.spec)
+    if (to.spec.kind === 'redis') await noTrackersOn(to.spec)
     progress(`reading ${describe(from)}…`)
     const contents = await read(from.spec, from.dir)
     const c = contents.counts
