@@ -456,7 +456,9 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
             previous.peerKey
           )
           // The same device logging in again keeps its relay slot (and its connection).
-          this.logout(previous, LeaveReason.REPLACED, previous.peerKey === session.peerKey)
+          // The same device again is a reconnection: the others see its earlier session disconnected.
+          const sameDevice = previous.peerKey === session.peerKey
+          this.logout(previous, sameDevice ? LeaveReason.DISCONNECT : LeaveReason.REPLACED, sameDevice)
           previous.notifyAndClose(
             NoticeKind.REPLACED_BY_NEW_LOGIN,
             `${previous.username} logged in from another place`
@@ -511,7 +513,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   #endedElsewhere(session: Session, reason: LeaveReason, byPeerKey: string): void {
     if (!this.#endLocally(session, reason, byPeerKey === session.peerKey)) return
     this.#social?.left(session)
-    if (reason === LeaveReason.REPLACED) {
+    // A login (here or elsewhere) took over: from another device (REPLACED), or from this one again.
+    if (reason === LeaveReason.REPLACED || byPeerKey !== '') {
       this.log(
         '%s logged in again from %s: replacing the session from %s',
         session.username,

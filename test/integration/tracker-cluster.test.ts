@@ -67,6 +67,11 @@ describe('several trackers on one Redis', () => {
     await rejoined
     expect(watcher.client.online.get('dana')!.peerId.equals(second.node.peerId)).toBe(true)
     for (const t of trackers) expect(t.presence.byKey('dana')?.peerKey).toBe(second.node.peerId.toString())
+
+    // The same device logging in on another tracker (a failover) is a reconnection, not another place.
+    const leftAgain = nextEvent<Left>(watcher.client, 'left', l => l.user === 'dana')
+    await connectPeer(trackers[2], 'dana', { register: false, node: second.node })
+    expect(await leftAgain).toEqual({ user: 'dana', reason: 'disconnect' })
   })
 
   it('shares friends and groups: made on one tracker, pushed to and seen on another', async () => {

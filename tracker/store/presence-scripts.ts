@@ -20,8 +20,8 @@ end
 `
 
 /**
- * Join (ARGV 3–9: key, PeerId, tracker, session, entry, name, REPLACED code): the newest login wins, so
- * the account's session and the PeerId's session anywhere leave first. ARGV[10] 'rejoin' (after Redis
+ * Join (ARGV 3–9: key, PeerId, tracker, session, entry, name, REPLACED code; ARGV[11]: DISCONNECT code):
+ * the newest login wins, so the account's session and the PeerId's session anywhere leave first. ARGV[10] 'rejoin' (after Redis
  * was lost): only if the account is not online elsewhere — returns 0 when it is, -1 when this session
  * is online already. Returns the join's version.
  */
@@ -31,7 +31,13 @@ if ARGV[10] == 'rejoin' and cur then
   if cjson.decode(cur).s == ARGV[6] then return -1 end
   return 0
 end
-leave(ARGV[3], ARGV[9], ARGV[4])
+-- The same device logging in again (a reconnection, a failover): its earlier session is disconnected,
+-- not replaced from another place (ARGV[11]: the DISCONNECT code).
+if cur and cjson.decode(cur).p == ARGV[4] then
+  leave(ARGV[3], ARGV[11], ARGV[4])
+else
+  leave(ARGV[3], ARGV[9], ARGV[4])
+end
 local other = redis.call('HGET', KEYS[2], ARGV[4])
 if other then leave(other, ARGV[9], ARGV[4]) end
 redis.call('HSET', KEYS[1], ARGV[3], cjson.encode({e = ARGV[7], p = ARGV[4], t = ARGV[5], s = ARGV[6], u = ARGV[8]}))

@@ -274,7 +274,8 @@ export class ClusterPresence {
       Buffer.from(OnlinePeer.encode(session.entry)).toString('base64'),
       session.username,
       REPLACED,
-      mode
+      mode,
+      DISCONNECT
     ])
   }
 
