@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   argvError,
@@ -17,6 +19,7 @@ import {
   MIN_HEARTBEAT_MS
 } from '../src/protocol/constants.ts'
 import { VERSION } from '../src/version.ts'
+import { ACCOUNTS_FILE_NAME } from './accounts-file.ts'
 import type { HandshakeGuardInit } from './handshake-guard.ts'
 import {
   DEFAULT_KNOWN_RESERVED_SHARE,
@@ -423,6 +426,12 @@ export async function runTracker(argv: string[]): Promise<number> {
       ? `Store: ${health.location} (${tracker.accountCount} accounts, shared with ${(await tracker.clusterTrackers()).length - 1} other tracker(s) now); identity in ${options.dataDir}; heartbeat ${options.heartbeatMs / 1000} s\n`
       : `Data: ${options.dataDir} (${tracker.accountCount} accounts); heartbeat ${options.heartbeatMs / 1000} s\n`
   )
+  if (health.backend === 'redis' && existsSync(join(options.dataDir, ACCOUNTS_FILE_NAME))) {
+    // Left there by a migration, most likely: a start without --store would serve that old state.
+    console.error(
+      `p2pchat tracker: ${join(options.dataDir, ACCOUNTS_FILE_NAME)} is lowdb state this tracker does not use (it runs on ${health.location}); move it away once it is migrated, so a start without --store cannot serve it`
+    )
+  }
   if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)
   // On a LAN, peers started without --tracker find it (docs/nat.md). A LAN without multicast is not fatal.
   const lanAddrs = (): string[] =>

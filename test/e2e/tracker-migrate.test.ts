@@ -49,6 +49,22 @@ describe('p2pchat tracker migrate', () => {
     const carol = await connectPeer(shared, 'carol', { register: false })
     expect((await carol.client.request({ friendList: {} })).friends!.incoming).toEqual(['alice'])
     await shared.stop()
+    // A tracker on Redis started on the migrated directory says its lowdb files are not used.
+    const onOld = spawnScript(CLI, [
+      'tracker',
+      '--store',
+      redis.url,
+      '--data',
+      dataDir,
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--scrypt-log-n',
+      '10'
+    ])
+    await onOld.waitLine(l => l.startsWith('Ready.'))
+    expect(onOld.stderr()).toContain(`${dataDir}/accounts.json is lowdb state this tracker does not use`)
+    onOld.child.kill('SIGTERM')
+    expect((await onOld.exited).code).toBe(0)
 
     const back = await tempDir('p2pchat-migrate-back-')
     const home = await migrate(redis.url, back)
