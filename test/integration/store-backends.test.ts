@@ -260,6 +260,23 @@ describe('tracker state shared on Redis', () => {
     await expect(a.accounts.register('judy', PASSWORD)).rejects.toMatchObject({ code: 'BUSY' })
   })
 
+  it('notices a store emptied under it (FLUSHDB) at the next change, and refuses to serve', async () => {
+    const { redis, a, b } = await two()
+    await a.social.putPair({ a: 'alice', b: 'bob', since: 1 })
+    await vi.waitFor(() => expect(b.social.pair('alice', 'bob')).toBeDefined())
+    const { Redis } = await import('ioredis')
+    const raw = new Redis(redis.url)
+    onCleanup(() => raw.quit().then(() => {}))
+    await raw.flushdb()
+    await b.social.putPair({ a: 'carol', b: 'dave', since: 2 })
+    await vi.waitFor(() => expect(a.backend.health().lastError).toMatch(/without p2pchat's data/), {
+      timeout: 10_000
+    })
+    expect(a.backend.health().up).toBe(false)
+    // What it held is not dropped meanwhile (no reload from the empty store).
+    expect(a.social.pair('alice', 'bob')).toBeDefined()
+  })
+
   it('refuses changes with BUSY while Redis is gone, then reloads and serves again with nothing lost', async () => {
     const { redis, a, b } = await two()
     await a.accounts.register('gina', PASSWORD)

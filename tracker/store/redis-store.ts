@@ -148,8 +148,6 @@ export class RedisStore {
       // ioredis reconnects by itself; errors are reported through `down`, not thrown at the process.
       connection.on('error', err => this.#down(err))
     }
-    // A database number the server does not have: ioredis would go on in database 0, another
-    // deployment's. Every connection selects it again after a reconnection; a failure is fatal at start.
     this.client.on('close', () => this.#down(new Error('the connection to Redis closed')))
     this.client.on('ready', () => {
       // Changes may have been missed while cut off: reload before saying `up`.
@@ -176,6 +174,8 @@ export class RedisStore {
         // One connection may only say "Connection is closed" while another says why (credentials, DNS).
         throw failures.find(f => plainRedisError(f) !== 'the connection to Redis closed') ?? failures[0]
       }
+      // A database number the server does not have: ioredis reports it as an event and goes on in
+      // database 0, another deployment's. Selected here so that it is an error at start.
       const db = this.location.db
       await Promise.all([this.client.select(db), this.#reader.select(db)])
       await this.client.set(EPOCH_KEY, randomBytes(12).toString('base64url'), 'NX')
@@ -357,6 +357,11 @@ export class RedisStore {
               this.#lastError =
                 "Redis came back without p2pchat's data (restarted without persistence, or emptied): restore it (docs/deploy.md) and restart this tracker"
               this.#log.error('%s at %s', this.#lastError, this.location.display)
+              if (this.#up) {
+                this.#up = false
+                this.#since = Date.now()
+                this.#outages++
+              }
               this.onChange?.(false)
             }
             await delay(FEED_BLOCK_MS * 5)
@@ -401,8 +406,14 @@ export class RedisStore {
           for (let i = 0; i + 1 < list.length; i += 2) fields[list[i]] = list[i + 1]
           const seq = Number(fields.n)
           if (seq !== feed.cursor.seq + 1) {
-            // Trimmed past us, or Redis lost data: what happened in between is unknown, so reload.
             this.#log('feed %s jumped from %d to %s: reloading', key, feed.cursor.seq, fields.n)
+            if (!(seq > feed.cursor.seq)) {
+              // The counter went back: Redis lost data (emptied, restarted without persistence). The
+              // resync checks the epoch before reloading anything.
+              this.#resync = true
+              break
+            }
+            // Trimmed past us: what happened in between is unknown, so this feed reloads.
             try {
               feed.cursor = await feed.handler.load()
             } catch (err) {
