@@ -16,6 +16,55 @@ import type { PresenceEventDetail, Tracker } from './tracker.ts'
 /** Events/s is averaged over this many seconds. */
 export const EVENT_RATE_WINDOW_SECONDS = 10
 
+/**
+ * Logins and the process's CPU time, sampled every second: rates and CPU per login over the last
+ * EVENT_RATE_WINDOW_SECONDS, for a login storm (a restart) to be watched while it happens.
+ */
+export class LoginLoad {
+  readonly #samples: Array<{ logins: number; reconnects: number; cpuMicros: number; at: number }> = []
+  readonly #timer: ReturnType<typeof setInterval>
+
+  constructor(counters: () => { logins: number; reconnects: number }) {
+    const sample = (): void => {
+      const c = counters()
+      const cpu = process.cpuUsage()
+      this.#samples.push({
+        logins: c.logins,
+        reconnects: c.reconnects,
+        cpuMicros: cpu.user + cpu.system,
+        at: Date.now()
+      })
+      if (this.#samples.length > EVENT_RATE_WINDOW_SECONDS + 1) this.#samples.shift()
+    }
+    sample()
+    this.#timer = setInterval(sample, 1_000)
+    this.#timer.unref?.()
+  }
+
+  /** Rates and CPU per login between the oldest sample kept and now. */
+  current(counters: { logins: number; reconnects: number }): {
+    loginsPerSecond: number
+    reconnectsPerSecond: number
+    cpuMsPerLogin: number
+  } {
+    const first = this.#samples[0]
+    const cpu = process.cpuUsage()
+    const seconds = Math.max(0.001, (Date.now() - first.at) / 1000)
+    const logins = counters.logins - first.logins
+    const cpuMs = (cpu.user + cpu.system - first.cpuMicros) / 1000
+    const round = (n: number): number => Math.round(n * 100) / 100
+    return {
+      loginsPerSecond: round(logins / seconds),
+      reconnectsPerSecond: round((counters.reconnects - first.reconnects) / seconds),
+      cpuMsPerLogin: logins > 0 ? round(cpuMs / logins) : 0
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+}
+
 /** Counts events per second over a sliding window. */
 export class RateMeter {
   readonly #buckets = new Array<number>(EVENT_RATE_WINDOW_SECONDS).fill(0)
@@ -58,6 +107,11 @@ export interface TrackerStats {
   failedLogins: number
   registrations: number
   evictions: number
+  reconnects: number
+  /** Over the last EVENT_RATE_WINDOW_SECONDS: logins per second, of which reconnections, and the tracker's CPU per login (0 with no logins). */
+  loginsPerSecond: number
+  reconnectsPerSecond: number
+  cpuMsPerLogin: number
   deltaBytesSent: number
   deltaFramesSent: number
   skippedPushes: number
@@ -81,6 +135,7 @@ export interface TrackerStats {
 export class StatsServer {
   readonly #tracker: Tracker
   readonly #rate = new RateMeter()
+  readonly #load: LoginLoad
   readonly #registry = new Registry()
   readonly #server: Server
   readonly #onPresence: (e: CustomEvent<PresenceEventDetail>) => void
@@ -89,6 +144,7 @@ export class StatsServer {
 
   constructor(tracker: Tracker) {
     this.#tracker = tracker
+    this.#load = new LoginLoad(() => tracker.counters)
     const events = new Counter({
       name: 'p2pchat_presence_events_total',
       help: 'Presence events (joins and leaves)',
@@ -124,6 +180,22 @@ export class StatsServer {
     gauge('p2pchat_uptime_seconds', 'Seconds since the tracker started', s => s.uptimeSeconds)
     gauge('p2pchat_logins_total', 'Successful logins since start', s => s.logins)
     gauge('p2pchat_failed_logins_total', 'Failed logins since start', s => s.failedLogins)
+    gauge(
+      'p2pchat_reconnects_total',
+      'Logins from a PeerId the account logged in with before, since start',
+      s => s.reconnects
+    )
+    gauge('p2pchat_logins_per_second', 'Logins per second over the last 10 s', s => s.loginsPerSecond)
+    gauge(
+      'p2pchat_reconnects_per_second',
+      'Reconnections (logins from a known PeerId) per second over the last 10 s',
+      s => s.reconnectsPerSecond
+    )
+    gauge(
+      'p2pchat_cpu_ms_per_login',
+      "The tracker process's CPU time per login over the last 10 s (0 without logins)",
+      s => s.cpuMsPerLogin
+    )
     gauge('p2pchat_evictions_total', 'Peers evicted for missing heartbeats', s => s.evictions)
     gauge('p2pchat_delta_bytes_sent_total', 'Bytes of presence deltas pushed', s => s.deltaBytesSent)
     gauge('p2pchat_pending_handshakes', 'Connections still in their handshake', s => s.handshakes.pending)
@@ -207,6 +279,7 @@ export class StatsServer {
       presenceVersion: p.version,
       connections: t.node?.getConnections().length ?? 0,
       ...t.counters,
+      ...this.#load.current(t.counters),
       deltaBytesSent: p.deltaBytes,
       deltaFramesSent: p.deltaFrames,
       skippedPushes: p.skippedPushes,
@@ -235,6 +308,7 @@ export class StatsServer {
 
   async close(): Promise<void> {
     this.#tracker.removeEventListener('presence', this.#onPresence)
+    this.#load.stop()
     this.#server.closeAllConnections()
     await new Promise<void>(resolve => this.#server.close(() => resolve()))
   }

@@ -80,6 +80,8 @@ export interface TrackerCounters {
   failedLogins: number
   registrations: number
   evictions: number
+  /** Logins from a PeerId the account logged in with before (reconnections, e.g. after a restart). */
+  reconnects: number
 }
 
 /** A join or a leave, as the tracker's own listeners (metrics, stats) see it. */
@@ -131,7 +133,13 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   #lock?: DirLock
   #sweepTimer?: ReturnType<typeof setInterval>
   #stopping = false
-  readonly #counters: TrackerCounters = { logins: 0, failedLogins: 0, registrations: 0, evictions: 0 }
+  readonly #counters: TrackerCounters = {
+    logins: 0,
+    failedLogins: 0,
+    registrations: 0,
+    evictions: 0,
+    reconnects: 0
+  }
   readonly #reversals = new ReversalLimits()
 
   constructor(init: TrackerInit = {}) {
@@ -470,7 +478,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     }
     session.lastSeen = Date.now()
     this.#liveness.touch(session, session.lastSeen)
-    this.#social?.joined(session)
+    if (this.#social?.joined(session) === true) this.#counters.reconnects++
     this.#counters.logins++
     this.handshakes.loginSucceeded(session.connection.remoteAddr)
     this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))

@@ -45,6 +45,26 @@ describe('the tracker status page (GET / on --http)', () => {
     expect((await fetch(`http://${host}:${port}/nope`)).status).toBe(404)
   })
 
+  it('counts logins, reconnections (a PeerId the account used before) and CPU per login', async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const server = new StatsServer(tracker)
+    onCleanup(() => server.close())
+    const alice = await connectPeer(tracker, 'alice')
+    await alice.client.logout()
+    // The same device again: a reconnection. A new device: not one.
+    await connectPeer(tracker, 'alice', { register: false, node: alice.node })
+    await connectPeer(tracker, 'bob')
+    const stats = server.stats()
+    expect(stats).toMatchObject({ logins: 3, reconnects: 1 })
+    expect(stats.loginsPerSecond).toBeGreaterThan(0)
+    expect(stats.reconnectsPerSecond).toBeGreaterThan(0)
+    expect(stats.cpuMsPerLogin).toBeGreaterThan(0)
+    const { host, port } = await server.listen('127.0.0.1', 0)
+    const metrics = await (await fetch(`http://${host}:${port}/metrics`)).text()
+    expect(metrics).toMatch(/^p2pchat_reconnects_total 1$/m)
+    expect(metrics).toMatch(/^p2pchat_cpu_ms_per_login [\d.]+$/m)
+  })
+
   it('escapes everything it shows', () => {
     expect(escapeHtml(`<img src=x onerror="alert('x')">&`)).toBe(
       '&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;'

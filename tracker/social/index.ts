@@ -202,10 +202,14 @@ export class Social {
     this.#index.add(username)
   }
 
-  /** A session joined presence: remember its PeerId for the account's groups. */
-  joined(session: SocialSession): void {
-    if (this.#store.recordLogin(session.username, session.peerKey))
-      this.#groups.devicesChanged(session.username)
+  /**
+   * A session joined presence: remember its PeerId for the account's groups. Returns whether the account
+   * logged in from that PeerId before (a reconnection, not a new device).
+   */
+  joined(session: SocialSession): boolean {
+    const isNew = this.#store.recordLogin(session.username, session.peerKey)
+    if (isNew) this.#groups.devicesChanged(session.username)
+    return !isNew
   }
 
   /** A session left presence (any reason): its account was last seen now; its status ends. */
