@@ -5,6 +5,8 @@
  *   {"cmd":"report","user":"probe"}  → {"event":"report","user":"probe","seen":[unix ms, …],"missing":n}
  *   {"cmd":"memory"}                 → {"event":"memory","rssMb":…,"heapMb":…}
  *   {"cmd":"quit"}                   → logs every peer out and exits
+ * With --reconnect each peer logs in again by itself when its session is lost (the tracker restarted), as
+ * real peers do: at once, then after 0.5 s doubling to 30 s, ±50 % jitter; each prints nothing.
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     muxer: { type: 'string', default: 'yamux' },
     listen: { type: 'boolean', default: false },
     'keep-list': { type: 'boolean', default: false },
+    reconnect: { type: 'boolean', default: false },
     watch: { type: 'string', default: '' }
   }
 })
@@ -48,6 +51,7 @@ interface Sim {
   node: P2PChatNode
   client: TrackerClient
 }
+
 const sims: Sim[] = []
 /** When each of our peers first saw each user join, by username. */
 const seen = new Map<string, number[]>()
@@ -90,7 +94,45 @@ async function session(name: string, node: P2PChatNode, retry: boolean): Promise
     })
   }
   await client.login(name, values.password, node.getMultiaddrs())
-  sims.push({ name, node, client })
+  const sim = { name, node, client }
+  sims.push(sim)
+  if (values.reconnect) watchSession(sim)
+}
+
+/** Log in again when the session is lost, as TrackerSession does (first at once, then backing off). */
+function watchSession(sim: Sim): void {
+  sim.client.addEventListener(
+    'closed',
+    () => {
+      void (async () => {
+        for (let attempt = 0; ; attempt++) {
+          if (attempt > 0) {
+            await new Promise(resolve =>
+              setTimeout(resolve, Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random()))
+            )
+          }
+          try {
+            const client = await TrackerClient.connect(sim.node, trackerAddr, {
+              requestTimeoutMs: 120_000,
+              keepList: values['keep-list']
+            })
+            try {
+              await client.login(sim.name, values.password, sim.node.getMultiaddrs())
+            } catch (err) {
+              client.close()
+              throw err
+            }
+            sim.client = client
+            watchSession(sim)
+            return
+          } catch {
+            // Down, still starting, or busy (BUSY with its queue of password checks full): try again.
+          }
+        }
+      })()
+    },
+    { once: true }
+  )
 }
 
 const began = now()

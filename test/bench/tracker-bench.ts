@@ -4,6 +4,7 @@
  *
  *   npm run bench:tracker -- --peers 1000 [--procs 2] [--json]
  *   npm run bench:tracker -- --peers 3000 --trackers 3 [--store redis://…] [--json]
+ *   npm run bench:tracker -- --peers 2000 --storm [--json]
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
@@ -30,6 +31,11 @@ const HELP = `Usage: npm run bench:tracker -- [options]
   --probes K         joins to time for the delta latency (default 5)
   --scrypt-log-n L   trackers' password hash cost (default 10: logins of N peers at OWASP's 17
                      would take N × 0.3 s of CPU; the hash cost is reported separately)
+  --storm            then kill the tracker (SIGKILL), start it again on its data directory and port,
+                     and time until every peer, logging in again by itself, is back (one tracker)
+  --storm-scrypt-log-n L
+                     the password hash cost of the accounts for the storm (default 17, OWASP's:
+                     the stored hashes are replaced while the tracker is down)
   --json             print one JSON object instead of the table
 `
 
@@ -40,7 +46,9 @@ const values = benchOptions(HELP, {
   procs: { type: 'string' },
   heartbeat: { type: 'string', default: '10' },
   probes: { type: 'string', default: '5' },
-  'scrypt-log-n': { type: 'string', default: '10' }
+  'scrypt-log-n': { type: 'string', default: '10' },
+  storm: { type: 'boolean', default: false },
+  'storm-scrypt-log-n': { type: 'string', default: '17' }
 })
 const peers = Number(values.peers)
 const trackers = Number(values.trackers)
@@ -115,6 +123,12 @@ async function startRedis(): Promise<{ url: string; pid: number; stop(): Promise
   }
 }
 
+const storm = values.storm === true ? { scryptLogN: Number(values['storm-scrypt-log-n']) } : undefined
+if (storm !== undefined && (trackers !== 1 || !(storm.scryptLogN >= 10 && storm.scryptLogN <= 20))) {
+  process.stderr.write(`bench:tracker: --storm runs on one tracker, with --storm-scrypt-log-n 10–20\n${HELP}`)
+  process.exit(2)
+}
+
 const run = (n: number, k: number, store: string): Promise<ScenarioResult> => {
   log(`— ${n} peers on ${k} tracker(s), ${store === 'lowdb' ? 'lowdb' : 'Redis'}`)
   return runScenario({
@@ -125,6 +139,7 @@ const run = (n: number, k: number, store: string): Promise<ScenarioResult> => {
     heartbeatS,
     probes,
     scryptLogN,
+    storm: k === 1 && store === 'lowdb' ? storm : undefined,
     log
   })
 }

@@ -5,18 +5,29 @@
  * rebroadcasting the full list (measured in the same run), the time until the last subscriber sees a
  * join, the trackers' CPU while they only handle heartbeats, and Redis's commands per second.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { Redis } from 'ioredis'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { createNode } from '../../src/node.ts'
+import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
+import { usernameKey } from '../../src/usernames.ts'
+import type { Account, AccountsFile } from '../../tracker/accounts-file.ts'
+import {
+  ACCOUNTS_FILE_NAME,
+  ACCOUNTS_JOURNAL_FILE_NAME,
+  ACCOUNTS_SCHEMA_VERSION,
+  parseAccountRecord,
+  validateAccountsFile
+} from '../../tracker/accounts-file.ts'
 import {
   DEFAULT_MAX_PENDING_HANDSHAKES,
   DEFAULT_PENDING_PER_KNOWN_HOST
 } from '../../tracker/handshake-guard.ts'
+import { PasswordHasher } from '../../tracker/password-hash.ts'
 import type { Child } from './bench-utils.ts'
 import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
 
@@ -30,6 +41,8 @@ export interface ScenarioInit {
   heartbeatS: number
   probes: number
   scryptLogN: number
+  /** After the measurements, kill the tracker and time every peer's return (one tracker only). */
+  storm?: { scryptLogN: number }
   log(msg: string): void
 }
 
@@ -57,7 +70,12 @@ export interface ScenarioResult {
   /** Redis commands per second during the login storm and while only heartbeats happen (0 on lowdb). */
   redisOpsPerSec: number
   redisIdleOpsPerSec: number
+  /** The trackers' CPU time over the first logins, per peer (registration and login at `scryptLogN`). */
+  trackerCpuMsPerLogin: number
 }
+
+/** sim-peers' default password (every simulated account has it). */
+const SIM_PASSWORD = 'sim-password-123'
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url))
 const SIM = fileURLToPath(new URL('./sim-peers.js', import.meta.url))
@@ -67,6 +85,17 @@ async function redisCommands(redis: Redis | undefined): Promise<number> {
   if (redis === undefined) return 0
   const info = await redis.info('stats')
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0)
+}
+
+/** What the storm measures. */
+export interface StormResult {
+  /** From the restart (the new process spawned) until every peer is online again. */
+  stormSeconds: number
+  /** The new tracker process's CPU time until then (start-up included), per peer that came back. */
+  trackerCpuMsPerReconnect: number
+  /** The simulators' CPU over the storm, as a share of the machine's cores (they share it with the tracker). */
+  simulatorCpuShare: number
+  stormScryptLogN: number
 }
 
 export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
@@ -79,44 +108,41 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
     if (redis !== undefined && (await redis.hlen('p2pchat:accounts')) > 0) {
       throw new Error(`${init.store} already holds p2pchat accounts: give bench:tracker an empty database`)
     }
+    const trackerArgs = (dataDir: string, listen: string, logN: number): string[] => [
+      'tracker',
+      '--listen',
+      listen,
+      '--data',
+      dataDir,
+      '--store',
+      init.store,
+      '--http',
+      '127.0.0.1:0',
+      '--heartbeat',
+      String(heartbeatS),
+      '--scrypt-log-n',
+      String(logN),
+      // N simulated peers sign up from one address (127.0.0.1): lift the per-host registration limit
+      // (a registration told BUSY and retried takes a token again, so the refill is lifted too).
+      '--registration-burst',
+      String(peers + probes + 10),
+      '--registrations-per-minute',
+      '1000000',
+      // Each simulator has up to 32 handshakes in flight (--concurrency below), all from 127.0.0.1 and
+      // the first before that host has logged in: lift the per-host handshake limits to that
+      // (bench:handshake measures those limits).
+      '--pending-handshakes-per-host',
+      String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
+      '--pending-handshakes-per-known-host',
+      String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
+      '--max-pending-handshakes',
+      String(Math.max(DEFAULT_MAX_PENDING_HANDSHAKES, 2 * 32 * procs))
+    ]
     const trackers: Array<{ child: Child; addr: string; stats: () => Promise<Record<string, number>> }> = []
     for (let i = 0; i < init.trackers; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-'))
       dirs.push(dataDir)
-      const child = spawnChild(
-        CLI,
-        [
-          'tracker',
-          '--listen',
-          '/ip4/127.0.0.1/tcp/0',
-          '--data',
-          dataDir,
-          '--store',
-          init.store,
-          '--http',
-          '127.0.0.1:0',
-          '--heartbeat',
-          String(heartbeatS),
-          '--scrypt-log-n',
-          String(scryptLogN),
-          // N simulated peers sign up from one address (127.0.0.1): lift the per-host registration limit
-          // (a registration told BUSY and retried takes a token again, so the refill is lifted too).
-          '--registration-burst',
-          String(peers + probes + 10),
-          '--registrations-per-minute',
-          '1000000',
-          // Each simulator has up to 32 handshakes in flight (--concurrency below), all from 127.0.0.1 and
-          // the first before that host has logged in: lift the per-host handshake limits to that
-          // (bench:handshake measures those limits).
-          '--pending-handshakes-per-host',
-          String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
-          '--pending-handshakes-per-known-host',
-          String(Math.max(DEFAULT_PENDING_PER_KNOWN_HOST, 32 * procs)),
-          '--max-pending-handshakes',
-          String(Math.max(DEFAULT_MAX_PENDING_HANDSHAKES, 2 * 32 * procs))
-        ],
-        `tracker${i}`
-      )
+      const child = spawnChild(CLI, trackerArgs(dataDir, '/ip4/127.0.0.1/tcp/0', scryptLogN), `tracker${i}`)
       children.push(child)
       const addr = await trackerAddress(child)
       const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 10_000)).split(/\s+/)[1]
@@ -133,6 +159,7 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
 
     // 1. Log in N peers from several processes at once, each process on one tracker (round robin).
     const commands0 = await redisCommands(redis)
+    const loginCpu0 = pids.map(cpuSeconds)
     const began = performance.now()
     const per = Math.ceil(peers / procs)
     const sims: Child[] = []
@@ -155,7 +182,8 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
           '--concurrency',
           '32',
           '--watch',
-          'probe'
+          'probe',
+          ...(init.storm === undefined ? [] : ['--reconnect'])
         ],
         `sim${p}`
       )
@@ -188,6 +216,7 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
       for (const [k, v] of Object.entries(r.errors)) errorCounts[k] = (errorCounts[k] ?? 0) + v
     for (const [k, v] of Object.entries(errorCounts)) log(`  ${v} × ${k}`)
     const loginSeconds = (performance.now() - began) / 1000
+    const loginCpuSeconds = pids.map((pid, i) => cpuSeconds(pid) - loginCpu0[i]).reduce((a, b) => a + b, 0)
     const loginCommands = (await redisCommands(redis)) - commands0
     log(`${peers - failed} peers logged in in ${round(loginSeconds, 1)} s (${failed} failed)`)
 
@@ -277,6 +306,23 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
     }
     await probeNode.stop()
 
+    // 4. The storm: the tracker killed and started again on its data directory and port; every peer
+    // logs in again by itself. Passwords cost what they cost in production (storm.scryptLogN).
+    let storm: StormResult | undefined
+    if (init.storm !== undefined) {
+      storm = await runStorm({
+        tracker: trackers[0].child,
+        dataDir: dirs[0],
+        listen: trackers[0].addr.split('/p2p/')[0],
+        args: trackerArgs,
+        scryptLogN: init.storm.scryptLogN,
+        peers: peers - failed,
+        sims,
+        children,
+        log
+      })
+    }
+
     latencies.sort((a, b) => a - b)
     const meanDelta = perEventBytes.reduce((a, b) => a + b, 0) / perEventBytes.length
     return {
@@ -299,11 +345,77 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
       deltaMissing: missingTotal,
       heartbeatCpuPct: round(heartbeatCpuPct),
       redisOpsPerSec: round(loginCommands / loginSeconds),
-      redisIdleOpsPerSec: round(redisIdleOpsPerSec)
+      redisIdleOpsPerSec: round(redisIdleOpsPerSec),
+      trackerCpuMsPerLogin: round((loginCpuSeconds * 1000) / Math.max(1, peers - failed)),
+      ...(storm === undefined ? {} : storm)
     }
   } finally {
     for (const c of children) c.kill()
     await redis?.quit().catch(() => {})
     for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Kill the tracker, give every sim account a password hash at `scryptLogN` (one hash of the shared
+ * password, written into accounts.json while the tracker is down: hashing N of them would take as long
+ * as the storm), start it again on the same port and time until all `peers` are online.
+ */
+async function runStorm(o: {
+  tracker: Child
+  dataDir: string
+  listen: string
+  args: (dataDir: string, listen: string, logN: number) => string[]
+  scryptLogN: number
+  peers: number
+  sims: Child[]
+  children: Child[]
+  log(msg: string): void
+}): Promise<StormResult> {
+  const exited = new Promise<void>(resolve => o.tracker.proc.once('exit', () => resolve()))
+  o.tracker.kill()
+  await exited
+  const hash = await new PasswordHasher(o.scryptLogN).hash(SIM_PASSWORD)
+  const file = new DurableJSONFile<AccountsFile>(join(o.dataDir, ACCOUNTS_FILE_NAME), {
+    validate: validateAccountsFile
+  })
+  const accounts: Record<string, Account> = { ...((await file.read())?.accounts ?? {}) }
+  const journal = await readFile(join(o.dataDir, ACCOUNTS_JOURNAL_FILE_NAME), 'utf8').catch(() => '')
+  for (const line of journal.split('\n')) {
+    const account = line === '' ? '' : parseAccountRecord(line)
+    if (typeof account !== 'string') accounts[usernameKey(account.username)] = account
+  }
+  for (const account of Object.values(accounts)) {
+    if (account.username.startsWith('sim')) account.password = hash
+  }
+  await file.write({ version: ACCOUNTS_SCHEMA_VERSION, accounts })
+  await rm(join(o.dataDir, ACCOUNTS_JOURNAL_FILE_NAME), { force: true })
+
+  const simCpu0 = o.sims.map(s => cpuSeconds(s.proc.pid!)).reduce((a, b) => a + b, 0)
+  const began = performance.now()
+  const child = spawnChild(CLI, o.args(o.dataDir, o.listen, o.scryptLogN), 'tracker-restarted')
+  o.children.push(child)
+  const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 60_000)).split(/\s+/)[1]
+  let online = 0
+  let last = 0
+  while (online < o.peers) {
+    await sleep(250)
+    online = ((await (await fetch(statsUrl)).json()) as { online: number }).online
+    if (performance.now() - last > 5_000) {
+      last = performance.now()
+      o.log(`storm: ${online}/${o.peers} back after ${round((performance.now() - began) / 1000, 1)} s`)
+    }
+    if (performance.now() - began > 3_600_000)
+      throw new Error(`storm: only ${online} of ${o.peers} back after an hour`)
+  }
+  const seconds = (performance.now() - began) / 1000
+  const trackerCpu = cpuSeconds(child.proc.pid!)
+  const simCpu = o.sims.map(s => cpuSeconds(s.proc.pid!)).reduce((a, b) => a + b, 0) - simCpu0
+  o.log(`storm: all ${o.peers} back after ${round(seconds, 1)} s; tracker CPU ${round(trackerCpu, 1)} s`)
+  return {
+    stormSeconds: round(seconds),
+    trackerCpuMsPerReconnect: round((trackerCpu * 1000) / o.peers),
+    simulatorCpuShare: round(simCpu / seconds / availableParallelism(), 3),
+    stormScryptLogN: o.scryptLogN
   }
 }
