@@ -131,31 +131,36 @@ export function validateSocialFile(data: unknown): SocialFile {
 /** A journal line as a record, or why it is not one. */
 export function parseSocialRecord(line: string): SocialRecord | string {
   try {
-    const r = JSON.parse(line) as SocialRecord
-    if (!isObject(r)) throw new Error('not a record')
-    switch (r.t) {
-      case 'user':
-        checkUser(r.user)
-        break
-      case 'pair':
-        checkPair(r.pair)
-        break
-      case 'unpair':
-        if (!isName(r.a) || !isName(r.b)) throw new Error('malformed unpair')
-        break
-      case 'group':
-        checkGroup(r.group)
-        break
-      case 'ungroup':
-        if (!isName(r.id)) throw new Error('malformed ungroup')
-        break
-      default:
-        throw new Error(`unknown record type ${JSON.stringify((r as { t?: unknown }).t)}`)
-    }
-    return r
+    return checkSocialRecord(JSON.parse(line))
   } catch (err) {
     return (err as Error).message
   }
+}
+
+/** A parsed value as a record; throws saying why it is not one. */
+export function checkSocialRecord(value: unknown): SocialRecord {
+  const r = value as SocialRecord
+  if (!isObject(r)) throw new Error('not a record')
+  switch (r.t) {
+    case 'user':
+      checkUser(r.user)
+      break
+    case 'pair':
+      checkPair(r.pair)
+      break
+    case 'unpair':
+      if (!isName(r.a) || !isName(r.b)) throw new Error('malformed unpair')
+      break
+    case 'group':
+      checkGroup(r.group)
+      break
+    case 'ungroup':
+      if (!isName(r.id)) throw new Error('malformed ungroup')
+      break
+    default:
+      throw new Error(`unknown record type ${JSON.stringify((r as { t?: unknown }).t)}`)
+  }
+  return r
 }
 
 /** The map key of the pair of `x` and `y` (usernameKeys), the same whichever comes first. */

@@ -20,7 +20,7 @@ import { SocialStore } from '../social/store.ts'
 import type { StoreSpec } from './index.ts'
 import { openBackend, parseStore } from './index.ts'
 import { ACCOUNTS_KEY, SKELETONS_KEY } from './redis-accounts.ts'
-import { LEASE_PREFIX, ONLINE_KEY, TRACKERS_KEY } from './redis-presence.ts'
+import { ONLINE_KEY, trackerLeases } from './redis-presence.ts'
 import { SOCIAL_GROUPS_KEY, SOCIAL_PAIRS_KEY, SOCIAL_USERS_KEY } from './redis-social.ts'
 import { RedisStore } from './redis-store.ts'
 
@@ -92,9 +92,7 @@ async function noTrackersOn(spec: Extract<StoreSpec, { kind: 'redis' }>): Promis
   const redis = new RedisStore(spec.location, log)
   await redis.connect()
   try {
-    const ids = await redis.client.hkeys(TRACKERS_KEY)
-    const alive = await Promise.all(ids.map(id => redis.client.exists(LEASE_PREFIX + id)))
-    const running = alive.filter(a => a === 1).length
+    const running = (await trackerLeases(redis.client)).alive.length
     if (running > 0) {
       throw new InvalidOptionError(
         `${running} tracker(s) run on ${spec.location.display}: stop them first, then migrate`

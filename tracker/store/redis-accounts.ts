@@ -4,14 +4,7 @@ import { usernameKey } from '../../src/usernames.ts'
 import type { Account } from '../accounts-file.ts'
 import { parseAccountRecord } from '../accounts-file.ts'
 import type { FeedCursor } from './redis-store.ts'
-import {
-  FEED_MAX_LEN,
-  REDIS_KEY_PREFIX,
-  type RedisStore,
-  readWithCursor,
-  scanHash,
-  storeDown
-} from './redis-store.ts'
+import { FEED_MAX_LEN, REDIS_KEY_PREFIX, type RedisStore, readWithCursor, scanHash } from './redis-store.ts'
 import type { AccountLog, AccountReplica } from './types.ts'
 
 /** Accounts by usernameKey (JSON, as accounts.json holds them). */
@@ -63,17 +56,11 @@ export class RedisAccountLog implements AccountLog {
   }
 
   async create(account: Account, skeleton: string): Promise<void> {
-    this.#store.ensureUp()
-    let reply: unknown
-    try {
-      reply = await this.#store.script(
-        CREATE_ACCOUNT,
-        [ACCOUNTS_KEY, SKELETONS_KEY, ACCOUNTS_FEED_KEY, ACCOUNTS_SEQ_KEY],
-        [usernameKey(account.username), skeleton, JSON.stringify(account), FEED_MAX_LEN]
-      )
-    } catch (err) {
-      throw storeDown(err)
-    }
+    const reply = await this.#store.change(
+      CREATE_ACCOUNT,
+      [ACCOUNTS_KEY, SKELETONS_KEY, ACCOUNTS_FEED_KEY, ACCOUNTS_SEQ_KEY],
+      [usernameKey(account.username), skeleton, JSON.stringify(account), FEED_MAX_LEN]
+    )
     const [created, taken] = reply as [number, string?]
     if (created === 1) return
     // Another tracker won the race: take its account now, so this one agrees at once.

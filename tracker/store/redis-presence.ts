@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from '@libp2p/interface'
+import type { Redis } from 'ioredis'
 import { BusyError, DataLockedError } from '../../src/errors.ts'
 import { OnlinePeer } from '../../src/protocol/pb/tracker.ts'
 import { leaveReasonCode } from '../../src/protocol/presence-names.ts'
@@ -36,6 +37,13 @@ export const LEASE_HEARTBEATS = 2
 const REPLACED = leaveReasonCode(LeaveReason.REPLACED)
 const TIMEOUT = leaveReasonCode(LeaveReason.TIMEOUT)
 const DISCONNECT = leaveReasonCode(LeaveReason.DISCONNECT)
+
+/** The trackers a store lists, split by whether their lease is alive. */
+export async function trackerLeases(client: Redis): Promise<{ alive: string[]; dead: string[] }> {
+  const ids = await client.hkeys(TRACKERS_KEY)
+  const exists = await Promise.all(ids.map(id => client.exists(LEASE_PREFIX + id)))
+  return { alive: ids.filter((_, i) => exists[i] === 1), dead: ids.filter((_, i) => exists[i] !== 1) }
+}
 
 /** What /stats reports of the trackers sharing a store. */
 export interface ClusterCounters {
@@ -165,10 +173,7 @@ export class ClusterPresence {
 
   /** The trackers holding a lease now (this one included), for /stats. */
   async trackers(): Promise<string[]> {
-    const ids = await this.#store.client.hkeys(TRACKERS_KEY)
-    if (ids.length === 0) return []
-    const alive = await Promise.all(ids.map(id => this.#store.client.exists(LEASE_PREFIX + id)))
-    return ids.filter((_, i) => alive[i] === 1).sort()
+    return (await trackerLeases(this.#store.client)).alive.sort()
   }
 
   /**
@@ -209,12 +214,10 @@ export class ClusterPresence {
   /** Evict the sessions of trackers whose lease ran out. */
   async sweep(): Promise<void> {
     if (!this.#store.up) return
-    const client = this.#store.client
-    const ids = (await client.hkeys(TRACKERS_KEY)).filter(id => id !== this.trackerId)
-    const alive = await Promise.all(ids.map(id => client.exists(LEASE_PREFIX + id)))
-    this.#counters.trackers = 1 + alive.filter(a => a === 1).length
-    for (const [i, id] of ids.entries()) {
-      if (alive[i] === 1) continue
+    const { alive, dead } = await trackerLeases(this.#store.client)
+    this.#counters.trackers = 1 + alive.filter(id => id !== this.trackerId).length
+    for (const id of dead) {
+      if (id === this.trackerId) continue
       const evicted = Number(await this.#evict(id, TIMEOUT, 'dead'))
       if (evicted >= 0) {
         this.#counters.trackersEvicted++

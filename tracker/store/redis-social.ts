@@ -1,16 +1,9 @@
 import type { Logger } from '@libp2p/interface'
 import { usernameKey } from '../../src/usernames.ts'
 import type { SocialRecord } from '../social/social-file.ts'
-import { pairKey, parseSocialRecord } from '../social/social-file.ts'
+import { checkSocialRecord, pairKey, parseSocialRecord } from '../social/social-file.ts'
 import type { FeedCursor } from './redis-store.ts'
-import {
-  FEED_MAX_LEN,
-  REDIS_KEY_PREFIX,
-  type RedisStore,
-  readWithCursor,
-  scanHash,
-  storeDown
-} from './redis-store.ts'
+import { FEED_MAX_LEN, REDIS_KEY_PREFIX, type RedisStore, readWithCursor, scanHash } from './redis-store.ts'
 import type { SocialLog, SocialReplica } from './types.ts'
 
 /** Users (last seen, devices) by usernameKey, pairs by pairKey, groups by id: each the record's JSON. */
@@ -79,17 +72,12 @@ export class RedisSocialLog implements SocialLog {
   }
 
   async append(record: SocialRecord): Promise<void> {
-    this.#store.ensureUp()
     const [hash, field, value] = placeOf(record)
-    try {
-      await this.#store.script(
-        PUT_RECORD,
-        [hash, SOCIAL_FEED_KEY, SOCIAL_SEQ_KEY],
-        [field, value, JSON.stringify(record), FEED_MAX_LEN]
-      )
-    } catch (err) {
-      throw storeDown(err)
-    }
+    await this.#store.change(
+      PUT_RECORD,
+      [hash, SOCIAL_FEED_KEY, SOCIAL_SEQ_KEY],
+      [field, value, JSON.stringify(record), FEED_MAX_LEN]
+    )
   }
 
   async close(): Promise<void> {
@@ -106,12 +94,9 @@ export class RedisSocialLog implements SocialLog {
     const records: SocialRecord[] = []
     const add = (json: string, wrap: (value: never) => SocialRecord): void => {
       try {
-        const parsed = parseSocialRecord(JSON.stringify(wrap(JSON.parse(json) as never)))
-        if (typeof parsed === 'string')
-          this.#log.error('Redis holds a malformed record (%s): skipped', parsed)
-        else records.push(parsed)
+        records.push(checkSocialRecord(wrap(JSON.parse(json) as never)))
       } catch (err) {
-        this.#log.error('Redis holds a record that is not JSON: %e', err)
+        this.#log.error('Redis holds a malformed record (%s): skipped', (err as Error).message)
       }
     }
     for (const [, json] of users) add(json, user => ({ t: 'user', user }))

@@ -269,6 +269,19 @@ export class RedisStore {
     this.#feeds.delete(key)
   }
 
+  /**
+   * A change a peer asked for, as a script: refused with BUSY while the store is lost, and a failure is
+   * BUSY to the peer (the cause kept for logs).
+   */
+  async change(lua: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
+    this.ensureUp()
+    try {
+      return await this.script(lua, keys, args)
+    } catch (err) {
+      throw storeDown(err)
+    }
+  }
+
   /** Run a Lua script (EVALSHA, loading it on first use or after Redis restarted). */
   async script(lua: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
     let sha = this.#shas.get(lua)
@@ -434,8 +447,8 @@ export class RedisStore {
 }
 
 /**
- * Read a feed's position and run `read` in one transaction (MULTI), so the state read and the cursor
- * agree: `cursorCommands` are XREVRANGE of the feed and GET of its counter.
+ * Where a feed stands — its last entry and its counter, read in one transaction (MULTI) so they agree.
+ * Read before the state itself: entries after it are applied again, which converges.
  */
 export async function readWithCursor(client: Redis, feedKey: string, seqKey: string): Promise<FeedCursor> {
   const replies = await client.multi().xrevrange(feedKey, '+', '-', 'COUNT', 1).get(seqKey).exec()
