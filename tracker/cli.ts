@@ -457,8 +457,6 @@ export async function runTracker(argv: string[]): Promise<number> {
         : `p2pchat tracker: lost ${h.location} (${h.lastError ?? 'unknown error'}): refusing logins, registrations and friend and group changes with BUSY until it is back`
     )
   })
-  out.write('Ready. Ctrl-C to stop.\n')
-
   return new Promise<number>(resolve => {
     let stopping = false
     const shutdown = (signal: string): void => {
@@ -481,5 +479,7 @@ export async function runTracker(argv: string[]): Promise<number> {
     }
     process.on('SIGINT', () => shutdown('SIGINT'))
     process.on('SIGTERM', () => shutdown('SIGTERM'))
+    // Only once a signal stops it cleanly: a supervisor may send one the moment it reads this line.
+    out.write('Ready. Ctrl-C to stop.\n')
   })
 }
