@@ -6,14 +6,11 @@
  *   npm run bench:tracker -- --peers 3000 --trackers 3 [--store redis://…] [--json]
  *   npm run bench:tracker -- --peers 2000 --storm [--json]
  */
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort, REDIS_SERVER, spawnRedisServer } from '../fixtures/redis-server.ts'
 import { benchOptions, round, rssMb } from './bench-utils.ts'
 import type { ScenarioResult } from './tracker-scenario.ts'
 import { runScenario } from './tracker-scenario.ts'
@@ -75,44 +72,12 @@ const log = (msg: string): void => {
 
 /** A redis-server of the bench's own on a free port, as docs/deploy.md configures one. */
 async function startRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  if (!existsSync('/usr/bin/redis-server')) {
+  if (!existsSync(REDIS_SERVER)) {
     throw new Error('redis-server is not installed (apt-get install redis-server), or pass --store redis://…')
   }
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const port = (server.address() as { port: number }).port
-  server.close()
+  const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-redis-'))
-  const child: ChildProcess = spawn(
-    '/usr/bin/redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec'
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 10_000)
-    child.stdout?.on('data', chunk => {
-      output += chunk
-      if (/ready to accept connections/i.test(output)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    child.once('exit', code => reject(new Error(`redis-server exited with ${code}: ${output}`)))
-  })
+  const child = await spawnRedisServer(port, dir, 'everysec')
   return {
     url: `redis://127.0.0.1:${port}/0`,
     pid: child.pid!,

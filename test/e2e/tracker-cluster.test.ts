@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { TrackerEvent } from '../../peer/api/schema.ts'
 import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
@@ -20,13 +20,8 @@ type Left = TrackerClientEventDetails['left']
 
 const HEARTBEAT_MS = 1_000
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
+/** How long the process is given to notice Redis going and coming back. */
+const WAIT = { timeout: 10_000, interval: 25 }
 
 describe('a tracker killed with -9 while sharing Redis', () => {
   it('says when it loses Redis and is back; killed, its sessions are evicted by the others within 3 heartbeat intervals and its peers reconnect elsewhere', async () => {
@@ -62,14 +57,22 @@ describe('a tracker killed with -9 while sharing Redis', () => {
 
     // Redis lost and back: the tracker process says so on stderr, by itself, and keeps its session.
     await redis.stop()
-    await until(() =>
-      /p2pchat tracker: lost redis:\/\/127\.0\.0\.1:\d+\/0 \(.+\): refusing logins/.test(proc.stderr())
+    await vi.waitFor(
+      () =>
+        expect(proc.stderr()).toMatch(
+          /p2pchat tracker: lost redis:\/\/127\.0\.0\.1:\d+\/0 \(.+\): refusing logins/
+        ),
+      WAIT
     )
     await redis.start()
-    await until(() =>
-      /redis:\/\/127\.0\.0\.1:\d+\/0 is back: state reloaded, serving logins again/.test(proc.stderr())
+    await vi.waitFor(
+      () =>
+        expect(proc.stderr()).toMatch(
+          /redis:\/\/127\.0\.0\.1:\d+\/0 is back: state reloaded, serving logins again/
+        ),
+      WAIT
     )
-    await until(() => survivor.storeHealth.up)
+    await vi.waitFor(() => expect(survivor.storeHealth.up).toBe(true), WAIT)
     expect(survivor.presence.byKey('victim')).toBeDefined()
 
     // A peer given both trackers: on the doomed one first.
@@ -77,7 +80,7 @@ describe('a tracker killed with -9 while sharing Redis', () => {
       tracker: [address, survivor.getMultiaddrs()[0].toString()]
     })
     expect(mover.trackerAddr).toBe(address)
-    await until(() => survivor.presence.byKey('mover') !== undefined)
+    await vi.waitFor(() => expect(survivor.presence.byKey('mover')).toBeDefined(), WAIT)
 
     const left = nextEvent<Left>(watcher.client, 'left', l => l.user === 'victim', 10_000)
     const moved = nextEvent<TrackerEvent>(mover, 'tracker', t => t.state === 'connected', 10_000)

@@ -169,9 +169,7 @@ describe('tracker state shared on Redis', () => {
     await a.social.putPair({ a: 'alice', b: 'bob', since: 1 })
     await vi.waitFor(() => expect(b.social.pair('alice', 'bob')).toBeDefined())
     // A change whose feed entry is lost (as if trimmed away): the counter moves on without it.
-    const { Redis } = await import('ioredis')
-    const raw = new Redis(redis.url)
-    onCleanup(() => raw.quit().then(() => {}))
+    const raw = redis.client()
     await raw.hset(
       'p2pchat:social:pairs',
       'alice\ncarol',
@@ -217,9 +215,7 @@ describe('tracker state shared on Redis', () => {
       code: 'INVALID_OPTION',
       message: expect.stringMatching(/has no database 20/)
     })
-    const { Redis } = await import('ioredis')
-    const raw = new Redis(redis.url)
-    onCleanup(() => raw.quit().then(() => {}))
+    const raw = redis.client()
     await raw.config('SET', 'requirepass', 'the right one')
     await expect(
       openBackend(parseStore(redis.url.replace('redis://', 'redis://:wrong@')), '.', log)
@@ -264,9 +260,7 @@ describe('tracker state shared on Redis', () => {
     const { redis, a, b } = await two()
     await a.social.putPair({ a: 'alice', b: 'bob', since: 1 })
     await vi.waitFor(() => expect(b.social.pair('alice', 'bob')).toBeDefined())
-    const { Redis } = await import('ioredis')
-    const raw = new Redis(redis.url)
-    onCleanup(() => raw.quit().then(() => {}))
+    const raw = redis.client()
     await raw.flushdb()
     await b.social.putPair({ a: 'carol', b: 'dave', since: 2 })
     await vi.waitFor(() => expect(a.backend.health().lastError).toMatch(/without p2pchat's data/), {

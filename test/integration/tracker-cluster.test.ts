@@ -1,6 +1,6 @@
 import { copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { FriendEventKind, PresenceStatus } from '../../src/protocol/constants.ts'
 import type { FriendEvent } from '../../src/protocol/pb/tracker.ts'
@@ -11,6 +11,9 @@ import type { TestRedis } from '../fixtures/redis.ts'
 import { startRedis } from '../fixtures/redis.ts'
 
 type Left = TrackerClientEventDetails['left']
+
+/** What spreads through Redis is awaited this long at most, checked every 20 ms. */
+const WAIT = { timeout: 5_000, interval: 20 }
 
 /** Three trackers sharing one Redis. */
 async function cluster(
@@ -32,10 +35,10 @@ describe('several trackers on one Redis', () => {
     const peers: TestPeer[] = []
     const users = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay']
     for (const [i, user] of users.entries()) peers.push(await connectPeer(trackers[i % 3], user))
-    for (const peer of peers) await expectEventually(() => expect(names(peer)).toEqual(users))
+    for (const peer of peers) await vi.waitFor(() => expect(names(peer)).toEqual(users), WAIT)
     const version = trackers[0].presence.version
     for (const t of trackers) expect(t.presence.version).toBe(version)
-    for (const peer of peers) await expectEventually(() => expect(peer.client.version).toBe(version))
+    for (const peer of peers) await vi.waitFor(() => expect(peer.client.version).toBe(version), WAIT)
 
     // A logout on one tracker reaches the peers of the others.
     const leftAtFar = nextEvent<Left>(peers[1].client, 'left', l => l.user === 'cat')
@@ -100,10 +103,10 @@ describe('several trackers on one Redis', () => {
       presence: PresenceStatus.BUSY,
       statusText: 'in a meeting'
     })
-    await expectEventually(async () => {
+    await vi.waitFor(async () => {
       const seen = (await alice.client.request({ friendList: {} })).friends?.friends[0]
       expect([seen?.presence, seen?.statusText]).toEqual([PresenceStatus.BUSY, 'in a meeting'])
-    })
+    }, WAIT)
     const bobsFriends = (await bob.client.request({ friendList: {} })).friends
     expect(bobsFriends?.friends.map(f => [f.username, f.online])).toEqual([['alice', true]])
 
@@ -144,7 +147,7 @@ describe('a tracker that loses Redis', () => {
     const alice = await connectPeer(trackers[0], 'alice')
     await connectPeer(trackers[1], 'bob', { login: false })
     await redis.stop()
-    await expectEventually(() => expect(trackers[1].storeHealth.up).toBe(false))
+    await vi.waitFor(() => expect(trackers[1].storeHealth.up).toBe(false), WAIT)
     expect(trackers[1].storeHealth).toMatchObject({ backend: 'redis', up: false, outages: 1 })
     expect(trackers[1].storeHealth.lastError).toBeTruthy()
     // Logins, registrations and friend requests are refused, each with BUSY and a retry hint.
@@ -161,7 +164,8 @@ describe('a tracker that loses Redis', () => {
     expect(alice.client.closed).toBe(false)
 
     await redis.start()
-    for (const t of trackers) await expectEventually(() => expect(t.storeHealth.up).toBe(true), 10_000)
+    for (const t of trackers)
+      await vi.waitFor(() => expect(t.storeHealth.up).toBe(true), { ...WAIT, timeout: 10_000 })
     // Nothing lost: bob registered before the outage logs in now, and sees alice, who stayed online.
     const bobJoined = nextEvent(alice.client, 'joined', (u: { user: string }) => u.user === 'bob')
     await late.client.login('bob', PASSWORD, [])
@@ -170,16 +174,3 @@ describe('a tracker that loses Redis', () => {
     await alice.client.request({ friendAdd: { username: 'bob' } })
   })
 })
-
-async function expectEventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      await check()
-      return
-    } catch (err) {
-      if (Date.now() > until) throw err
-      await new Promise(resolve => setTimeout(resolve, 20))
-    }
-  }
-}
