@@ -9,18 +9,22 @@ import type { GroupRecord, PairRecord, SocialRecord, UserRecord } from '../socia
  * older one before a newer one, ends in the newest state: replicas converge on the backend's order.
  */
 
-/** The accounts replica a backend loads into and reports new accounts to. */
+/** The accounts replica a backend loads into and reports new and changed accounts to. */
 export interface AccountReplica {
-  /** Add an account (one loaded, or one another tracker registered); throws for a conflicting copy. */
+  /**
+   * Take an account (one loaded, or one another tracker registered or changed): a new one is added, a
+   * higher `rev` replaces the one held and a lower one is ignored (stale); throws for another copy of
+   * the `rev` held.
+   */
   apply(account: Account): void
   /** Accounts held. */
   readonly size: number
   accounts(): Iterable<Account>
 }
 
-/** Where accounts are kept. Accounts are only ever created. */
+/** Where accounts are kept. Accounts are created and changed (each change one `rev` more), never removed. */
 export interface AccountLog {
-  /** Load every stored account into `replica`; a shared backend goes on adding other trackers' ones. */
+  /** Load every stored account into `replica`; a shared backend goes on applying other trackers' changes. */
   open(replica: AccountReplica): Promise<void>
   /**
    * Store a new account; resolves once it is durable. Throws `UsernameTakenError` when the name or a
@@ -28,6 +32,13 @@ export interface AccountLog {
    * be reached, `NoSpaceError` when it is full.
    */
   create(account: Account, skeleton: string): Promise<void>
+  /**
+   * Store a changed account (the whole of it, its `rev` one more than `previousRev`) in place of the one
+   * at `previousRev`; resolves once it is durable. Throws `BusyError` when another tracker changed the
+   * account meanwhile (the replica has been given that copy: the caller may try again on it) or when
+   * the backend cannot be reached, `NoSpaceError` when it is full.
+   */
+  update(account: Account, previousRev: number): Promise<void>
   /** Write what is pending and close. */
   close(): Promise<void>
 }
