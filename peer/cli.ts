@@ -54,8 +54,11 @@ one-shot listener the receiver opens on all interfaces, any port, for 15 s, keye
 stream (docs/protocol.md). P2PCHAT_FILE_BULK=0 keeps them on the file stream.
 
 Interactive commands: /who  /msg <user> <text>  /history <user> [n]  /send <user> <path>
-  /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /discard <id>  /help  /quit
-Exit status: 0 after /quit, Ctrl-C or end of input; 1 when the peer stops on an error (wrong
+  /accept <id> [dir]  /reject <id>  /cancel <id>  /transfers  /discard <id>  /password
+  /logout [everywhere]  /help  /quit
+After the password login the peer reconnects (a network blip, a tracker restart) with the tracker's
+resumption credential instead of the password: no password hash for the tracker. /logout revokes it.
+Exit status: 0 after /quit, /logout, Ctrl-C or end of input; 1 when the peer stops on an error (wrong
 password, name taken, logged in elsewhere); 2 for a bad option.
 `
 

@@ -128,6 +128,8 @@ export class UnknownGroupError extends withCode('UNKNOWN_GROUP') {}
 export class NotAMemberError extends withCode('NOT_A_MEMBER') {}
 /** A cap on friends, friend requests or groups is reached; waiting does not help, removing something does. */
 export class LimitReachedError extends withCode('LIMIT_REACHED') {}
+/** A resumption credential the tracker does not take (expired, revoked, another device's): log in with the password. */
+export class ResumeRefusedError extends withCode('RESUME_REFUSED') {}
 /** An unexpected failure inside the service; the details are in its log. */
 export class InternalError extends withCode('INTERNAL') {}
 
@@ -182,6 +184,7 @@ export const ERROR_CLASSES = [
   UnknownGroupError,
   NotAMemberError,
   LimitReachedError,
+  ResumeRefusedError,
   InternalError
 ] as const
 

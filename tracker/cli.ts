@@ -29,6 +29,7 @@ import {
 } from './handshake-guard.ts'
 import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
+import { DEFAULT_RESUME_TTL_DAYS, MAX_RESUME_DAYS } from './resume.ts'
 import type { SocialInit } from './social/index.ts'
 import { MAX_GROUPS_PER_USER } from './social/index.ts'
 import { DEFAULT_STORE, parseStore } from './store/index.ts'
@@ -76,6 +77,10 @@ Options (each falls back to the environment variable shown):
   --scrypt-log-n N      password hash cost, log2 of scrypt's N; 17 is  [P2PCHAT_SCRYPT_LOG_N]
                         OWASP's; lower only for labs and benchmarks
                         default: ${DEFAULT_SCRYPT_LOG_N}
+  --resume-days DAYS    a login gets a credential bound to the device's  [P2PCHAT_RESUME_DAYS]
+                        PeerId that its reconnects use instead of the
+                        password (no hash) for this long; 0: off
+                        default: ${DEFAULT_RESUME_TTL_DAYS}
   --registration-burst N                                               [P2PCHAT_REGISTRATION_BURST]
                         registrations one host (IPv4 address, IPv6 /64)
                         may make at once; default: ${DEFAULT_REGISTRATION_BURST}
@@ -146,6 +151,7 @@ interface TrackerOptions {
   heartbeatMs: number
   coalesceMs: number
   scryptLogN: number
+  resumeDays: number
   registrationBurst: number
   registrationsPerMinute: number
   handshakes: HandshakeGuardInit
@@ -242,6 +248,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
   const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
   const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
   const scryptLogN = option(v['scrypt-log-n'], '--scrypt-log-n', 'P2PCHAT_SCRYPT_LOG_N')
+  const resumeDays = option(v['resume-days'], '--resume-days', 'P2PCHAT_RESUME_DAYS')
   const burst = option(v['registration-burst'], '--registration-burst', 'P2PCHAT_REGISTRATION_BURST')
   const perMinute = option(
     v['registrations-per-minute'],
@@ -292,6 +299,11 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       integer: true,
       fallback: DEFAULT_SCRYPT_LOG_N
     }),
+    resumeDays: parseNumberOption(resumeDays.name, resumeDays.value, {
+      min: 0,
+      max: MAX_RESUME_DAYS,
+      fallback: DEFAULT_RESUME_TTL_DAYS
+    }),
     registrationBurst: count(burst, DEFAULT_REGISTRATION_BURST, 1_000_000),
     registrationsPerMinute: count(perMinute, DEFAULT_REGISTRATIONS_PER_MINUTE, 1_000_000),
     relay: relayOption(relay, v),
@@ -324,6 +336,7 @@ function parseTrackerArgv(argv: string[]) {
       heartbeat: { type: 'string' },
       coalesce: { type: 'string' },
       'scrypt-log-n': { type: 'string' },
+      'resume-days': { type: 'string' },
       'registration-burst': { type: 'string' },
       'registrations-per-minute': { type: 'string' },
       'max-pending-handshakes': { type: 'string' },

@@ -108,6 +108,11 @@ export interface TrackerStats {
   registrations: number
   evictions: number
   reconnects: number
+  /** Logins with a resumption credential instead of the password (no password hash), since start. */
+  resumedLogins: number
+  /** Credentials refused (expired, revoked, another device's): those peers log in with the password. */
+  refusedResumes: number
+  passwordChanges: number
   /** Over the last EVENT_RATE_WINDOW_SECONDS: logins per second, of which reconnections, and the tracker's CPU per login (0 with no logins). */
   loginsPerSecond: number
   reconnectsPerSecond: number
@@ -185,6 +190,17 @@ export class StatsServer {
       'Logins from a PeerId the account logged in with before, since start',
       s => s.reconnects
     )
+    gauge(
+      'p2pchat_resumed_logins_total',
+      'Logins with a resumption credential instead of the password, since start',
+      s => s.resumedLogins
+    )
+    gauge(
+      'p2pchat_refused_resumes_total',
+      'Resumption credentials refused (expired, revoked, not the device), since start',
+      s => s.refusedResumes
+    )
+    gauge('p2pchat_password_changes_total', 'Password changes since start', s => s.passwordChanges)
     gauge('p2pchat_logins_per_second', 'Logins per second over the last 10 s', s => s.loginsPerSecond)
     gauge(
       'p2pchat_reconnects_per_second',
@@ -279,6 +295,7 @@ export class StatsServer {
       presenceVersion: p.version,
       connections: t.node?.getConnections().length ?? 0,
       ...t.counters,
+      ...t.signInCounters,
       ...this.#load.current(t.counters),
       deltaBytesSent: p.deltaBytes,
       deltaFramesSent: p.deltaFrames,

@@ -18,7 +18,7 @@ import {
   MAX_SUBSCRIBER_BACKLOG_BYTES
 } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
-import type { AccountInfo, OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, Credential, OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
 import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
 import { noticeCode } from '../src/protocol/presence-names.ts'
 import type { PresenceMember } from './presence.ts'
@@ -53,14 +53,20 @@ export interface SessionHost {
   /** A session must log in within this long after its stream opens. */
   readonly loginTimeoutMs: number
   register(session: Session, username: string, password: string): Promise<string>
+  /** A password login, or a resumed one (`resume` non-empty, `password` empty). */
   login(
     session: Session,
     username: string,
     password: string,
+    resume: Uint8Array,
     addrs: Uint8Array[]
   ): Promise<TrackerMessage['loggedIn']>
   heartbeat(session: Session): void
   logout(session: Session, reason: LeaveReason): void
+  /** Revoke this device's resumption credentials (`everywhere`: every device's); durable when it resolves. */
+  revoke(session: Session, everywhere: boolean): Promise<void>
+  /** Change the account's password; resolves with the session's new credential. */
+  changePassword(session: Session, oldPassword: string, newPassword: string): Promise<Credential>
   snapshot(): TrackerMessage['snapshot']
   /** The online entry bound to a PeerId (multihash bytes); throws UnknownPeerError. */
   lookup(peerId: Uint8Array): OnlinePeer
@@ -330,8 +336,8 @@ export class Session implements PresenceMember {
     }
     if (message.login !== undefined) {
       if (this.loggedIn) throw new AlreadyLoggedInError(`already logged in as ${this.username}`)
-      const { username, password, addrs } = message.login
-      const loggedIn = await this.#host.login(this, username, password, addrs)
+      const { username, password, resume, addrs } = message.login
+      const loggedIn = await this.#host.login(this, username, password, resume, addrs)
       if (loggedIn !== undefined) this.reply(id, { loggedIn })
       return
     }
@@ -371,9 +377,23 @@ export class Session implements PresenceMember {
     }
     if (message.logout !== undefined) {
       if (!this.loggedIn) throw new NotLoggedInError('not logged in')
+      const { revoke, everywhere } = message.logout
+      // Out of the online list first, whatever happens to the revocation: the user asked to leave.
       this.#host.logout(this, LeaveReason.LOGOUT)
-      this.reply(id, { ack: {} })
+      try {
+        if (revoke || everywhere) await this.#host.revoke(this, everywhere)
+        this.reply(id, { ack: {} })
+      } catch (err) {
+        // Logged out, but the credentials may still work: the peer says so (and forgets its own copy).
+        this.replyError(id, err)
+      }
       this.close()
+      return
+    }
+    if (message.password !== undefined) {
+      if (!this.loggedIn) throw new NotLoggedInError('log in before changing the password')
+      const { oldPassword, newPassword } = message.password
+      this.reply(id, { credential: await this.#host.changePassword(this, oldPassword, newPassword) })
       return
     }
     if (isSocialRequest(message)) {
@@ -382,7 +402,7 @@ export class Session implements PresenceMember {
       return
     }
     throw new InvalidMessageError(
-      'message has no known body (register, login, heartbeat, snapshot, lookup, account, connect, logout, or a friend or group request)'
+      'message has no known body (register, login, heartbeat, snapshot, lookup, account, connect, logout, password, or a friend or group request)'
     )
   }
 }

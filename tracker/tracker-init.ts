@@ -51,6 +51,12 @@ export interface TrackerInit {
    */
   scryptLogN?: number
   /**
+   * Days a resumption credential is good for after the password login that got it (a peer reconnects
+   * with it instead of its password: no password hash); 0 issues none and refuses those presented.
+   * @default 30
+   */
+  resumeDays?: number
+  /**
    * Stream muxers offered.
    * @default ['yamux', 'mplex']
    */

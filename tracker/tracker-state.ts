@@ -3,6 +3,8 @@ import { AccountStore } from './accounts.ts'
 import { PasswordHasher } from './password-hash.ts'
 import type { Presence } from './presence.ts'
 import type { RelayAccounting } from './relay.ts'
+import { loadFileSecret, loadRedisSecret, ResumeKeys } from './resume.ts'
+import { SignIn } from './sign-in.ts'
 import type { SocialInit } from './social/index.ts'
 import { Social } from './social/index.ts'
 import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
@@ -19,6 +21,8 @@ export interface TrackerStateInit {
   trackerId: string
   log: Logger
   scryptLogN: number
+  /** Lifetime of resumption credentials (0: resumption off). */
+  resumeTtlMs: number
   heartbeatMs: number
   presence: Presence
   relay: RelayAccounting
@@ -40,12 +44,15 @@ export class TrackerState {
   readonly accounts: AccountStore
   readonly social: Social
   readonly cluster?: ClusterPresence
+  /** Password and credential logins, and what revokes credentials. */
+  readonly signIn: SignIn
   readonly #relayQuota?: RedisRelayQuota
 
   private constructor(parts: {
     backend: TrackerBackend
     accounts: AccountStore
     social: Social
+    signIn: SignIn
     cluster?: ClusterPresence
     relayQuota?: RedisRelayQuota
   }) {
@@ -53,6 +60,7 @@ export class TrackerState {
     this.accounts = parts.accounts
     this.social = parts.social
     this.cluster = parts.cluster
+    this.signIn = parts.signIn
     this.#relayQuota = parts.relayQuota
   }
 
@@ -85,7 +93,10 @@ export class TrackerState {
       // Accounts other trackers register become searchable here too.
       accounts.onAdded = username => social.registered(username)
       const redis = backend.redis
-      if (redis === undefined) return new TrackerState({ backend, accounts, social })
+      // The credentials' secret lives with the store: on Redis every tracker takes any one's credentials.
+      const secret = redis === undefined ? await loadFileSecret(init.dataDir) : await loadRedisSecret(redis)
+      const signIn = new SignIn(accounts, new ResumeKeys(secret, init.resumeTtlMs), log.newScope('sign-in'))
+      if (redis === undefined) return new TrackerState({ backend, accounts, social, signIn })
       const cluster = new ClusterPresence(redis, init.trackerId, {
         log: log.newScope('cluster'),
         presence: init.presence,
@@ -109,7 +120,7 @@ export class TrackerState {
         if (!up) return
         cluster.reconcile().catch(err => log.error('could not put the shared online list right: %e', err))
       }
-      return new TrackerState({ backend, accounts, social, cluster, relayQuota })
+      return new TrackerState({ backend, accounts, social, signIn, cluster, relayQuota })
     } catch (err) {
       for (const close of opened) await close().catch(() => {})
       throw err

@@ -39,9 +39,11 @@ import {
   RelayAccounting,
   relayServerInit
 } from './relay.ts'
+import { DAY_MS, DEFAULT_RESUME_TTL_DAYS } from './resume.ts'
 import type { ReversalCounters } from './reversal.ts'
 import { passOnReversal, peerKeyOf, ReversalLimits } from './reversal.ts'
 import { Session } from './session.ts'
+import type { SignedIn, SignIn, SignInCounters } from './sign-in.ts'
 import type { Social, SocialCounts } from './social/index.ts'
 import { isReadOnlySocial } from './social/index.ts'
 import type { StoreHealth, StoreSpec, TrackerBackend } from './store/index.ts'
@@ -119,6 +121,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly #sessions = new Set<Session>()
   #accounts?: AccountStore
   #social?: Social
+  #signIn?: SignIn
   readonly #storeSpec: StoreSpec
   #backend?: TrackerBackend
   /** Presence shared with the other trackers of a Redis store. */
@@ -184,6 +187,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   get counters(): Readonly<TrackerCounters> {
     return this.#counters
+  }
+
+  /** Logins resumed with a credential, credentials refused, password changes since start. */
+  get signInCounters(): Readonly<SignInCounters> {
+    return this.#signIn?.counters ?? { resumedLogins: 0, refusedResumes: 0, passwordChanges: 0 }
   }
 
   /** Connection reversals passed on and refused since start. */
@@ -252,6 +260,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         trackerId: peerIdFromPrivateKey(privateKey).toString(),
         log: this.log,
         scryptLogN: this.#init.scryptLogN ?? DEFAULT_SCRYPT_LOG_N,
+        resumeTtlMs: (this.#init.resumeDays ?? DEFAULT_RESUME_TTL_DAYS) * DAY_MS,
         heartbeatMs: this.heartbeatMs,
         presence: this.presence,
         relay: this.#relay,
@@ -264,6 +273,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#accounts = state.accounts
       this.#social = state.social
       this.#cluster = state.cluster
+      this.#signIn = state.signIn
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -365,8 +375,16 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social?.registered(account.username)
       return account.username
     },
-    login: (session: Session, username: string, password: string, addrs: Uint8Array[]) =>
-      this.#login(session, username, password, addrs),
+    login: (session: Session, username: string, password: string, resume: Uint8Array, addrs: Uint8Array[]) =>
+      this.#login(session, username, password, resume, addrs),
+    revoke: async (session: Session, everywhere: boolean) => {
+      this.#backend?.redis?.ensureUp()
+      await this.#signIn!.revoke(session, everywhere)
+    },
+    changePassword: async (session: Session, oldPassword: string, newPassword: string) => {
+      this.#backend?.redis?.ensureUp()
+      return await this.#signIn!.changePassword(session, oldPassword, newPassword)
+    },
     heartbeat: (session: Session) => {
       session.lastSeen = Date.now()
       this.#liveness.touch(session, session.lastSeen)
@@ -397,24 +415,22 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     session: Session,
     username: string,
     password: string,
+    resume: Uint8Array,
     declaredAddrs: Uint8Array[]
   ): Promise<TrackerMessage['loggedIn']> {
     // A tracker that lost its shared store answers nothing from stale state: BUSY until it is back.
     this.#backend?.redis?.ensureUp()
     // Validate addresses first: cheap, and a bad one should not cost a password hash.
     const { candidates, elsewhere } = dialBackCandidates(declaredAddrs, session.connection.remoteAddr)
-    let account: Awaited<ReturnType<AccountStore['authenticate']>>
+    let signedIn: SignedIn
     try {
-      // The host and the Noise-proven PeerId: a device that logged in before is not held back by
-      // strangers' failures.
-      account = await this.#accounts!.authenticate(username, password, {
-        source: loginSource(session.connection.remoteAddr),
-        peer: session.peerKey
-      })
+      // A password (scrypt) or a resumption credential bound to this connection's PeerId (an HMAC).
+      signedIn = await this.#signIn!.check(session, username, password, resume)
     } catch (err) {
       this.#counters.failedLogins++
       throw err
     }
+    const { account } = signedIn
     if (session.closed || this.#stopping) return undefined
     // Only after the password: a stranger cannot make the tracker dial anything. Only addresses that
     // answer with this session's Noise-proven PeerId are published.
@@ -494,7 +510,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       relayDurationLimitMs:
         this.#init.relay === false
           ? 0
-          : (this.#init.relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS)
+          : (this.#init.relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS),
+      credential: signedIn.credential
     }
   }
 

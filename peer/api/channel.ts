@@ -81,7 +81,7 @@ export class ApiChannel {
       }
       await this.#send(reply)
     })
-    if (command?.cmd === 'quit') this.close()
+    if (command?.cmd === 'quit' || (command?.cmd === 'logout' && this.#host.endsOnLogout)) this.close()
   }
 
   /** The transport dropped a message over `MAX_COMMAND_BYTES`: answer it in its place in the order. */

@@ -139,6 +139,10 @@ const HANDLERS: Handlers = {
   'group-rename': (peer, { group, name }) => peer.social.groups.rename(group, name),
   groups: peer => peer.social.groups.list(),
   'group-msg': (peer, { group, text }) => peer.social.groups.send(group, text),
+  password: async (peer, { old, new: next }) => {
+    await peer.changePassword(old, next)
+    return {}
+  },
   help: async () => ({ commands: [...COMMAND_NAMES], events: [...EVENT_NAMES] }),
   quit: async () => ({})
 }
@@ -166,7 +170,7 @@ export async function dispatchHosted(host: ApiHost, command: Command): Promise<R
       return host.login(args)
     }
     case 'logout':
-      return host.logout()
+      return host.logout({ everywhere: command.everywhere })
     case 'session':
       return host.session()
     case 'help':

@@ -1,4 +1,4 @@
-import { AlreadyLoggedInError, InvalidCommandError, NotLoggedInError } from '../../src/errors.ts'
+import { AlreadyLoggedInError, NotLoggedInError } from '../../src/errors.ts'
 import type { PeerClient } from '../core/peer-client.ts'
 import type { CommandArgs, EventName, PeerEvents, Replies, SessionInfo } from './schema.ts'
 
@@ -14,7 +14,10 @@ export interface ApiHost {
   /** The logged-in peer; undefined while logged out (commands other than the session's get NOT_LOGGED_IN). */
   readonly peer: PeerClient | undefined
   login(args: CommandArgs<'login'>): Promise<Replies['login']>
-  logout(): Promise<Replies['logout']>
+  /** Log out, revoking this device's resumption credential (`everywhere`: every device's). */
+  logout(args: CommandArgs<'logout'>): Promise<Replies['logout']>
+  /** A logout ends the front-end too (a `p2pchat peer` process exits; the web app shows its login page). */
+  readonly endsOnLogout: boolean
   session(): SessionInfo
   addEventListener(name: EventName, listener: Listener): void
   removeEventListener(name: EventName, listener: Listener): void
@@ -23,6 +26,7 @@ export interface ApiHost {
 /** The host of a peer started with its account on the command line: logged in until it stops. */
 export class PeerHost implements ApiHost {
   readonly peer: PeerClient
+  readonly endsOnLogout = true
 
   constructor(peer: PeerClient) {
     this.peer = peer
@@ -34,8 +38,10 @@ export class PeerHost implements ApiHost {
     )
   }
 
-  async logout(): Promise<Replies['logout']> {
-    throw new InvalidCommandError('this peer logs out when it stops: send "quit"')
+  /** The peer stops (the process exits after the reply); its next start needs the password. */
+  async logout(args: CommandArgs<'logout'>): Promise<Replies['logout']> {
+    await this.peer.logout({ everywhere: args.everywhere === true })
+    return {}
   }
 
   session(): SessionInfo {

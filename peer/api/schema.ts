@@ -42,12 +42,15 @@ export const COMMAND_FIELDS = {
   'group-rename': { group: 'string', name: 'string' },
   groups: {},
   'group-msg': { group: 'string', text: 'string' },
+  /** Change the account's password: every other device must log in with the new one. */
+  password: { old: 'string', new: 'string' },
   /**
    * The session commands: answered by whatever hosts the peer. The web app logs in and out through
    * them; a peer started by `p2pchat peer` is logged in for its whole life (login: ALREADY_LOGGED_IN).
    */
   login: { tracker: 'string', user: 'string', password: 'string', register: 'boolean?' },
-  logout: {},
+  /** Log out: this device's resumption credential is revoked (`everywhere`: every device's). */
+  logout: { everywhere: 'boolean?' },
   session: {},
   help: {},
   quit: {}
@@ -177,6 +180,7 @@ export interface Replies {
   'group-msg': { group: string; messageId: string; seq: number; online: number }
   /** Logged in (`tracker`: the session state, `connected` on a fresh login). */
   login: { user: string; peerId: string; tracker: TrackerState }
+  password: Record<string, never>
   logout: Record<string, never>
   /**
    * Who is logged in: `user` and `peerId` unless `state` is `logged-out`. `tracker` and `lastUser`: the

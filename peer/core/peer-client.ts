@@ -6,7 +6,7 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
-import { InvalidOptionError, UnknownUserError } from '../../src/errors.ts'
+import { InvalidOptionError, NotLoggedInError, UnknownUserError } from '../../src/errors.ts'
 import { loadOrCreateIdentity } from '../../src/identity.ts'
 import type { MuxerName, P2PChatNode } from '../../src/node.ts'
 import { createNode } from '../../src/node.ts'
@@ -27,6 +27,8 @@ import type { OnlineUser } from './tracker-client.ts'
 import { TrackerSession } from './tracker-session.ts'
 
 export const DEFAULT_PEER_LISTEN = ['/ip4/0.0.0.0/tcp/0']
+/** A password change waits this long for the tracker (it hashes the old and the new password). */
+const PASSWORD_CHANGE_TIMEOUT_MS = 30_000
 
 const FRIEND_EVENTS = [
   'friend-request',
@@ -169,6 +171,8 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
   /** Accounts known to exist (key → spelling), so `msg` asks the tracker about a name once. */
   readonly #accounts = new Map<string, string>()
   #stopping?: Promise<void>
+  /** A logout revoking the credential, which stop() waits for. */
+  #revoking?: Promise<void>
   /** The tracker published an address of ours at the last login (it reached us by dialling back). */
   #reachable = false
   #owner?: DataOwner
@@ -339,10 +343,41 @@ export class PeerClient extends TypedEventEmitter<PeerEvents> {
     })
   }
 
-  /** Log out and stop everything; safe to call more than once (later calls wait for the first). */
+  /**
+   * The user logs out (not a quit): the tracker revokes this device's resumption credentials
+   * (`everywhere`: every device's of the account), then the peer stops. Rejects (after stopping) when
+   * the tracker could not revoke them — the peer was not connected, or its store was unavailable.
+   */
+  async logout(options: { everywhere?: boolean } = {}): Promise<void> {
+    let failure: unknown
+    this.#revoking ??= (async () => {
+      await this.#claiming
+      await this.#session?.stop({ revoke: true, everywhere: options.everywhere === true }).catch(err => {
+        failure = err
+      })
+    })()
+    await this.#revoking
+    await this.stop()
+    if (failure !== undefined) throw failure
+  }
+
+  /**
+   * Change the account's password. Every device's resumption credential is revoked (they log in with
+   * the new password next time); this one gets a new one for its reconnects.
+   */
+  async changePassword(oldPassword: string, newPassword: string): Promise<void> {
+    const session = this.#session
+    if (session === undefined) throw new NotLoggedInError('not started')
+    await session.changePassword(oldPassword, newPassword, {
+      signal: AbortSignal.timeout(PASSWORD_CHANGE_TIMEOUT_MS)
+    })
+  }
+
+  /** Quit: end the tracker session and stop everything; safe to call more than once (later calls wait for the first). */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#claiming
+      await this.#revoking
       await this.#session?.stop().catch(() => {})
       this.#directory?.stop()
       await this.#files?.stop().catch(() => {})

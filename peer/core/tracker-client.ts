@@ -27,6 +27,7 @@ import {
 import { lengthPrefixed } from '../../src/protocol/frame.ts'
 import type {
   AccountInfo,
+  Credential,
   Delta,
   FriendEvent,
   GroupEvent,
@@ -193,6 +194,8 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   username?: string
   /** Addresses the tracker publishes for us. */
   publishedAddrs: Multiaddr[] = []
+  /** The resumption credential the tracker issued at the last password login or change, if any. */
+  credential?: Credential
   /** The tracker's address (with its PeerId), when this client dialled it. */
   trackerAddr?: Multiaddr
   /** The tracker relays for its users (said at login): `<tracker>/p2p-circuit`. */
@@ -261,19 +264,27 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     return reply.registered?.username ?? username
   }
 
-  /** Log in, publishing `addrs` as where we listen. Resolves once the online list is loaded. */
+  /**
+   * Log in, publishing `addrs` as where we listen. Resolves once the online list is loaded. With
+   * `options.resume` (a credential from an earlier login, `password` then empty) no password is sent;
+   * the tracker refuses a stale one with RESUME_REFUSED. A password login leaves the tracker's new
+   * credential in `credential`.
+   */
   async login(
     username: string,
     password: string,
     addrs: Multiaddr[] = [],
-    options?: AbortOptions
+    options?: AbortOptions & { resume?: Uint8Array<ArrayBuffer> }
   ): Promise<void> {
+    const resume = options?.resume ?? new Uint8Array()
     const reply = await this.request(
-      { login: { username, password, addrs: addrs.map(a => a.bytes) } },
+      { login: { username, password, resume, addrs: addrs.map(a => a.bytes) } },
       options
     )
     const loggedIn = reply.loggedIn
     if (loggedIn === undefined) throw new SessionClosedError('the tracker did not confirm the login')
+    const issued = loggedIn.credential
+    this.credential = issued !== undefined && issued.token.byteLength > 0 ? issued : undefined
     this.username = loggedIn.username
     this.heartbeatMs = loggedIn.heartbeatMs
     this.publishedAddrs = loggedIn.addrs.map(b => multiaddr(b))
@@ -366,12 +377,33 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     await this.request({ connect: { peerId: peerId.toMultihash().bytes } }, options)
   }
 
-  async logout(options?: AbortOptions): Promise<void> {
+  /**
+   * End the session. `revoke`: the user logs out, so this device's resumption credentials stop working
+   * (`everywhere`: every device's); without, the program merely quits and may resume next time.
+   */
+  async logout(options?: AbortOptions & { revoke?: boolean; everywhere?: boolean }): Promise<void> {
     try {
-      await this.request({ logout: {} }, options)
+      await this.request(
+        { logout: { revoke: options?.revoke === true, everywhere: options?.everywhere === true } },
+        options
+      )
     } finally {
       this.close()
     }
+  }
+
+  /** Change the account's password: every credential is revoked; resolves with this device's new one. */
+  async changePassword(
+    oldPassword: string,
+    newPassword: string,
+    options?: AbortOptions
+  ): Promise<Credential> {
+    const reply = await this.request({ password: { oldPassword, newPassword } }, options)
+    const credential = reply.credential
+    if (credential === undefined)
+      throw new SessionClosedError('the tracker did not confirm the password change')
+    this.credential = credential.token.byteLength > 0 ? credential : undefined
+    return credential
   }
 
   /** Send one request and wait for its reply; an error reply rejects with the typed error. */

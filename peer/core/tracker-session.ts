@@ -23,6 +23,9 @@ import { plainNetworkError } from './dial.ts'
 import type { OnlineUser } from './tracker-client.ts'
 import { TrackerClient } from './tracker-client.ts'
 
+/** A logout waits this long for the tracker's answer (a quitting program should not hang on it). */
+const LOGOUT_TIMEOUT_MS = 2_000
+
 /**
  * Errors a retry cannot fix: the session stops instead of retrying (a wrong password never locks out).
  * MESSAGE_TOO_LARGE: the same login is the same size next time, whether refused here or by the tracker.
@@ -100,6 +103,17 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   #created = false
   #stopped = false
   #timer?: ReturnType<typeof setTimeout>
+  /** The password now (a password change replaces it). */
+  #password: string
+  /**
+   * The tracker's resumption credential from the last password login, presented at the next login
+   * (a network blip, a tracker restart) instead of the password: no password hash for the tracker.
+   * Kept in memory only: on disk it would log in whoever starts this data directory's peer, whatever
+   * password they type (the web app's login screen).
+   */
+  #credential?: { token: Uint8Array<ArrayBuffer>; expiresAt: number }
+  /** The last login was resumed with the credential (no password sent). */
+  resumed = false
   /** The account name with the tracker's spelling, once logged in. */
   username: string
 
@@ -111,6 +125,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     if (this.#trackers.length === 0) throw new InvalidOptionError('no tracker address given')
     this.#stateTracker = this.#trackers[0]
     this.username = init.user
+    this.#password = init.password
   }
 
   /** The tracker address in use now (logged in), else the one being tried or to try next. */
@@ -140,13 +155,43 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     await this.#attempt(true)
   }
 
-  async stop(): Promise<void> {
+  /**
+   * End the session. `revoke` (the user logged out): this device's resumption credentials are revoked
+   * on the tracker (`everywhere`: every device's); rejects when the tracker could not do it. Without:
+   * the program merely quits.
+   */
+  async stop(options: { revoke?: boolean; everywhere?: boolean } = {}): Promise<void> {
+    const revoke = options.revoke === true || options.everywhere === true
+    this.#credential = undefined
     if (this.#stopped) return
     this.#stopped = true
     clearTimeout(this.#timer)
     const client = this.client
-    if (client !== undefined) await client.logout({ signal: AbortSignal.timeout(2_000) }).catch(() => {})
+    let failure: unknown
+    if (client !== undefined) {
+      await client
+        .logout({ signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS), revoke, everywhere: options.everywhere })
+        .catch(err => {
+          failure = err
+        })
+    } else if (revoke) {
+      failure = new NotLoggedInError(
+        "not logged in to the tracker: it could not revoke this device's credential"
+      )
+    }
     this.#setState('stopped')
+    if (revoke && failure !== undefined) throw toP2PChatError(failure)
+  }
+
+  /**
+   * Change the account's password on the tracker. Every resumption credential is revoked there; this
+   * device keeps a new one, and later password logins use the new password.
+   */
+  async changePassword(oldPassword: string, newPassword: string, options?: AbortOptions): Promise<void> {
+    const client = this.#needClient('change the password')
+    const credential = await client.changePassword(oldPassword, newPassword, options)
+    this.#password = newPassword
+    this.#credential = credential.token.byteLength > 0 ? credential : undefined
   }
 
   /** Ask the tracker who is bound to `peerId`. */
@@ -314,7 +359,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   }
 
   #passwordTooLong(): InvalidPasswordError | undefined {
-    const bytes = new TextEncoder().encode(this.#init.password).byteLength
+    const bytes = new TextEncoder().encode(this.#password).byteLength
     if (bytes <= PASSWORD_MAX_BYTES) return undefined
     return new InvalidPasswordError(
       `the password is ${bytes} bytes; a tracker accepts at most ${PASSWORD_MAX_BYTES}: use a shorter one`
@@ -325,7 +370,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   async #login(client: TrackerClient): Promise<void> {
     if (this.#init.register && !this.#registered) {
       try {
-        await client.register(this.#init.user, this.#init.password)
+        await client.register(this.#init.user, this.#password)
         this.#created = true
       } catch (err) {
         if ((err as P2PChatError).code !== 'USERNAME_TAKEN') throw err
@@ -333,8 +378,15 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       }
       this.#registered = true
     }
+    if (await this.#resume(client)) {
+      this.#init.published?.(client.publishedAddrs, client)
+      return
+    }
     try {
-      await client.login(this.#init.user, this.#init.password, this.#init.listenAddrs())
+      await client.login(this.#init.user, this.#password, this.#init.listenAddrs())
+      this.resumed = false
+      // None issued (resumption off on this tracker): the old one is of no use either.
+      this.#credential = client.credential
       this.#init.published?.(client.publishedAddrs, client)
     } catch (err) {
       if (this.#nameTaken && err instanceof AuthFailedError) {
@@ -344,6 +396,27 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
         )
       }
       throw err
+    }
+  }
+
+  /**
+   * Log in with the credential if one is held: true when that worked. A refused one is forgotten and
+   * the password follows on the same connection (AUTH_FAILED too: a tracker too old to know credentials
+   * reads it as an empty password). Other errors (BUSY, a lost connection) are the login's.
+   */
+  async #resume(client: TrackerClient): Promise<boolean> {
+    const held = this.#credential
+    if (held === undefined || held.expiresAt <= Date.now()) return false
+    try {
+      await client.login(this.#init.user, '', this.#init.listenAddrs(), { resume: held.token })
+      this.resumed = true
+      return true
+    } catch (err) {
+      const code = (err as P2PChatError).code
+      if (code !== 'RESUME_REFUSED' && code !== 'AUTH_FAILED') throw err
+      this.#init.log('the tracker refused our credential (%s): logging in with the password', code)
+      this.#credential = undefined
+      return false
     }
   }
 

@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import type { Interface } from 'node:readline'
 import { clearLine, createInterface, cursorTo, moveCursor } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { toP2PChatError, UnknownTransferError } from '../../src/errors.ts'
+import { CancelledError, toP2PChatError, UnknownTransferError } from '../../src/errors.ts'
 import { formatBytes } from '../../src/units.ts'
-import { DEFAULT_HISTORY_LIMIT, dispatch } from '../api/dispatch.ts'
+import { DEFAULT_HISTORY_LIMIT, dispatch, dispatchHosted } from '../api/dispatch.ts'
+import { PeerHost } from '../api/host.ts'
 import type {
   Command,
   EventDetails,
@@ -41,8 +42,10 @@ export const SLASH_COMMANDS = [
   ['transfers', '', 'transfers of this session, and interrupted receives kept from earlier ones'],
   ['discard', '<id>', 'delete the partial file of an interrupted receive'],
   ...SOCIAL_SLASH_COMMANDS,
+  ['password', '', 'change your password (asked for, not shown)'],
+  ['logout', '[everywhere]', 'log out and exit, revoking the session credential (of every device)'],
   ['help', '', 'this list'],
-  ['quit', '', 'log out and exit (also Ctrl-D, Ctrl-C)']
+  ['quit', '', 'exit (also Ctrl-D, Ctrl-C)']
 ] as const
 
 export const INTERACTIVE_HELP = `Commands:\n${SLASH_COMMANDS.map(([name, args, what]) => {
@@ -110,6 +113,10 @@ export class InteractiveUI {
   /** The login came with a fresh registration: said with the "Logged in" line. */
   #created = false
   #continued: string[] = []
+  /** Lines read and not yet run: a command that asks for more takes them first. */
+  readonly #pending: string[] = []
+  /** A command waiting for its next line (`#askHidden`). */
+  #answer?: { resolve(line: string): void; reject(err: Error): void }
   #transferIds: string[] = []
 
   constructor(peer: PeerClient, input: Readable, output: Writable & { isTTY?: boolean }) {
@@ -172,7 +179,19 @@ export class InteractiveUI {
       )
       this.#rl.resume()
       this.#rl.on('line', line => {
-        chain = chain.then(async quit => quit || this.#closed || (await this.#execute(line)))
+        // A command asking for more (a password) takes the next line, typed or already piped in.
+        const answer = this.#answer
+        if (answer !== undefined) {
+          this.#answer = undefined
+          answer.resolve(line)
+          return
+        }
+        this.#pending.push(line)
+        chain = chain.then(async quit => {
+          const next = this.#pending.shift()
+          if (quit || this.#closed || next === undefined) return quit
+          return await this.#execute(next)
+        })
         chain.then(quit => {
           if (quit) this.close()
           else this.#prompt()
@@ -183,6 +202,8 @@ export class InteractiveUI {
       this.#rl.on('SIGCONT', () => this.#rl.prompt(true))
       this.#rl.on('close', () => {
         this.#closed = true
+        this.#answer?.reject(new CancelledError('the input ended'))
+        this.#answer = undefined
         chain.then(() => resolve())
       })
       this.#prompt()
@@ -439,7 +460,35 @@ export class InteractiveUI {
     return `  ${short(t.transferId)}  ${arrow}  ${e(t.name)}  ${formatBytes(t.size)}  ${t.state}${why}  ${pct}%${hint}`
   }
 
-  /** Run one typed line; true when it was /quit. */
+  /**
+   * Ask for a line without echoing it (a password). On a terminal readline's echo is muted while the
+   * question is open; piped input is never echoed.
+   */
+  async #askHidden(prompt: string): Promise<string> {
+    const piped = this.#pending.shift()
+    if (piped !== undefined) return piped
+    if (this.#closed) throw new CancelledError('the input ended')
+    const tty = this.#output.isTTY === true
+    const rl = this.#rl as Interface & { _writeToOutput?: (text: string) => void }
+    const write = rl._writeToOutput
+    if (tty) {
+      this.#output.write(prompt)
+      // Readline echoes what is typed through this: nothing of it is shown until the line is done.
+      if (write !== undefined) rl._writeToOutput = () => {}
+    }
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        this.#answer = { resolve, reject }
+      })
+    } finally {
+      if (tty) {
+        if (write !== undefined) rl._writeToOutput = write
+        this.#output.write('\n')
+      }
+    }
+  }
+
+  /** Run one typed line; true when it was /quit or /logout. */
   async #execute(raw: string): Promise<boolean> {
     // A line ending in a backslash continues on the next: that is how a message gets several lines.
     if (raw.endsWith('\\')) {
@@ -557,6 +606,30 @@ export class InteractiveUI {
           return false
         case 'quit':
           return true
+        case 'logout': {
+          if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'everywhere')) return usage('[everywhere]')
+          const everywhere = rest[0] === 'everywhere'
+          // A session command: answered by the host of this one peer, as JSON-lines would.
+          await dispatchHosted(new PeerHost(this.#peer), { cmd: 'logout', everywhere })
+          this.show(
+            everywhere
+              ? 'Logged out everywhere: every device needs the password to log in again.'
+              : 'Logged out.'
+          )
+          return true
+        }
+        case 'password': {
+          if (rest.length > 0) return usage('(no arguments: the passwords are asked for)')
+          const old = await this.#askHidden('Current password: ')
+          const next = await this.#askHidden('New password: ')
+          if ((await this.#askHidden('New password again: ')) !== next) {
+            this.show('The two new passwords differ; nothing was changed.')
+            return false
+          }
+          await this.#run({ cmd: 'password', old, new: next })
+          this.show('Password changed: other devices log in with the new one next time.')
+          return false
+        }
         default:
           if (!(await runSocialCommand(this.#social, word, rest, trimmed))) {
             this.show(`unknown command /${e(word)}; /help lists them`)

@@ -9,7 +9,9 @@ import {
   BusyError,
   InvalidAddressError,
   NotLoggedInError,
-  TrackerUnreachableError
+  P2PChatError,
+  TrackerUnreachableError,
+  toP2PChatError
 } from '../../src/errors.ts'
 import { DurableJSONFile } from '../../src/storage/durable-json-file.ts'
 import { normalizeUsername, usernameKey } from '../../src/usernames.ts'
@@ -183,9 +185,15 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     }
   }
 
-  async logout(): Promise<Replies['logout']> {
+  readonly endsOnLogout = false
+
+  /**
+   * Log out: the tracker revokes this device's resumption credential (`everywhere`: every device's)
+   * and the peer stops. Logged out here even when the tracker could not revoke it (the error says so).
+   */
+  async logout(args: CommandArgs<'logout'> = {}): Promise<Replies['logout']> {
     if (this.peer === undefined) throw new NotLoggedInError('nobody is logged in here')
-    await this.#end('logged out')
+    await this.#end('logged out', { everywhere: args.everywhere === true })
     return {}
   }
 
@@ -194,16 +202,26 @@ export class WebSession extends TypedEventEmitter<PeerEvents> implements ApiHost
     if (this.peer !== undefined) await this.#end('p2pchat web stopped')
   }
 
-  async #end(reason: string): Promise<void> {
+  /** Stop the logged-in peer; `logout`: the user logged out (its credential is revoked). */
+  async #end(reason: string, logout?: { everywhere: boolean }): Promise<void> {
     const peer = this.peer
     if (peer === undefined) return
     this.peer = undefined
     this.#detach?.()
-    this.#stopping = peer
-      .stop()
-      .catch(err => this.#init.log.error('stopping %s: %s', peer.username, err.message))
+    let failure: unknown
+    this.#stopping = (logout === undefined ? peer.stop() : peer.logout(logout)).catch(err => {
+      failure = err
+      this.#init.log.error('stopping %s: %s', peer.username, err.message)
+    })
     await this.#stopping
     this.safeDispatchEvent('session', { detail: { ...this.session(), reason } })
+    if (logout !== undefined && failure !== undefined) {
+      const e = toP2PChatError(failure)
+      throw new P2PChatError(
+        e.code,
+        `logged out here, but the tracker could not revoke this device's credential: ${e.message}`
+      )
+    }
   }
 
   /** Re-emit the peer's events as ours; a session the tracker ends for good ends here too. */

@@ -6,7 +6,9 @@
  *   {"cmd":"memory"}                 → {"event":"memory","rssMb":…,"heapMb":…}
  *   {"cmd":"quit"}                   → logs every peer out and exits
  * With --reconnect each peer logs in again by itself when its session is lost (the tracker restarted), as
- * real peers do: at once, then after 0.5 s doubling to 30 s, ±50 % jitter; each prints nothing.
+ * real peers do: at once, then after 0.5 s doubling to 30 s, ±50 % jitter; each prints nothing. Like
+ * TrackerSession they present the resumption credential of their password login (falling back to the
+ * password when it is refused); --password-only makes every reconnect a password login (the baseline).
  */
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     listen: { type: 'boolean', default: false },
     'keep-list': { type: 'boolean', default: false },
     reconnect: { type: 'boolean', default: false },
+    'password-only': { type: 'boolean', default: false },
     watch: { type: 'string', default: '' }
   }
 })
@@ -50,6 +53,8 @@ interface Sim {
   name: string
   node: P2PChatNode
   client: TrackerClient
+  /** From the password login: what a reconnect presents instead of the password. */
+  credential?: Uint8Array<ArrayBuffer>
 }
 
 const sims: Sim[] = []
@@ -94,7 +99,7 @@ async function session(name: string, node: P2PChatNode, retry: boolean): Promise
     })
   }
   await client.login(name, values.password, node.getMultiaddrs())
-  const sim = { name, node, client }
+  const sim: Sim = { name, node, client, credential: client.credential?.token }
   sims.push(sim)
   if (values.reconnect) watchSession(sim)
 }
@@ -117,7 +122,7 @@ function watchSession(sim: Sim): void {
               keepList: values['keep-list']
             })
             try {
-              await client.login(sim.name, values.password, sim.node.getMultiaddrs())
+              await login(sim, client)
             } catch (err) {
               client.close()
               throw err
@@ -133,6 +138,21 @@ function watchSession(sim: Sim): void {
     },
     { once: true }
   )
+}
+
+/** A reconnect's login: the credential if there is one (the password if it is refused), as TrackerSession does. */
+async function login(sim: Sim, client: TrackerClient): Promise<void> {
+  if (sim.credential !== undefined && !values['password-only']) {
+    try {
+      await client.login(sim.name, '', sim.node.getMultiaddrs(), { resume: sim.credential })
+      return
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'RESUME_REFUSED') throw err
+      sim.credential = undefined
+    }
+  }
+  await client.login(sim.name, values.password, sim.node.getMultiaddrs())
+  sim.credential = client.credential?.token
 }
 
 const began = now()

@@ -42,7 +42,7 @@ export interface ScenarioInit {
   probes: number
   scryptLogN: number
   /** After the measurements, kill the tracker and time every peer's return (one tracker only). */
-  storm?: { scryptLogN: number }
+  storm?: { scryptLogN: number; passwordOnly: boolean }
   log(msg: string): void
 }
 
@@ -96,6 +96,9 @@ export interface StormResult {
   /** The simulators' CPU over the storm, as a share of the machine's cores (they share it with the tracker). */
   simulatorCpuShare: number
   stormScryptLogN: number
+  /** How the peers logged in again: with their resumption credential, or (refused, or --storm-password-only) the password. */
+  stormResumedLogins: number
+  stormPasswordLogins: number
 }
 
 export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
@@ -183,7 +186,8 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
           '32',
           '--watch',
           'probe',
-          ...(init.storm === undefined ? [] : ['--reconnect'])
+          ...(init.storm === undefined ? [] : ['--reconnect']),
+          ...(init.storm?.passwordOnly === true ? ['--password-only'] : [])
         ],
         `sim${p}`
       )
@@ -398,9 +402,11 @@ async function runStorm(o: {
   const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 60_000)).split(/\s+/)[1]
   let online = 0
   let last = 0
+  let stats = { online: 0, logins: 0, resumedLogins: 0 }
   while (online < o.peers) {
     await sleep(250)
-    online = ((await (await fetch(statsUrl)).json()) as { online: number }).online
+    stats = (await (await fetch(statsUrl)).json()) as typeof stats
+    online = stats.online
     if (performance.now() - last > 5_000) {
       last = performance.now()
       o.log(`storm: ${online}/${o.peers} back after ${round((performance.now() - began) / 1000, 1)} s`)
@@ -416,6 +422,8 @@ async function runStorm(o: {
     stormSeconds: round(seconds),
     trackerCpuMsPerReconnect: round((trackerCpu * 1000) / o.peers),
     simulatorCpuShare: round(simCpu / seconds / availableParallelism(), 3),
-    stormScryptLogN: o.scryptLogN
+    stormScryptLogN: o.scryptLogN,
+    stormResumedLogins: stats.resumedLogins,
+    stormPasswordLogins: stats.logins - stats.resumedLogins
   }
 }

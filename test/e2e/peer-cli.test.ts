@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { startInteractivePeer, startJsonPeer } from '../fixtures/json-peer.ts'
-import { startTracker, tempDir } from '../fixtures/nodes.ts'
+import { peerArgs, startInteractivePeer, startJsonPeer } from '../fixtures/json-peer.ts'
+import { PASSWORD, startTracker, tempDir } from '../fixtures/nodes.ts'
 import { CLI, spawnScript } from '../fixtures/processes.ts'
 
 describe('p2pchat peer --json', () => {
@@ -68,8 +68,6 @@ describe('p2pchat peer --json', () => {
     })
     alice.send({ id: 'l', cmd: 'login', tracker: addr, user: 'bob', password: 'x' })
     expect((await alice.wait(o => o.id === 'l')).error.code).toBe('ALREADY_LOGGED_IN')
-    alice.send({ id: 'o', cmd: 'logout' })
-    expect((await alice.wait(o => o.id === 'o')).error.code).toBe('INVALID_COMMAND')
 
     // Only JSON on stdout.
     for (const line of alice.proc.lines) expect(() => JSON.parse(line)).not.toThrow()
@@ -79,6 +77,32 @@ describe('p2pchat peer --json', () => {
     await alice.wait(o => o.id === 'q')
     expect((await alice.proc.exited).code).toBe(0)
     expect((await left).reason).toBe('logout')
+  })
+
+  it('changes the password, and logs out everywhere: the process exits 0, the old password is refused', async () => {
+    const tracker = await startTracker()
+    const addr = tracker.getMultiaddrs()[0].toString()
+    const erin = await startJsonPeer(addr, 'erin')
+    erin.send({ id: 'p1', cmd: 'password', old: 'wrong password', new: 'erin new password' })
+    expect((await erin.wait(o => o.id === 'p1')).error.code).toBe('AUTH_FAILED')
+    erin.send({ id: 'p2', cmd: 'password', old: PASSWORD, new: 'short' })
+    expect((await erin.wait(o => o.id === 'p2')).error.code).toBe('INVALID_PASSWORD')
+    erin.send({ id: 'p3', cmd: 'password', old: PASSWORD, new: 'erin new password' })
+    expect(await erin.wait(o => o.id === 'p3')).toMatchObject({ ok: true })
+    erin.send({ id: 'o', cmd: 'logout', everywhere: true })
+    expect(await erin.wait(o => o.id === 'o')).toMatchObject({ ok: true })
+    expect((await erin.proc.exited).code).toBe(0)
+    expect(tracker.signInCounters.passwordChanges).toBe(1)
+    // The same directory with the old password: refused, exit 1.
+    const again = spawnScript(
+      CLI,
+      [...peerArgs(addr, 'erin', join(erin.dir, 'data')).filter(a => a !== '--register'), '--json'],
+      {
+        P2PCHAT_PASSWORD: PASSWORD
+      }
+    )
+    expect((await again.exited).code).toBe(1)
+    expect(JSON.parse(again.lines.at(-1)!)).toMatchObject({ event: 'error', code: 'AUTH_FAILED' })
   })
 
   it('fails to start with a clear error for a wrong password or a missing one', async () => {
@@ -136,6 +160,22 @@ describe('p2pchat peer (interactive)', () => {
     human.child.stdin.write('/who\n')
     await human.waitLine(l => /^(> )*2 online: dan, mallory$/.test(l))
     human.child.stdin.write('/quit\n')
+    expect((await human.exited).code).toBe(0)
+  })
+
+  it('/password asks for the passwords on the lines that follow; /logout ends the process', async () => {
+    const tracker = await startTracker()
+    const addr = tracker.getMultiaddrs()[0].toString()
+    const human = await startInteractivePeer(addr, 'fay', await tempDir())
+    human.child.stdin.write(`/password\n${PASSWORD}\nfay new password\nnot the same\n`)
+    await human.waitLine(l => l.includes('The two new passwords differ; nothing was changed.'))
+    human.child.stdin.write(`/password\n${PASSWORD}\nfay new password\nfay new password\n`)
+    await human.waitLine(l => l.includes('Password changed'))
+    expect(tracker.signInCounters.passwordChanges).toBe(1)
+    // Typed passwords never show up in the output.
+    expect(human.lines.join('\n')).not.toContain('fay new password')
+    human.child.stdin.write('/logout\n')
+    await human.waitLine(l => l.includes('Logged out.'))
     expect((await human.exited).code).toBe(0)
   })
 })

@@ -36,11 +36,23 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
     { id: 0 },
     { id: 1, register: { username: '', password: '' } },
     { id: 2, register: { username: 'fz-new', password: 'p'.repeat(40) } },
-    { id: 3, login: { username: user, password, addrs: [] } },
-    { id: 4, login: { username: user, password, addrs: [ADDR_V4, ADDR_V6, new Uint8Array()] } },
+    { id: 3, login: { username: user, password, resume: new Uint8Array(), addrs: [] } },
+    {
+      id: 4,
+      login: {
+        username: user,
+        password,
+        resume: new Uint8Array(),
+        addrs: [ADDR_V4, ADDR_V6, new Uint8Array()]
+      }
+    },
+    { id: 4, login: { username: user, password: '', resume: new Uint8Array(45).fill(1), addrs: [] } },
+    { id: 4, login: { username: user, password, resume: new Uint8Array([1]), addrs: [] } },
+    { id: 8, password: { oldPassword: password, newPassword: '' } },
     { id: 5, heartbeat: { ack: false } },
     { id: 6, heartbeat: { ack: true } },
-    { id: 7, logout: {} },
+    { id: 7, logout: { revoke: false, everywhere: false } },
+    { id: 7, logout: { revoke: true, everywhere: true } },
     { id: 0xffff_ffff, snapshot: {} },
     { id: 8, lookup: { peerId: new Uint8Array() } },
     { id: 9, lookup: { peerId: PEER_ID_BYTES } },
@@ -101,9 +113,11 @@ export const trackerMessages: TrackerMessage[] = [
       relay: false,
       relayDataLimit: 0,
       relayDurationLimitMs: 0,
-      trackerVersion: '0.1.0'
+      trackerVersion: '0.1.0',
+      credential: { token: new Uint8Array(45).fill(7), expiresAt: 1_700_000_000_123 }
     }
   },
+  { id: 7, credential: { token: new Uint8Array(), expiresAt: 0 } },
   { id: 6, snapshot: { version: 9, peers: [entry, { ...entry, username: 'b', addrs: [] }] } },
   { id: 0, delta: { baseVersion: 0, events: [] } },
   {

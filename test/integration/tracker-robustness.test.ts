@@ -69,7 +69,14 @@ describe('tracker robustness', () => {
     const tooMany = Array.from({ length: 17 }, (_, i) => multiaddr(`/ip4/127.0.0.1/tcp/${1000 + i}`))
     await expect(client.login('alice', PASSWORD, tooMany)).rejects.toMatchObject({ code: 'INVALID_ADDRESS' })
     const garbage = await client
-      .request({ login: { username: 'alice', password: PASSWORD, addrs: [Uint8Array.from([0xff, 0x01])] } })
+      .request({
+        login: {
+          username: 'alice',
+          password: PASSWORD,
+          resume: new Uint8Array(),
+          addrs: [Uint8Array.from([0xff, 0x01])]
+        }
+      })
       .catch(e => e)
     expect(garbage.code).toBe('INVALID_ADDRESS')
   })
@@ -80,7 +87,10 @@ describe('tracker robustness', () => {
     const raw = await rawSession(tracker)
     raw.send(
       lengthPrefixed(
-        ClientMessage.encode({ id: 1, login: { username: 'alice', password: PASSWORD, addrs: [] } })
+        ClientMessage.encode({
+          id: 1,
+          login: { username: 'alice', password: PASSWORD, resume: new Uint8Array(), addrs: [] }
+        })
       )
     )
     expect((await raw.read()).loggedIn?.username).toBe('alice')
@@ -120,7 +130,10 @@ describe('tracker robustness', () => {
     )
     raw.send(
       lengthPrefixed(
-        ClientMessage.encode({ id: 2, login: { username: 'greedy', password: PASSWORD, addrs: [] } })
+        ClientMessage.encode({
+          id: 2,
+          login: { username: 'greedy', password: PASSWORD, resume: new Uint8Array(), addrs: [] }
+        })
       )
     )
     expect((await raw.read()).registered?.username).toBe('greedy')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import { StatsServer } from '../../tracker/http-stats.ts'
 import { escapeHtml, renderStatusPage } from '../../tracker/status-page.ts'
 import { connectPeer, onCleanup, startNode, startTracker } from '../fixtures/nodes.ts'
@@ -53,15 +54,20 @@ describe('the tracker status page (GET / on --http)', () => {
     await alice.client.logout()
     // The same device again: a reconnection. A new device: not one.
     await connectPeer(tracker, 'alice', { register: false, node: alice.node })
-    await connectPeer(tracker, 'bob')
+    const bob = await connectPeer(tracker, 'bob')
+    // bob's credential presented on a new session: a resumed login (replacing his first session).
+    const again = await TrackerClient.connect(bob.node, tracker.getMultiaddrs()[0])
+    onCleanup(() => again.close())
+    await again.login('bob', '', [], { resume: bob.client.credential!.token })
     const stats = server.stats()
-    expect(stats).toMatchObject({ logins: 3, reconnects: 1 })
+    expect(stats).toMatchObject({ logins: 4, reconnects: 2, resumedLogins: 1, refusedResumes: 0 })
     expect(stats.loginsPerSecond).toBeGreaterThan(0)
     expect(stats.reconnectsPerSecond).toBeGreaterThan(0)
     expect(stats.cpuMsPerLogin).toBeGreaterThan(0)
     const { host, port } = await server.listen('127.0.0.1', 0)
     const metrics = await (await fetch(`http://${host}:${port}/metrics`)).text()
-    expect(metrics).toMatch(/^p2pchat_reconnects_total 1$/m)
+    expect(metrics).toMatch(/^p2pchat_reconnects_total 2$/m)
+    expect(metrics).toMatch(/^p2pchat_resumed_logins_total 1$/m)
     expect(metrics).toMatch(/^p2pchat_cpu_ms_per_login [\d.]+$/m)
   })
 

@@ -29,6 +29,7 @@ export interface ClientMessage {
   groupKick?: GroupKick
   groupRename?: GroupRename
   groupList?: GroupListRequest
+  password?: PasswordChange
 }
 
 export namespace ClientMessage {
@@ -154,6 +155,11 @@ export namespace ClientMessage {
         if (obj.groupList != null) {
           w.uint32(186)
           GroupListRequest.codec().encode(obj.groupList, w)
+        }
+
+        if (obj.password != null) {
+          w.uint32(194)
+          PasswordChange.codec().encode(obj.password, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -303,6 +309,12 @@ export namespace ClientMessage {
             case 23: {
               obj.groupList = GroupListRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.groupList
+              })
+              break
+            }
+            case 24: {
+              obj.password = PasswordChange.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.password
               })
               break
             }
@@ -482,6 +494,13 @@ export namespace ClientMessage {
 
               break
             }
+            case 24: {
+              yield * PasswordChange.codec().stream(reader, reader.uint32(), `${prefix}.password`, {
+                limits: opts.limits?.password
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -525,8 +544,23 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageLoginResumeFieldEvent {
+    field: '$.login.resume'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ClientMessageHeartbeatAckFieldEvent {
     field: '$.heartbeat.ack'
+    value: boolean
+  }
+
+  export interface ClientMessageLogoutRevokeFieldEvent {
+    field: '$.logout.revoke'
+    value: boolean
+  }
+
+  export interface ClientMessageLogoutEverywhereFieldEvent {
+    field: '$.logout.everywhere'
     value: boolean
   }
 
@@ -640,6 +674,16 @@ export namespace ClientMessage {
     value: string
   }
 
+  export interface ClientMessagePasswordOldPasswordFieldEvent {
+    field: '$.password.oldPassword'
+    value: string
+  }
+
+  export interface ClientMessagePasswordNewPasswordFieldEvent {
+    field: '$.password.newPassword'
+    value: string
+  }
+
   export function encode (obj: Partial<ClientMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientMessage.codec())
   }
@@ -648,7 +692,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageLoginResumeFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLogoutRevokeFieldEvent | ClientMessageLogoutEverywhereFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent | ClientMessagePasswordOldPasswordFieldEvent | ClientMessagePasswordNewPasswordFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -2215,6 +2259,7 @@ export interface Login {
   username: string
   password: string
   addrs: Uint8Array<ArrayBuffer>[]
+  resume: Uint8Array<ArrayBuffer>
 }
 
 export namespace Login {
@@ -2244,6 +2289,11 @@ export namespace Login {
           }
         }
 
+        if ((obj.resume != null && obj.resume.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.resume)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2251,7 +2301,8 @@ export namespace Login {
         const obj: any = {
           username: '',
           password: '',
-          addrs: []
+          addrs: [],
+          resume: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2274,6 +2325,10 @@ export namespace Login {
               }
 
               obj.addrs.push(reader.bytes())
+              break
+            }
+            case 4: {
+              obj.resume = reader.bytes()
               break
             }
             default: {
@@ -2324,6 +2379,13 @@ export namespace Login {
 
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.resume`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2352,6 +2414,11 @@ export namespace Login {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LoginResumeFieldEvent {
+    field: '$.resume'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Login>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Login.codec())
   }
@@ -2360,8 +2427,120 @@ export namespace Login {
     return decodeMessage(buf, Login.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent | LoginResumeFieldEvent> {
     return streamMessage(buf, Login.codec(), opts)
+  }
+}
+
+export interface PasswordChange {
+  oldPassword: string
+  newPassword: string
+}
+
+export namespace PasswordChange {
+  let _codec: Codec<PasswordChange>
+
+  export const codec = (): Codec<PasswordChange> => {
+    if (_codec == null) {
+      _codec = message<PasswordChange>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.oldPassword != null && obj.oldPassword !== '')) {
+          w.uint32(10)
+          w.string(obj.oldPassword)
+        }
+
+        if ((obj.newPassword != null && obj.newPassword !== '')) {
+          w.uint32(18)
+          w.string(obj.newPassword)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          oldPassword: '',
+          newPassword: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.oldPassword = reader.string()
+              break
+            }
+            case 2: {
+              obj.newPassword = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.oldPassword`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.newPassword`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PasswordChangeOldPasswordFieldEvent {
+    field: '$.oldPassword'
+    value: string
+  }
+
+  export interface PasswordChangeNewPasswordFieldEvent {
+    field: '$.newPassword'
+    value: string
+  }
+
+  export function encode (obj: Partial<PasswordChange>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PasswordChange.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PasswordChange>): PasswordChange {
+    return decodeMessage(buf, PasswordChange.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PasswordChange>): Generator<PasswordChangeOldPasswordFieldEvent | PasswordChangeNewPasswordFieldEvent> {
+    return streamMessage(buf, PasswordChange.codec(), opts)
   }
 }
 
@@ -2454,7 +2633,10 @@ export namespace Heartbeat {
   }
 }
 
-export interface Logout {}
+export interface Logout {
+  revoke: boolean
+  everywhere: boolean
+}
 
 export namespace Logout {
   let _codec: Codec<Logout>
@@ -2466,11 +2648,24 @@ export namespace Logout {
           w.fork()
         }
 
+        if ((obj.revoke != null && obj.revoke !== false)) {
+          w.uint32(8)
+          w.bool(obj.revoke)
+        }
+
+        if ((obj.everywhere != null && obj.everywhere !== false)) {
+          w.uint32(16)
+          w.bool(obj.everywhere)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
-        const obj: any = {}
+        const obj: any = {
+          revoke: false,
+          everywhere: false
+        }
 
         const end = length == null ? reader.len : reader.pos + length
 
@@ -2478,6 +2673,14 @@ export namespace Logout {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              obj.revoke = reader.bool()
+              break
+            }
+            case 2: {
+              obj.everywhere = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2493,6 +2696,20 @@ export namespace Logout {
           const tag = reader.uint32()
 
           switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.revoke`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.everywhere`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2505,6 +2722,16 @@ export namespace Logout {
     return _codec
   }
 
+  export interface LogoutRevokeFieldEvent {
+    field: '$.revoke'
+    value: boolean
+  }
+
+  export interface LogoutEverywhereFieldEvent {
+    field: '$.everywhere'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Logout>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Logout.codec())
   }
@@ -2513,7 +2740,7 @@ export namespace Logout {
     return decodeMessage(buf, Logout.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Logout>): Generator<{}> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Logout>): Generator<LogoutRevokeFieldEvent | LogoutEverywhereFieldEvent> {
     return streamMessage(buf, Logout.codec(), opts)
   }
 }
@@ -2778,6 +3005,7 @@ export interface TrackerMessage {
   groups?: GroupList
   group?: Group
   groupEvent?: GroupEvent
+  credential?: Credential
 }
 
 export namespace TrackerMessage {
@@ -2873,6 +3101,11 @@ export namespace TrackerMessage {
         if (obj.groupEvent != null) {
           w.uint32(138)
           GroupEvent.codec().encode(obj.groupEvent, w)
+        }
+
+        if (obj.credential != null) {
+          w.uint32(146)
+          Credential.codec().encode(obj.credential, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2986,6 +3219,12 @@ export namespace TrackerMessage {
             case 17: {
               obj.groupEvent = GroupEvent.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.groupEvent
+              })
+              break
+            }
+            case 18: {
+              obj.credential = Credential.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.credential
               })
               break
             }
@@ -3123,6 +3362,13 @@ export namespace TrackerMessage {
 
               break
             }
+            case 18: {
+              yield * Credential.codec().stream(reader, reader.uint32(), `${prefix}.credential`, {
+                limits: opts.limits?.credential
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3234,6 +3480,16 @@ export namespace TrackerMessage {
 
   export interface TrackerMessageLoggedInRelayDurationLimitMsFieldEvent {
     field: '$.loggedIn.relayDurationLimitMs'
+    value: number
+  }
+
+  export interface TrackerMessageLoggedInCredentialTokenFieldEvent {
+    field: '$.loggedIn.credential.token'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageLoggedInCredentialExpiresAtFieldEvent {
+    field: '$.loggedIn.credential.expiresAt'
     value: number
   }
 
@@ -3669,6 +3925,16 @@ export namespace TrackerMessage {
     value: string
   }
 
+  export interface TrackerMessageCredentialTokenFieldEvent {
+    field: '$.credential.token'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageCredentialExpiresAtFieldEvent {
+    field: '$.credential.expiresAt'
+    value: number
+  }
+
   export function encode (obj: Partial<TrackerMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, TrackerMessage.codec())
   }
@@ -3677,7 +3943,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageLoggedInCredentialTokenFieldEvent | TrackerMessageLoggedInCredentialExpiresAtFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent | TrackerMessageCredentialTokenFieldEvent | TrackerMessageCredentialExpiresAtFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -5666,6 +5932,7 @@ export interface LoggedIn {
   relay: boolean
   relayDataLimit: number
   relayDurationLimitMs: number
+  credential?: Credential
 }
 
 export namespace LoggedIn {
@@ -5718,6 +5985,11 @@ export namespace LoggedIn {
         if ((obj.relayDurationLimitMs != null && obj.relayDurationLimitMs !== 0)) {
           w.uint32(64)
           w.uint32(obj.relayDurationLimitMs)
+        }
+
+        if (obj.credential != null) {
+          w.uint32(74)
+          Credential.codec().encode(obj.credential, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -5776,6 +6048,12 @@ export namespace LoggedIn {
             }
             case 8: {
               obj.relayDurationLimitMs = reader.uint32()
+              break
+            }
+            case 9: {
+              obj.credential = Credential.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.credential
+              })
               break
             }
             default: {
@@ -5859,6 +6137,13 @@ export namespace LoggedIn {
                 field: `${prefix}.relayDurationLimitMs`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 9: {
+              yield * Credential.codec().stream(reader, reader.uint32(), `${prefix}.credential`, {
+                limits: opts.limits?.credential
+              })
+
               break
             }
             default: {
@@ -5950,6 +6235,16 @@ export namespace LoggedIn {
     value: number
   }
 
+  export interface LoggedInCredentialTokenFieldEvent {
+    field: '$.credential.token'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LoggedInCredentialExpiresAtFieldEvent {
+    field: '$.credential.expiresAt'
+    value: number
+  }
+
   export function encode (obj: Partial<LoggedIn>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LoggedIn.codec())
   }
@@ -5958,8 +6253,120 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent | LoggedInCredentialTokenFieldEvent | LoggedInCredentialExpiresAtFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
+  }
+}
+
+export interface Credential {
+  token: Uint8Array<ArrayBuffer>
+  expiresAt: number
+}
+
+export namespace Credential {
+  let _codec: Codec<Credential>
+
+  export const codec = (): Codec<Credential> => {
+    if (_codec == null) {
+      _codec = message<Credential>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.token != null && obj.token.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.token)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          token: uint8ArrayAlloc(0),
+          expiresAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.token = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.expiresAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.token`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CredentialTokenFieldEvent {
+    field: '$.token'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CredentialExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<Credential>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Credential.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Credential>): Credential {
+    return decodeMessage(buf, Credential.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Credential>): Generator<CredentialTokenFieldEvent | CredentialExpiresAtFieldEvent> {
+    return streamMessage(buf, Credential.codec(), opts)
   }
 }
 
