@@ -67,15 +67,26 @@ function validateSecretFile(data: unknown): SecretFile {
   return f
 }
 
-/** The secret in the data directory: read, or created (atomically, mode 0600) on first use. */
+const secretFile = (dataDir: string): DurableJSONFile<SecretFile> =>
+  new DurableJSONFile<SecretFile>(join(dataDir, RESUME_SECRET_FILE_NAME), { validate: validateSecretFile })
+
+/** The secret in the data directory, if there is one (`DataCorruptError` for a damaged file). */
+export async function readFileSecret(dataDir: string): Promise<Buffer | undefined> {
+  const held = await secretFile(dataDir).read()
+  return held === null ? undefined : Buffer.from(held.secret, 'base64')
+}
+
+/** Keep `secret` in the data directory (atomically, mode 0600). */
+export async function writeFileSecret(dataDir: string, secret: Buffer): Promise<void> {
+  await secretFile(dataDir).write({ version: 1, secret: secret.toString('base64') })
+}
+
+/** The secret in the data directory: read, or created on first use. */
 export async function loadFileSecret(dataDir: string): Promise<Buffer> {
-  const file = new DurableJSONFile<SecretFile>(join(dataDir, RESUME_SECRET_FILE_NAME), {
-    validate: validateSecretFile
-  })
-  const held = await file.read()
-  if (held !== null) return Buffer.from(held.secret, 'base64')
+  const held = await readFileSecret(dataDir)
+  if (held !== undefined) return held
   const secret = randomBytes(RESUME_SECRET_BYTES)
-  await file.write({ version: 1, secret: secret.toString('base64') })
+  await writeFileSecret(dataDir, secret)
   return secret
 }
 

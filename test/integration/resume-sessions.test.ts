@@ -7,6 +7,7 @@ import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import type { Credential } from '../../src/protocol/pb/tracker.ts'
 import { CREDENTIAL_BYTES } from '../../tracker/resume.ts'
+import { migrateStore } from '../../tracker/store/migrate.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import {
   connectPeer,
@@ -223,6 +224,25 @@ describe('resumable sessions', () => {
     await vi.waitFor(async () => {
       await expect(resume(a, node, 'alice', credential)).rejects.toMatchObject({ code: 'RESUME_REFUSED' })
     })
+  })
+})
+
+describe('migrating the store', () => {
+  it('keeps the credentials working: the key goes with the accounts', async () => {
+    const dataDir = await tempDir('p2pchat-tracker-')
+    const before = await startTracker({ dataDir })
+    const { node, credential } = await firstLogin(before, 'alice')
+    await before.stop()
+    const redis = await startRedis()
+    await migrateStore(dataDir, redis.url)
+    const after = await startTracker({ store: redis.url })
+    await resume(after, node, 'alice', credential)
+    await after.stop()
+    const back = await tempDir('p2pchat-tracker-back-')
+    await migrateStore(redis.url, back)
+    const again = await startTracker({ dataDir: back })
+    await resume(again, node, 'alice', credential)
+    expect(again.signInCounters.resumedLogins).toBe(1)
   })
 })
 

@@ -9,6 +9,7 @@ import { AccountStore } from '../accounts.ts'
 import type { Account, AccountsFile } from '../accounts-file.ts'
 import { ACCOUNTS_FILE_NAME, ACCOUNTS_JOURNAL_FILE_NAME, ACCOUNTS_SCHEMA_VERSION } from '../accounts-file.ts'
 import { PasswordHasher } from '../password-hash.ts'
+import { RESUME_SECRET_KEY, readFileSecret, writeFileSecret } from '../resume.ts'
 import type { SocialFile } from '../social/social-file.ts'
 import {
   pairKey,
@@ -39,6 +40,8 @@ export interface StoreCounts {
 
 interface Contents {
   accounts: Account[]
+  /** The key of the resumption credentials: copied, so that peers' credentials work on the new store. */
+  resumeSecret?: Buffer
   social: Omit<SocialFile, 'version'>
   counts: StoreCounts
 }
@@ -78,7 +81,13 @@ async function read(spec: StoreSpec, dir: string): Promise<Contents> {
       ...social.counts
     }
     await Promise.all([accounts.flush(), social.close()])
-    return { accounts: list, social: snapshot, counts }
+    const resumeSecret =
+      backend.redis === undefined
+        ? await readFileSecret(dir)
+        : await backend.redis.client
+            .get(RESUME_SECRET_KEY)
+            .then(b64 => (b64 === null ? undefined : Buffer.from(b64, 'base64')))
+    return { accounts: list, social: snapshot, counts, resumeSecret }
   } finally {
     await backend.close()
   }
@@ -145,6 +154,9 @@ async function writeRedis(spec: Extract<StoreSpec, { kind: 'redis' }>, contents:
     for (const group of contents.social.groups) {
       commands.push(['hset', SOCIAL_GROUPS_KEY, group.id, JSON.stringify(group)])
     }
+    if (contents.resumeSecret !== undefined) {
+      commands.push(['set', RESUME_SECRET_KEY, contents.resumeSecret.toString('base64')])
+    }
     for (let i = 0; i < commands.length; i += WRITE_BATCH) {
       const replies = await redis.client.pipeline(commands.slice(i, i + WRITE_BATCH)).exec()
       for (const [err] of replies ?? []) if (err) throw err
@@ -176,6 +188,7 @@ async function writeLowdb(dir: string, contents: Contents): Promise<void> {
     version: SOCIAL_SCHEMA_VERSION,
     ...contents.social
   })
+  if (contents.resumeSecret !== undefined) await writeFileSecret(dir, contents.resumeSecret)
 }
 
 /**
