@@ -11,6 +11,8 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { Libp2p } from 'libp2p'
 import { createLibp2p } from 'libp2p'
+import { batchedWrites } from './batched-writes.ts'
+import { connectionList } from './connection-list.ts'
 import type { SelfAddresses } from './self-addresses.ts'
 import { selfAddresses } from './self-addresses.ts'
 import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
@@ -18,9 +20,11 @@ import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
 export type MuxerName = 'yamux' | 'mplex'
 
 export type P2PChatNode = Libp2p<{
-  identify: Identify
+  /** Peers only: a tracker answers no identify requests (below). */
+  identify?: Identify
   ping: Ping
   self: SelfAddresses
+  connectionList: object
   /** A tracker's circuit relay, when it runs one. */
   relay?: CircuitRelayService
 }>
@@ -111,7 +115,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
     addresses: { listen: init.listen ?? [] },
     // A peer reaches (and is reached by) peers nobody can dial through its tracker's relay.
     transports: server ? [tcp({ backlog: SERVER_LISTEN_BACKLOG })] : [tcp(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
+    // One connection's frames written in one tick leave as one Noise message and one write.
+    connectionEncrypters: [batchedWrites(noise())],
     connectionGater: init.connectionGater,
     streamMuxers,
     connectionManager: server
@@ -126,10 +131,14 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
     // peers that is 1,000 streams/s doing what the tracker's own heartbeats already do.
     connectionMonitor: { enabled: false },
     services: {
-      // A server does not need to identify every client that connects; clients still identify it.
-      identify: identify({ runOnConnectionOpen: !server }),
+      // Peers identify each other (the relay transport needs it). A tracker needs nothing identify
+      // tells and answers none: every request cost it a freshly signed peer record (7 % of its time in a
+      // login storm); its relay is reserved at an explicit /p2p-circuit address, which needs no identify.
+      ...(server ? {} : { identify: identify() }),
       ping: ping(),
       self: selfAddresses(),
+      // A flat list of connections instead of libp2p's quadratic one, read for every inbound connection.
+      connectionList: connectionList(),
       // No DCUtR on peers (docs/nat.md): over TCP here it never succeeds, and it dials whatever addresses
       // the other side of a relayed connection announces, DNS names included (test/integration/nat-attacks).
       ...(server && init.relay !== undefined ? { relay: circuitRelayServer(init.relay) } : {})

@@ -3,6 +3,7 @@ import { trackerFrame } from '../src/protocol/frame.ts'
 import type { OnlinePeer, PresenceEvent, Snapshot } from '../src/protocol/pb/tracker.ts'
 import { LeaveReason } from '../src/protocol/pb/tracker.ts'
 import { leaveReasonCode } from '../src/protocol/presence-names.ts'
+import { snapshotBody, snapshotEntry } from '../src/protocol/snapshot-frames.ts'
 
 export { LeaveReason }
 
@@ -61,6 +62,10 @@ export class Presence {
   #lastFlushMs = 0
   #lastFlushEnd = 0
   readonly #stats = { events: 0, deltaFrames: 0, deltaBytes: 0, skippedPushes: 0 }
+  /** Each member's entry as snapshot bytes, encoded once when it joins (src/protocol/snapshot-frames). */
+  readonly #entryBytes = new Map<PresenceMember, Uint8Array>()
+  /** The encoded snapshot of the list as it is, until it changes. */
+  #snapshotBytes?: Uint8Array
   /** Called once per event, for metrics. */
   onEvent?: (event: PresenceEvent) => void
 
@@ -135,12 +140,16 @@ export class Presence {
     this.#members.clear()
     this.#byPeer.clear()
     this.#local.clear()
+    this.#entryBytes.clear()
     for (const member of members) this.#add(member)
     this.#pending = []
     this.#version = version
+    this.#snapshotBytes = undefined
   }
 
   #add(member: PresenceMember): void {
+    this.#snapshotBytes = undefined
+    this.#entryBytes.set(member, snapshotEntry(member.entry))
     this.#members.set(member.key, member)
     this.#byPeer.set(member.peerKey, member)
     if (!member.remote) this.#local.add(member)
@@ -148,9 +157,25 @@ export class Presence {
 
   #drop(member: PresenceMember | undefined): void {
     if (member === undefined || this.#members.get(member.key) !== member) return
+    this.#snapshotBytes = undefined
+    this.#entryBytes.delete(member)
     this.#members.delete(member.key)
     this.#local.delete(member)
     if (this.#byPeer.get(member.peerKey) === member) this.#byPeer.delete(member.peerKey)
+  }
+
+  /**
+   * The list as an encoded `Snapshot` body: the entries' bytes joined, built at most once per version
+   * (every login reply and snapshot request in between gets the same bytes).
+   */
+  snapshotBytes(): Uint8Array {
+    this.#snapshotBytes ??= snapshotBody(
+      this.#version,
+      (function* (members: Map<string, PresenceMember>, bytes: Map<PresenceMember, Uint8Array>) {
+        for (const member of members.values()) yield bytes.get(member) ?? snapshotEntry(member.entry)
+      })(this.#members, this.#entryBytes)
+    )
+    return this.#snapshotBytes
   }
 
   snapshot(): Snapshot {
@@ -208,6 +233,7 @@ export class Presence {
   #record(event: PresenceEvent, version = this.#version + 1): number {
     if (this.#pending.length === 0) this.#pendingBase = version - 1
     this.#version = version
+    this.#snapshotBytes = undefined
     event.version = this.#version
     this.#pending.push(event)
     this.#stats.events++

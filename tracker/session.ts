@@ -18,9 +18,16 @@ import {
   MAX_SUBSCRIBER_BACKLOG_BYTES
 } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
-import type { AccountInfo, Credential, OnlinePeer, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type {
+  AccountInfo,
+  Credential,
+  LoggedIn,
+  OnlinePeer,
+  TrackerMessage
+} from '../src/protocol/pb/tracker.ts'
 import { ClientMessage, type NoticeKind } from '../src/protocol/pb/tracker.ts'
 import { noticeCode } from '../src/protocol/presence-names.ts'
+import { loggedInFrame, snapshotFrame } from '../src/protocol/snapshot-frames.ts'
 import type { PresenceMember } from './presence.ts'
 import { LeaveReason } from './presence.ts'
 import { REVERSAL_BURST, REVERSAL_REFILL_PER_SECOND } from './reversal.ts'
@@ -60,14 +67,15 @@ export interface SessionHost {
     password: string,
     resume: Uint8Array,
     addrs: Uint8Array[]
-  ): Promise<TrackerMessage['loggedIn']>
+  ): Promise<Omit<LoggedIn, 'snapshot'> | undefined>
   heartbeat(session: Session): void
   logout(session: Session, reason: LeaveReason): void
   /** Revoke this device's resumption credentials (`everywhere`: every device's); durable when it resolves. */
   revoke(session: Session, everywhere: boolean): Promise<void>
   /** Change the account's password; resolves with the session's new credential. */
   changePassword(session: Session, oldPassword: string, newPassword: string): Promise<Credential>
-  snapshot(): TrackerMessage['snapshot']
+  /** The online list as an encoded Snapshot (shared by every reply until the list changes). */
+  snapshotBytes(): Uint8Array
   /** The online entry bound to a PeerId (multihash bytes); throws UnknownPeerError. */
   lookup(peerId: Uint8Array): OnlinePeer
   /** Whether an account has this name, and its canonical spelling; throws InvalidUsernameError. */
@@ -150,6 +158,11 @@ export class Session implements PresenceMember {
 
   reply(id: number, message: Partial<TrackerMessage>): void {
     this.#write(trackerFrame({ ...message, id }))
+  }
+
+  /** A reply encoded already (the login and snapshot replies, built around the shared list bytes). */
+  replyFrame(frame: Uint8Array): void {
+    this.#write(frame)
   }
 
   replyError(id: number, err: unknown): void {
@@ -338,7 +351,8 @@ export class Session implements PresenceMember {
       if (this.loggedIn) throw new AlreadyLoggedInError(`already logged in as ${this.username}`)
       const { username, password, resume, addrs } = message.login
       const loggedIn = await this.#host.login(this, username, password, resume, addrs)
-      if (loggedIn !== undefined) this.reply(id, { loggedIn })
+      // The list as it is now, after this session's own join.
+      if (loggedIn !== undefined) this.replyFrame(loggedInFrame(id, loggedIn, this.#host.snapshotBytes()))
       return
     }
     if (message.snapshot !== undefined) {
@@ -347,7 +361,7 @@ export class Session implements PresenceMember {
       const wait = this.#lastSnapshotRequest + SNAPSHOT_REQUEST_INTERVAL_MS - now
       if (wait > 0) throw new RateLimitedError('one snapshot per second', { retryAfterMs: wait })
       this.#lastSnapshotRequest = now
-      this.reply(id, { snapshot: this.#host.snapshot() })
+      this.replyFrame(snapshotFrame(id, this.#host.snapshotBytes()))
       return
     }
     if (message.lookup !== undefined) {

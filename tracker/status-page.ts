@@ -98,7 +98,7 @@ export function renderStatusPage(stats: TrackerStats, peers: StatusPeer[], event
 <style>${STYLE}</style></head>
 <body>
 <h1>p2pchat tracker ${e(stats.version)}</h1>
-<p><strong>${stats.online}</strong> online (${unreachable} not reachable directly) · ${stats.accounts} accounts · up ${duration(stats.uptimeSeconds)} · ${stats.eventsPerSecond} events/s · ${stats.loginsPerSecond} logins/s (${stats.reconnectsPerSecond} reconnections), ${stats.cpuMsPerLogin} ms CPU per login</p>
+<p><strong>${stats.online}</strong> online (${unreachable} not reachable directly) · ${stats.accounts} accounts · up ${duration(stats.uptimeSeconds)} · ${stats.eventsPerSecond} events/s · ${stats.loginsPerSecond} logins/s (${stats.reconnectsPerSecond} reconnections), ${stats.cpuMsPerLogin} ms CPU per login · ${stats.handshakes.pending} handshakes pending · ${stats.resumedLogins} logins resumed without a password</p>
 <p class="dim">PeerId ${e(stats.peerId)} · <a href="/stats">/stats</a> · <a href="/metrics">/metrics</a></p>
 <h2>Relay</h2>
 <p>${relay}; ${stats.reversal.reversalsRequested} connection reversals passed on</p>

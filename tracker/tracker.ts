@@ -15,7 +15,7 @@ import {
   MAX_TRACKER_STREAMS_PER_CONNECTION,
   TRACKER_PROTOCOL
 } from '../src/protocol/constants.ts'
-import type { AccountInfo, ClientMessage, TrackerMessage } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, ClientMessage, LoggedIn } from '../src/protocol/pb/tracker.ts'
 import { NoticeKind } from '../src/protocol/pb/tracker.ts'
 import type { LeaveReasonName } from '../src/protocol/presence-names.ts'
 import { leaveReasonCode, leaveReasonName } from '../src/protocol/presence-names.ts'
@@ -390,7 +390,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#liveness.touch(session, session.lastSeen)
     },
     logout: (session: Session, reason: LeaveReason) => this.logout(session, reason),
-    snapshot: () => this.presence.snapshot(),
+    snapshotBytes: () => this.presence.snapshotBytes(),
     lookup: (peerIdBytes: Uint8Array) => {
       const key = peerKeyOf(peerIdBytes)
       const member = this.presence.byPeer(key)
@@ -417,7 +417,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     password: string,
     resume: Uint8Array,
     declaredAddrs: Uint8Array[]
-  ): Promise<TrackerMessage['loggedIn']> {
+  ): Promise<Omit<LoggedIn, 'snapshot'> | undefined> {
     // A tracker that lost its shared store answers nothing from stale state: BUSY until it is back.
     this.#backend?.redis?.ensureUp()
     // Validate addresses first: cheap, and a bad one should not cost a password hash.
@@ -502,7 +502,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       username: account.username,
       heartbeatMs: this.heartbeatMs,
       addrs: session.entry.addrs,
-      snapshot: this.presence.snapshot(),
       trackerVersion: VERSION,
       relay: this.#init.relay !== false,
       relayDataLimit:

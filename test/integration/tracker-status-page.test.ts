@@ -84,6 +84,7 @@ describe('the tracker status page (GET / on --http)', () => {
         uptimeSeconds: 90,
         eventsPerSecond: 0,
         relay: { enabled: false },
+        handshakes: { pending: 3 },
         reversal: { reversalsRequested: 0, reversalsRefused: 0 },
         store: { backend: 'redis', location: '<loc>', up: false, since: 0, outages: 1, lastError: '<err>' },
         cluster: { trackers: 2, remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
@@ -93,6 +94,7 @@ describe('the tracker status page (GET / on --http)', () => {
     )
     expect(html).not.toMatch(/<(b|u|v|r|loc|err|script)>/)
     expect(html).toContain('&#60;u&#62;')
+    expect(html).toContain('3 handshakes pending')
     expect(html).toContain('State on Redis &#60;loc&#62;: <strong>NOT reachable since')
     expect(html).toContain('(&#60;err&#62;): logins are refused with BUSY')
   })
