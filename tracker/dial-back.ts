@@ -151,6 +151,29 @@ export class DialBackVerifier {
     return candidates.filter((_, i) => results[i])
   }
 
+  /**
+   * Trust `addrs` of `peer` without dialling until `until` (at most the usual window from now): an
+   * address proof this tracker (or another of its store) issued after dialling them.
+   */
+  trust(peer: PeerId, addrs: Multiaddr[], until: number): void {
+    const expires = Math.min(until, this.#now() + this.#ttlMs)
+    for (const addr of addrs) {
+      const key = `${peer} ${addr}`
+      if ((this.#verified.get(key) ?? 0) < expires) this.#remember(key, expires)
+    }
+  }
+
+  /** When the trust in all of `addrs` of `peer` ends (verified or trusted), or undefined if one is not. */
+  trustedUntil(peer: PeerId, addrs: Multiaddr[]): number | undefined {
+    let until = Number.POSITIVE_INFINITY
+    for (const addr of addrs) {
+      const expires = this.#verified.get(`${peer} ${addr}`)
+      if (expires === undefined || expires <= this.#now()) return undefined
+      until = Math.min(until, expires)
+    }
+    return addrs.length === 0 ? undefined : until
+  }
+
   /** Abort the dial-backs in progress; later calls verify nothing. */
   stop(): void {
     this.#stop.abort(new Error('the tracker is stopping'))
@@ -216,9 +239,9 @@ export class DialBackVerifier {
     return probe.proven
   }
 
-  #remember(key: string): void {
+  #remember(key: string, expires = this.#now() + this.#ttlMs): void {
     this.#verified.delete(key)
-    this.#verified.set(key, this.#now() + this.#ttlMs)
+    this.#verified.set(key, expires)
     if (this.#verified.size > MAX_VERIFIED_ENTRIES) {
       const oldest = this.#verified.keys().next().value
       if (oldest !== undefined) this.#verified.delete(oldest)

@@ -44,6 +44,9 @@ const MAC_BYTES = 32
 /** version (1) | issuedAt ms (8) | sessionGen (4) | mac (32). */
 export const CREDENTIAL_BYTES = 1 + 8 + 4 + MAC_BYTES
 const CONTEXT = Buffer.from('p2pchat resume v1\0')
+const ADDR_CONTEXT = Buffer.from('p2pchat addresses v1\0')
+/** version (1) | expiresAt ms (8) | mac (32). */
+export const ADDR_PROOF_BYTES = 1 + 8 + MAC_BYTES
 
 export interface IssuedCredential {
   token: Uint8Array
@@ -172,6 +175,46 @@ export class ResumeKeys {
     const revokedAt = account.revoked?.[peerKey]
     if (revokedAt !== undefined && issuedAt <= revokedAt) return 'revoked (this device logged out)'
     return undefined
+  }
+
+  /**
+   * An address proof: the tracker reached `peerId` at `addrs` (binary multiaddrs) and trusts that until
+   * `expiresAt`. The peer presents it at its next login; a tracker (this one after a restart, or another
+   * of the store) that gets the same addresses from the same PeerId trusts them without dialling back.
+   */
+  issueAddrProof(peerId: Uint8Array, addrs: Uint8Array[], expiresAt: number): Uint8Array {
+    const proof = Buffer.alloc(ADDR_PROOF_BYTES)
+    proof.writeUInt8(VERSION, 0)
+    proof.writeBigUInt64BE(BigInt(Math.max(0, Math.trunc(expiresAt))), 1)
+    this.#addrMac(peerId, addrs, proof.subarray(0, 9)).copy(proof, 9)
+    return proof
+  }
+
+  /** Until when `proof` vouches for exactly `addrs` of `peerId`; undefined when it does not (or expired). */
+  checkAddrProof(
+    peerId: Uint8Array,
+    addrs: Uint8Array[],
+    proof: Uint8Array,
+    now = Date.now()
+  ): number | undefined {
+    if (proof.byteLength !== ADDR_PROOF_BYTES || proof[0] !== VERSION || addrs.length === 0) return undefined
+    const buf = Buffer.from(proof.buffer, proof.byteOffset, proof.byteLength)
+    if (!timingSafeEqual(this.#addrMac(peerId, addrs, buf.subarray(0, 9)), buf.subarray(9))) return undefined
+    const expiresAt = Number(buf.readBigUInt64BE(1))
+    return expiresAt > now ? expiresAt : undefined
+  }
+
+  #addrMac(peerId: Uint8Array, addrs: Uint8Array[], header: Buffer): Buffer {
+    const mac = createHmac('sha256', this.#secret).update(ADDR_CONTEXT).update(header)
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(peerId.byteLength)
+    mac.update(len).update(peerId)
+    // In a fixed order, each with its length: the same set of addresses gives the same MAC.
+    for (const addr of [...addrs].map(a => Buffer.from(a)).sort(Buffer.compare)) {
+      len.writeUInt32BE(addr.byteLength)
+      mac.update(len).update(addr)
+    }
+    return mac.digest()
   }
 
   #mac(account: Account, peerId: Uint8Array, header: Buffer): Buffer {

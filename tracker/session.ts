@@ -66,7 +66,8 @@ export interface SessionHost {
     username: string,
     password: string,
     resume: Uint8Array,
-    addrs: Uint8Array[]
+    addrs: Uint8Array[],
+    addrProof: Uint8Array
   ): Promise<Omit<LoggedIn, 'snapshot'> | undefined>
   heartbeat(session: Session): void
   logout(session: Session, reason: LeaveReason): void
@@ -349,8 +350,8 @@ export class Session implements PresenceMember {
     }
     if (message.login !== undefined) {
       if (this.loggedIn) throw new AlreadyLoggedInError(`already logged in as ${this.username}`)
-      const { username, password, resume, addrs } = message.login
-      const loggedIn = await this.#host.login(this, username, password, resume, addrs)
+      const { username, password, resume, addrs, addrProof } = message.login
+      const loggedIn = await this.#host.login(this, username, password, resume, addrs, addrProof)
       // The list as it is now, after this session's own join.
       if (loggedIn !== undefined) this.replyFrame(loggedInFrame(id, loggedIn, this.#host.snapshotBytes()))
       return

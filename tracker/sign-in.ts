@@ -1,4 +1,5 @@
 import type { Logger } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { InvalidMessageError, NotLoggedInError } from '../src/errors.ts'
 import type { Credential } from '../src/protocol/pb/tracker.ts'
 import type { Account, AccountStore } from './accounts.ts'
@@ -111,6 +112,27 @@ export class SignIn {
         token: new Uint8Array(),
         expiresAt: 0
       }
+    )
+  }
+
+  /** Until when the login's address proof vouches for exactly `candidates` (undefined: it does not). */
+  addrProofUntil(session: Session, candidates: Multiaddr[], proof: Uint8Array): number | undefined {
+    if (proof.byteLength === 0 || candidates.length === 0) return undefined
+    return this.#keys.checkAddrProof(
+      session.connection.remotePeer.toMultihash().bytes,
+      candidates.map(a => a.bytes),
+      proof
+    )
+  }
+
+  /** A proof that the tracker reached the session's PeerId at `addrs`, good until `until`. */
+  addrProof(session: Session, addrs: Multiaddr[], until: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(
+      this.#keys.issueAddrProof(
+        session.connection.remotePeer.toMultihash().bytes,
+        addrs.map(a => a.bytes),
+        until
+      )
     )
   }
 

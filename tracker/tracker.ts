@@ -375,8 +375,14 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social?.registered(account.username)
       return account.username
     },
-    login: (session: Session, username: string, password: string, resume: Uint8Array, addrs: Uint8Array[]) =>
-      this.#login(session, username, password, resume, addrs),
+    login: (
+      session: Session,
+      username: string,
+      password: string,
+      resume: Uint8Array,
+      addrs: Uint8Array[],
+      addrProof: Uint8Array
+    ) => this.#login(session, username, password, resume, addrs, addrProof),
     revoke: async (session: Session, everywhere: boolean) => {
       this.#backend?.redis?.ensureUp()
       await this.#signIn!.revoke(session, everywhere)
@@ -416,7 +422,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     username: string,
     password: string,
     resume: Uint8Array,
-    declaredAddrs: Uint8Array[]
+    declaredAddrs: Uint8Array[],
+    addrProof: Uint8Array
   ): Promise<Omit<LoggedIn, 'snapshot'> | undefined> {
     // A tracker that lost its shared store answers nothing from stale state: BUSY until it is back.
     this.#backend?.redis?.ensureUp()
@@ -434,7 +441,13 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     if (session.closed || this.#stopping) return undefined
     // Only after the password: a stranger cannot make the tracker dial anything. Only addresses that
     // answer with this session's Noise-proven PeerId are published.
-    const addrs = await this.#dialBack!.verify(session.connection.remotePeer, candidates)
+    const peer = session.connection.remotePeer
+    // The same addresses this PeerId was reached at a moment ago (before a restart, on another tracker of
+    // the store): trusted again without another dial-back.
+    const proven = this.#signIn!.addrProofUntil(session, candidates, addrProof)
+    if (proven !== undefined) this.#dialBack!.trust(peer, candidates, proven)
+    const addrs = await this.#dialBack!.verify(peer, candidates)
+    const trustedUntil = this.#dialBack!.trustedUntil(peer, addrs)
     if (addrs.length < candidates.length + elsewhere.length) {
       const dropped = [...candidates.filter(a => !addrs.includes(a)), ...elsewhere]
       this.log('%s: not publishing %s (not verified by dialling back)', account.username, dropped.join(' '))
@@ -510,7 +523,9 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         this.#init.relay === false
           ? 0
           : (this.#init.relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS),
-      credential: signedIn.credential
+      credential: signedIn.credential,
+      addrProof:
+        trustedUntil === undefined ? new Uint8Array() : this.#signIn!.addrProof(session, addrs, trustedUntil)
     }
   }
 

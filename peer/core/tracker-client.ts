@@ -194,6 +194,8 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   username?: string
   /** Addresses the tracker publishes for us. */
   publishedAddrs: Multiaddr[] = []
+  /** The tracker's proof that it reached us at our published addresses (Login.addrProof next time). */
+  addrProof?: Uint8Array<ArrayBuffer>
   /** The resumption credential the tracker issued at the last password login or change, if any. */
   credential?: Credential
   /** The tracker's address (with its PeerId), when this client dialled it. */
@@ -274,17 +276,19 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     username: string,
     password: string,
     addrs: Multiaddr[] = [],
-    options?: AbortOptions & { resume?: Uint8Array<ArrayBuffer> }
+    options?: AbortOptions & { resume?: Uint8Array<ArrayBuffer>; addrProof?: Uint8Array<ArrayBuffer> }
   ): Promise<void> {
     const resume = options?.resume ?? new Uint8Array()
+    const addrProof = options?.addrProof ?? new Uint8Array()
     const reply = await this.request(
-      { login: { username, password, resume, addrs: addrs.map(a => a.bytes) } },
+      { login: { username, password, resume, addrProof, addrs: addrs.map(a => a.bytes) } },
       options
     )
     const loggedIn = reply.loggedIn
     if (loggedIn === undefined) throw new SessionClosedError('the tracker did not confirm the login')
     const issued = loggedIn.credential
     this.credential = issued !== undefined && issued.token.byteLength > 0 ? issued : undefined
+    this.addrProof = loggedIn.addrProof.byteLength > 0 ? loggedIn.addrProof : undefined
     this.username = loggedIn.username
     this.heartbeatMs = loggedIn.heartbeatMs
     this.publishedAddrs = loggedIn.addrs.map(b => multiaddr(b))

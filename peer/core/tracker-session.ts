@@ -112,6 +112,8 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
    * password they type (the web app's login screen).
    */
   #credential?: { token: Uint8Array<ArrayBuffer>; expiresAt: number }
+  /** The last login's address proof: the tracker need not dial us back if our addresses are the same. */
+  #addrProof?: Uint8Array<ArrayBuffer>
   /** The last login was resumed with the credential (no password sent). */
   resumed = false
   /** The account name with the tracker's spelling, once logged in. */
@@ -383,7 +385,10 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
       return
     }
     try {
-      await client.login(this.#init.user, this.#password, this.#init.listenAddrs())
+      await client.login(this.#init.user, this.#password, this.#init.listenAddrs(), {
+        addrProof: this.#addrProof
+      })
+      this.#addrProof = client.addrProof
       this.resumed = false
       // None issued (resumption off on this tracker): the old one is of no use either.
       this.#credential = client.credential
@@ -408,7 +413,11 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     const held = this.#credential
     if (held === undefined || held.expiresAt <= Date.now()) return false
     try {
-      await client.login(this.#init.user, '', this.#init.listenAddrs(), { resume: held.token })
+      await client.login(this.#init.user, '', this.#init.listenAddrs(), {
+        resume: held.token,
+        addrProof: this.#addrProof
+      })
+      this.#addrProof = client.addrProof
       this.resumed = true
       return true
     } catch (err) {

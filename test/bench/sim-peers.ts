@@ -55,6 +55,8 @@ interface Sim {
   client: TrackerClient
   /** From the password login: what a reconnect presents instead of the password. */
   credential?: Uint8Array<ArrayBuffer>
+  /** From the last login: the tracker need not dial back the same addresses. */
+  addrProof?: Uint8Array<ArrayBuffer>
 }
 
 const sims: Sim[] = []
@@ -99,7 +101,7 @@ async function session(name: string, node: P2PChatNode, retry: boolean): Promise
     })
   }
   await client.login(name, values.password, node.getMultiaddrs())
-  const sim: Sim = { name, node, client, credential: client.credential?.token }
+  const sim: Sim = { name, node, client, credential: client.credential?.token, addrProof: client.addrProof }
   sims.push(sim)
   if (values.reconnect) watchSession(sim)
 }
@@ -144,15 +146,20 @@ function watchSession(sim: Sim): void {
 async function login(sim: Sim, client: TrackerClient): Promise<void> {
   if (sim.credential !== undefined && !values['password-only']) {
     try {
-      await client.login(sim.name, '', sim.node.getMultiaddrs(), { resume: sim.credential })
+      await client.login(sim.name, '', sim.node.getMultiaddrs(), {
+        resume: sim.credential,
+        addrProof: sim.addrProof
+      })
+      sim.addrProof = client.addrProof
       return
     } catch (err) {
       if ((err as { code?: string }).code !== 'RESUME_REFUSED') throw err
       sim.credential = undefined
     }
   }
-  await client.login(sim.name, values.password, sim.node.getMultiaddrs())
+  await client.login(sim.name, values.password, sim.node.getMultiaddrs(), { addrProof: sim.addrProof })
   sim.credential = client.credential?.token
+  sim.addrProof = client.addrProof
 }
 
 const began = now()

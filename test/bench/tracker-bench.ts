@@ -33,6 +33,8 @@ const HELP = `Usage: npm run bench:tracker -- [options]
   --storm-scrypt-log-n L
                      the password hash cost of the accounts for the storm (default 17, OWASP's:
                      the stored hashes are replaced while the tracker is down)
+  --storm-profile    also take a CPU profile of the restarted tracker and print where its time went
+                     (fan-out, Noise handshakes, snapshots, identify, scrypt, getConnections, …)
   --storm-password-only
                      the peers log in again with their password, not their resumption
                      credential (the storm as it was before credentials: the baseline)
@@ -49,7 +51,8 @@ const values = benchOptions(HELP, {
   'scrypt-log-n': { type: 'string', default: '10' },
   storm: { type: 'boolean', default: false },
   'storm-scrypt-log-n': { type: 'string', default: '17' },
-  'storm-password-only': { type: 'boolean', default: false }
+  'storm-password-only': { type: 'boolean', default: false },
+  'storm-profile': { type: 'boolean', default: false }
 })
 const peers = Number(values.peers)
 const trackers = Number(values.trackers)
@@ -96,7 +99,8 @@ const storm =
   values.storm === true
     ? {
         scryptLogN: Number(values['storm-scrypt-log-n']),
-        passwordOnly: values['storm-password-only'] === true
+        passwordOnly: values['storm-password-only'] === true,
+        profile: values['storm-profile'] === true
       }
     : undefined
 if (storm !== undefined && (trackers !== 1 || !(storm.scryptLogN >= 10 && storm.scryptLogN <= 20))) {
@@ -121,7 +125,10 @@ const run = (n: number, k: number, store: string): Promise<ScenarioResult> => {
 
 const table = (title: string, result: object): string =>
   `${title}\n${Object.entries(result)
-    .map(([k, v]) => `  ${k.padEnd(22)} ${Array.isArray(v) ? v.join(', ') : v}`)
+    .map(
+      ([k, v]) =>
+        `  ${k.padEnd(22)} ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`
+    )
     .join('\n')}\n`
 
 /** Issue 15's storm targets (set for N = 2,000): CPU per reconnect and time until every peer is back. */

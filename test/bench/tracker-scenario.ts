@@ -30,6 +30,7 @@ import {
 import { PasswordHasher } from '../../tracker/password-hash.ts'
 import type { Child } from './bench-utils.ts'
 import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
+import { splitProfileIn } from './profile-split.ts'
 
 export interface ScenarioInit {
   peers: number
@@ -42,7 +43,7 @@ export interface ScenarioInit {
   probes: number
   scryptLogN: number
   /** After the measurements, kill the tracker and time every peer's return (one tracker only). */
-  storm?: { scryptLogN: number; passwordOnly: boolean }
+  storm?: { scryptLogN: number; passwordOnly: boolean; profile: boolean }
   log(msg: string): void
 }
 
@@ -99,6 +100,8 @@ export interface StormResult {
   /** How the peers logged in again: with their resumption credential, or (refused, or --storm-password-only) the password. */
   stormResumedLogins: number
   stormPasswordLogins: number
+  /** With `profile`: the restarted tracker's CPU profile (start to every peer back), split by what it did. */
+  stormProfile?: { busyShare: number; split: Record<string, number> }
 }
 
 export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
@@ -320,6 +323,7 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
         listen: trackers[0].addr.split('/p2p/')[0],
         args: trackerArgs,
         scryptLogN: init.storm.scryptLogN,
+        profile: init.storm.profile,
         peers: peers - failed,
         sims,
         children,
@@ -371,6 +375,7 @@ async function runStorm(o: {
   listen: string
   args: (dataDir: string, listen: string, logN: number) => string[]
   scryptLogN: number
+  profile: boolean
   peers: number
   sims: Child[]
   children: Child[]
@@ -397,7 +402,16 @@ async function runStorm(o: {
 
   const simCpu0 = o.sims.map(s => cpuSeconds(s.proc.pid!)).reduce((a, b) => a + b, 0)
   const began = performance.now()
-  const child = spawnChild(CLI, o.args(o.dataDir, o.listen, o.scryptLogN), 'tracker-restarted')
+  const profileDir = o.profile ? await mkdtemp(join(tmpdir(), 'p2pchat-storm-profile-')) : undefined
+  const child = spawnChild(
+    CLI,
+    o.args(o.dataDir, o.listen, o.scryptLogN),
+    'tracker-restarted',
+    {},
+    profileDir === undefined
+      ? undefined
+      : ['--max-old-space-size=8192', '--cpu-prof', '--cpu-prof-dir', profileDir]
+  )
   o.children.push(child)
   const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 60_000)).split(/\s+/)[1]
   let online = 0
@@ -418,12 +432,23 @@ async function runStorm(o: {
   const trackerCpu = cpuSeconds(child.proc.pid!)
   const simCpu = o.sims.map(s => cpuSeconds(s.proc.pid!)).reduce((a, b) => a + b, 0) - simCpu0
   o.log(`storm: all ${o.peers} back after ${round(seconds, 1)} s; tracker CPU ${round(trackerCpu, 1)} s`)
+  let stormProfile: StormResult['stormProfile']
+  if (profileDir !== undefined) {
+    // The profile is written when the process exits on its own: stop it as an operator would.
+    const exited = new Promise<void>(resolve => child.proc.once('exit', () => resolve()))
+    child.proc.kill('SIGTERM')
+    await exited
+    stormProfile = await splitProfileIn(profileDir)
+    // Kept for a closer look (Chrome DevTools, speedscope): it is the bench's only output on disk.
+    o.log(`storm profile: ${JSON.stringify(stormProfile)}; the profile is in ${profileDir}`)
+  }
   return {
     stormSeconds: round(seconds),
     trackerCpuMsPerReconnect: round((trackerCpu * 1000) / o.peers),
     simulatorCpuShare: round(simCpu / seconds / availableParallelism(), 3),
     stormScryptLogN: o.scryptLogN,
     stormResumedLogins: stats.resumedLogins,
-    stormPasswordLogins: stats.logins - stats.resumedLogins
+    stormPasswordLogins: stats.logins - stats.resumedLogins,
+    ...(stormProfile === undefined ? {} : { stormProfile })
   }
 }

@@ -36,18 +36,34 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
     { id: 0 },
     { id: 1, register: { username: '', password: '' } },
     { id: 2, register: { username: 'fz-new', password: 'p'.repeat(40) } },
-    { id: 3, login: { username: user, password, resume: new Uint8Array(), addrs: [] } },
+    {
+      id: 3,
+      login: { username: user, password, resume: new Uint8Array(), addrProof: new Uint8Array(), addrs: [] }
+    },
     {
       id: 4,
       login: {
         username: user,
         password,
         resume: new Uint8Array(),
+        addrProof: new Uint8Array(),
         addrs: [ADDR_V4, ADDR_V6, new Uint8Array()]
       }
     },
-    { id: 4, login: { username: user, password: '', resume: new Uint8Array(45).fill(1), addrs: [] } },
-    { id: 4, login: { username: user, password, resume: new Uint8Array([1]), addrs: [] } },
+    {
+      id: 4,
+      login: {
+        username: user,
+        password: '',
+        resume: new Uint8Array(45).fill(1),
+        addrProof: new Uint8Array(45).fill(2),
+        addrs: []
+      }
+    },
+    {
+      id: 4,
+      login: { username: user, password, resume: new Uint8Array([1]), addrProof: new Uint8Array(), addrs: [] }
+    },
     { id: 8, password: { oldPassword: password, newPassword: '' } },
     { id: 5, heartbeat: { ack: false } },
     { id: 6, heartbeat: { ack: true } },
@@ -100,7 +116,8 @@ export const trackerMessages: TrackerMessage[] = [
       relay: false,
       relayDataLimit: 0,
       relayDurationLimitMs: 0,
-      trackerVersion: ''
+      trackerVersion: '',
+      addrProof: new Uint8Array()
     }
   },
   {
@@ -114,7 +131,8 @@ export const trackerMessages: TrackerMessage[] = [
       relayDataLimit: 0,
       relayDurationLimitMs: 0,
       trackerVersion: '0.1.0',
-      credential: { token: new Uint8Array(45).fill(7), expiresAt: 1_700_000_000_123 }
+      credential: { token: new Uint8Array(45).fill(7), expiresAt: 1_700_000_000_123 },
+      addrProof: new Uint8Array(45).fill(3)
     }
   },
   { id: 7, credential: { token: new Uint8Array(), expiresAt: 0 } },

@@ -227,6 +227,37 @@ describe('resumable sessions', () => {
   })
 })
 
+describe('address proofs', () => {
+  it('a restarted tracker trusts the addresses it dialled back before, for that PeerId only', async () => {
+    const dataDir = await tempDir('p2pchat-tracker-')
+    const first = await startTracker({ dataDir })
+    const { node, client } = await connectPeer(first, 'alice')
+    expect(first.dialBackStats.verified).toBe(1)
+    const proof = client.addrProof!
+    expect(proof.byteLength).toBeGreaterThan(0)
+    expect(client.publishedAddrs.map(String)).toEqual(
+      node.getMultiaddrs().map(a => a.decapsulateCode(421).toString())
+    )
+    await client.logout()
+    await first.stop()
+
+    const second = await startTracker({ dataDir })
+    // Someone else presenting alice's proof and addresses: dialled, and their key is not the one there.
+    const mallory = await startNode()
+    const other = await session(second, mallory)
+    await other.register('mallory', PASSWORD)
+    await other.login('mallory', PASSWORD, node.getMultiaddrs(), { addrProof: proof })
+    expect(other.publishedAddrs).toEqual([])
+    expect(second.dialBackStats).toMatchObject({ verified: 0, failed: 1, cached: 0 })
+    // alice, same addresses: trusted without a dial.
+    const again = await session(second, node)
+    await again.login('alice', PASSWORD, node.getMultiaddrs(), { addrProof: proof })
+    expect(again.publishedAddrs.map(String)).toEqual(client.publishedAddrs.map(String))
+    expect(second.dialBackStats).toMatchObject({ verified: 0, failed: 1, cached: 1 })
+    expect(again.addrProof?.byteLength).toBeGreaterThan(0)
+  })
+})
+
 describe('migrating the store', () => {
   it('keeps the credentials working: the key goes with the accounts', async () => {
     const dataDir = await tempDir('p2pchat-tracker-')

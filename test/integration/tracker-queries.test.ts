@@ -28,7 +28,16 @@ async function rawLoggedIn(tracker: Tracker, user: string) {
       }
     }
   }
-  raw.request({ id: 1, login: { username: user, password: PASSWORD, resume: new Uint8Array(), addrs: [] } })
+  raw.request({
+    id: 1,
+    login: {
+      username: user,
+      password: PASSWORD,
+      resume: new Uint8Array(),
+      addrProof: new Uint8Array(),
+      addrs: []
+    }
+  })
   expect((await raw.read()).loggedIn?.username).toBe(user)
   return raw
 }

@@ -74,6 +74,7 @@ describe('tracker robustness', () => {
           username: 'alice',
           password: PASSWORD,
           resume: new Uint8Array(),
+          addrProof: new Uint8Array(),
           addrs: [Uint8Array.from([0xff, 0x01])]
         }
       })
@@ -89,7 +90,13 @@ describe('tracker robustness', () => {
       lengthPrefixed(
         ClientMessage.encode({
           id: 1,
-          login: { username: 'alice', password: PASSWORD, resume: new Uint8Array(), addrs: [] }
+          login: {
+            username: 'alice',
+            password: PASSWORD,
+            resume: new Uint8Array(),
+            addrProof: new Uint8Array(),
+            addrs: []
+          }
         })
       )
     )
@@ -132,7 +139,13 @@ describe('tracker robustness', () => {
       lengthPrefixed(
         ClientMessage.encode({
           id: 2,
-          login: { username: 'greedy', password: PASSWORD, resume: new Uint8Array(), addrs: [] }
+          login: {
+            username: 'greedy',
+            password: PASSWORD,
+            resume: new Uint8Array(),
+            addrProof: new Uint8Array(),
+            addrs: []
+          }
         })
       )
     )

@@ -37,7 +37,8 @@ const LOGGED_IN: Omit<LoggedIn, 'snapshot'> = {
   relay: true,
   relayDataLimit: 64 * 1024 * 1024,
   relayDurationLimitMs: 1_800_000,
-  credential: { token: new Uint8Array(45).fill(9), expiresAt: 1_800_000_000_000 }
+  credential: { token: new Uint8Array(45).fill(9), expiresAt: 1_800_000_000_000 },
+  addrProof: new Uint8Array(45).fill(8)
 }
 
 describe('snapshot frames', () => {

@@ -41,7 +41,8 @@ async function logIn(
         relay: false,
         relayDataLimit: 0,
         relayDurationLimitMs: 0,
-        trackerVersion: 'x'
+        trackerVersion: 'x',
+        addrProof: new Uint8Array()
       }
     })
   )

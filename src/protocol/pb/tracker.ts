@@ -549,6 +549,11 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageLoginAddrProofFieldEvent {
+    field: '$.login.addrProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ClientMessageHeartbeatAckFieldEvent {
     field: '$.heartbeat.ack'
     value: boolean
@@ -692,7 +697,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageLoginResumeFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLogoutRevokeFieldEvent | ClientMessageLogoutEverywhereFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent | ClientMessagePasswordOldPasswordFieldEvent | ClientMessagePasswordNewPasswordFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageLoginResumeFieldEvent | ClientMessageLoginAddrProofFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLogoutRevokeFieldEvent | ClientMessageLogoutEverywhereFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent | ClientMessagePasswordOldPasswordFieldEvent | ClientMessagePasswordNewPasswordFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -2260,6 +2265,7 @@ export interface Login {
   password: string
   addrs: Uint8Array<ArrayBuffer>[]
   resume: Uint8Array<ArrayBuffer>
+  addrProof: Uint8Array<ArrayBuffer>
 }
 
 export namespace Login {
@@ -2294,6 +2300,11 @@ export namespace Login {
           w.bytes(obj.resume)
         }
 
+        if ((obj.addrProof != null && obj.addrProof.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.addrProof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2302,7 +2313,8 @@ export namespace Login {
           username: '',
           password: '',
           addrs: [],
-          resume: uint8ArrayAlloc(0)
+          resume: uint8ArrayAlloc(0),
+          addrProof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2329,6 +2341,10 @@ export namespace Login {
             }
             case 4: {
               obj.resume = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.addrProof = reader.bytes()
               break
             }
             default: {
@@ -2386,6 +2402,13 @@ export namespace Login {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.addrProof`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2419,6 +2442,11 @@ export namespace Login {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LoginAddrProofFieldEvent {
+    field: '$.addrProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Login>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Login.codec())
   }
@@ -2427,7 +2455,7 @@ export namespace Login {
     return decodeMessage(buf, Login.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent | LoginResumeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent | LoginResumeFieldEvent | LoginAddrProofFieldEvent> {
     return streamMessage(buf, Login.codec(), opts)
   }
 }
@@ -3493,6 +3521,11 @@ export namespace TrackerMessage {
     value: number
   }
 
+  export interface TrackerMessageLoggedInAddrProofFieldEvent {
+    field: '$.loggedIn.addrProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface TrackerMessageSnapshotVersionFieldEvent {
     field: '$.snapshot.version'
     value: number
@@ -3943,7 +3976,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageLoggedInCredentialTokenFieldEvent | TrackerMessageLoggedInCredentialExpiresAtFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent | TrackerMessageCredentialTokenFieldEvent | TrackerMessageCredentialExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageLoggedInCredentialTokenFieldEvent | TrackerMessageLoggedInCredentialExpiresAtFieldEvent | TrackerMessageLoggedInAddrProofFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent | TrackerMessageCredentialTokenFieldEvent | TrackerMessageCredentialExpiresAtFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -5933,6 +5966,7 @@ export interface LoggedIn {
   relayDataLimit: number
   relayDurationLimitMs: number
   credential?: Credential
+  addrProof: Uint8Array<ArrayBuffer>
 }
 
 export namespace LoggedIn {
@@ -5992,6 +6026,11 @@ export namespace LoggedIn {
           Credential.codec().encode(obj.credential, w)
         }
 
+        if ((obj.addrProof != null && obj.addrProof.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.addrProof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -6003,7 +6042,8 @@ export namespace LoggedIn {
           trackerVersion: '',
           relay: false,
           relayDataLimit: 0,
-          relayDurationLimitMs: 0
+          relayDurationLimitMs: 0,
+          addrProof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -6054,6 +6094,10 @@ export namespace LoggedIn {
               obj.credential = Credential.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.credential
               })
+              break
+            }
+            case 10: {
+              obj.addrProof = reader.bytes()
               break
             }
             default: {
@@ -6144,6 +6188,13 @@ export namespace LoggedIn {
                 limits: opts.limits?.credential
               })
 
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.addrProof`,
+                value: reader.bytes()
+              }
               break
             }
             default: {
@@ -6245,6 +6296,11 @@ export namespace LoggedIn {
     value: number
   }
 
+  export interface LoggedInAddrProofFieldEvent {
+    field: '$.addrProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<LoggedIn>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LoggedIn.codec())
   }
@@ -6253,7 +6309,7 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent | LoggedInCredentialTokenFieldEvent | LoggedInCredentialExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent | LoggedInCredentialTokenFieldEvent | LoggedInCredentialExpiresAtFieldEvent | LoggedInAddrProofFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
   }
 }
