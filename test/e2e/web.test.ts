@@ -233,6 +233,90 @@ describe.skipIf(!existsSync(CHROMIUM))('p2pchat web in headless Chromium', () =>
     expect(a.alerts).toEqual([])
   })
 
+  it('Account: a password change checked in the page, refused with the wrong current one, then done; log out everywhere after a confirmation makes the old password useless', {
+    timeout: 120_000
+  }, async () => {
+    const tracker = await startTracker({ coalesceMs: 10 })
+    const addr = tracker.getMultiaddrs()[0].toString()
+    const web = await startWebApp()
+    const browser = await launch()
+    const shots = await shotsDir()
+    const { page, alerts } = await openPage(await browser.newContext(), web.url)
+    await login(page, addr, 'carol')
+    const changes = (): number => tracker.signInCounters.passwordChanges
+    const NEW_PASSWORD = 'a brand new passphrase'
+
+    // The dialog is modal and named; the focus goes into it, and Escape brings it back to the button.
+    const toggle = page.getByTestId('account-toggle')
+    await toggle.click()
+    const dialog = page.getByRole('dialog', { name: 'Account' })
+    await dialog.waitFor()
+    expect(await dialog.getAttribute('data-testid')).toBe('account-dialog')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('password-old')
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(() => page.evaluate('document.activeElement?.dataset.testid')).toBe('account-toggle')
+    await toggle.click()
+
+    const result = page.getByTestId('password-result')
+    const change = async (old: string, next: string, again: string): Promise<void> => {
+      await page.getByTestId('password-old').fill(old)
+      await page.getByTestId('password-new').fill(next)
+      await page.getByTestId('password-again').fill(again)
+      await page.getByTestId('password-submit').click()
+    }
+    // Checked in the page: nothing reaches the tracker.
+    await change(PASSWORD, NEW_PASSWORD, `${NEW_PASSWORD}!`)
+    await expect.poll(() => result.textContent()).toContain('do not match')
+    await change(PASSWORD, 'short', 'short')
+    await expect.poll(() => result.textContent()).toContain('at least 8 characters')
+    // The tracker checks the current password.
+    await change('not the password', NEW_PASSWORD, NEW_PASSWORD)
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toBe('The current password is wrong.')
+    expect(changes()).toBe(0)
+    await change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD)
+    await expect
+      .poll(() => result.textContent(), { timeout: 20_000 })
+      .toBe('Password changed. Other devices log in with the new password next time.')
+    expect(changes()).toBe(1)
+    // The passwords do not stay in the form.
+    expect(await page.getByTestId('password-old').inputValue()).toBe('')
+    expect(await page.getByTestId('password-new').inputValue()).toBe('')
+
+    // Log out everywhere asks first; the safe answer has the focus.
+    await page.getByTestId('logout-everywhere').click()
+    const confirm = page.getByTestId('logout-everywhere-confirm')
+    await confirm.waitFor()
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.dataset.testid'))
+      .toBe('logout-everywhere-cancel')
+    await page.screenshot({ path: join(shots, 'web-account.png') })
+    await confirm.click()
+    await page.getByTestId('login-submit').waitFor({ timeout: 20_000 })
+    expect(await page.getByTestId('me').count()).toBe(0)
+
+    // The old password no longer opens the account; the new one does.
+    await fillLogin(page, { tracker: addr, user: 'carol', password: PASSWORD, register: false })
+    await page.getByTestId('login-submit').click()
+    await expect
+      .poll(() => page.getByTestId('login-error').textContent(), { timeout: 20_000 })
+      .toContain('AUTH_FAILED')
+    await fillLogin(page, { tracker: addr, user: 'carol', password: NEW_PASSWORD, register: false })
+    await page.getByTestId('login-submit').click()
+    await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 20_000 }).toContain('carol')
+
+    // With the tracker away the other devices cannot be logged out: logged out here, and told so.
+    await tracker.stop()
+    await page.getByTestId('tracker-banner').waitFor({ timeout: 30_000 })
+    await toggle.click()
+    await page.getByTestId('logout-everywhere').click()
+    await page.getByTestId('logout-everywhere-confirm').click()
+    await expect
+      .poll(() => page.getByTestId('login-warning').textContent(), { timeout: 20_000 })
+      .toMatch(/other devices could not be logged out/)
+    expect(alerts).toEqual([])
+  })
+
   it('a page elsewhere cannot drive the peer: its WebSocket is refused even with the token, and no token is refused too', async () => {
     const web = await startWebApp()
     const token = new URL(web.url).searchParams.get('token')!

@@ -15,6 +15,8 @@ export function App({ client }: { client: ApiClient | undefined }) {
   const [session, setSession] = useState<SessionInfo | undefined>()
   /** This tab pressed Log out: its login screen need not say why the session ended. */
   const loggedOutHere = useRef(false)
+  /** This tab logged out, but not everything it asked for was done (log out everywhere, tracker away). */
+  const [warning, setWarning] = useState<string | undefined>()
 
   const askSession = useCallback(() => {
     client
@@ -34,7 +36,10 @@ export function App({ client }: { client: ApiClient | undefined }) {
       }),
       client.on('session', e => {
         const { event: _event, ...info } = e
-        if (info.state !== 'logged-out') loggedOutHere.current = false
+        if (info.state !== 'logged-out') {
+          loggedOutHere.current = false
+          setWarning(undefined)
+        }
         setSession(info)
       })
     ]
@@ -74,8 +79,10 @@ export function App({ client }: { client: ApiClient | undefined }) {
       <LoginScreen
         client={client}
         session={shown}
+        warning={warning}
         onLoggedIn={info => {
           loggedOutHere.current = false
+          setWarning(undefined)
           setSession(info)
         }}
       />
@@ -86,8 +93,9 @@ export function App({ client }: { client: ApiClient | undefined }) {
         key={session.user}
         client={client}
         session={session}
-        onLoggedOut={() => {
+        onLoggedOut={why => {
           loggedOutHere.current = true
+          setWarning(why)
           setSession({ state: 'logged-out', tracker: session.tracker, lastUser: session.user })
           askSession()
         }}

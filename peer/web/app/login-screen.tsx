@@ -30,10 +30,12 @@ function endedText(reason: string | undefined): string | undefined {
 interface LoginProps {
   client: ApiClient
   session: SessionInfo
+  /** Said above the form: what the last logout could not do. */
+  warning?: string
   onLoggedIn: (session: SessionInfo) => void
 }
 
-export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
+export function LoginScreen({ client, session, warning, onLoggedIn }: LoginProps) {
   const [tracker, setTracker] = useState(session.tracker ?? '')
   const [user, setUser] = useState(session.lastUser ?? '')
   const [password, setPassword] = useState('')
@@ -98,6 +100,11 @@ export function LoginScreen({ client, session, onLoggedIn }: LoginProps) {
         <p id="login-intro" class="muted">
           Peer-to-peer chat: the tracker knows who is online; messages and files go straight between you.
         </p>
+        {warning !== undefined && (
+          <p class="login-warning" role="alert" data-testid="login-warning">
+            {warning}
+          </p>
+        )}
         {ended !== undefined && (
           <p class="notice" role="status">
             {ended}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Presence, SessionInfo } from '../../api/schema.ts'
+import { AccountDialog } from './account-dialog.tsx'
 import type { ApiClient } from './api-client.ts'
 import { errorText } from './api-client.ts'
 import { Toasts, TrackerBanner } from './banner.tsx'
@@ -16,7 +17,8 @@ const FILES_BESIDE_MIN_PX = 1100
 interface MainProps {
   client: ApiClient
   session: SessionInfo
-  onLoggedOut: () => void
+  /** `warning`: logged out, but something asked for was not done (shown on the login screen). */
+  onLoggedOut: (warning?: string) => void
 }
 
 export function MainWindow({ client, session, onLoggedOut }: MainProps) {
@@ -41,6 +43,13 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
       if (open) filesPanel.current?.querySelector<HTMLElement>('#files-panel')?.focus()
       else if (filesPanel.current?.contains(document.activeElement) !== false) filesToggle.current?.focus()
     })
+  }
+
+  const [accountOpen, setAccountOpen] = useState(false)
+  const accountToggle = useRef<HTMLButtonElement>(null)
+  const closeAccount = (): void => {
+    setAccountOpen(false)
+    window.setTimeout(() => accountToggle.current?.focus())
   }
 
   // A new offer waits for an answer: show the panel that holds it.
@@ -124,6 +133,16 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
         >
           Files{active > 0 ? ` (${active})` : ''}
         </button>
+        <button
+          type="button"
+          class="ghost"
+          ref={accountToggle}
+          aria-haspopup="dialog"
+          data-testid="account-toggle"
+          onClick={() => setAccountOpen(true)}
+        >
+          Account
+        </button>
         <button type="button" class="ghost" data-testid="logout" onClick={logout}>
           Log out
         </button>
@@ -140,6 +159,9 @@ export function MainWindow({ client, session, onLoggedOut }: MainProps) {
           </div>
         )}
       </div>
+      {accountOpen && (
+        <AccountDialog client={client} user={state.me} onClose={closeAccount} onLoggedOut={onLoggedOut} />
+      )}
       <Toasts toasts={state.toasts} onDismiss={id => store.dismissToast(id)} />
       <div class="sr-only" aria-live="polite" data-testid="announcer">
         {state.announce}
