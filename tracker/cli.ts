@@ -29,6 +29,7 @@ import {
 } from './handshake-guard.ts'
 import { StatsServer } from './http-stats.ts'
 import { DEFAULT_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N } from './password-hash.ts'
+import { DEFAULT_PRESENCE_GRACE_MS, MAX_PRESENCE_GRACE_S } from './presence-journal.ts'
 import { DEFAULT_RESUME_TTL_DAYS, MAX_RESUME_DAYS } from './resume.ts'
 import type { SocialInit } from './social/index.ts'
 import { MAX_GROUPS_PER_USER } from './social/index.ts'
@@ -74,6 +75,11 @@ Options (each falls back to the environment variable shown):
                         default: ${DEFAULT_HEARTBEAT_MS / 1000}
   --coalesce MS         presence events within this window go out as   [P2PCHAT_COALESCE_MS]
                         one push; default: ${DEFAULT_PRESENCE_COALESCE_MS}
+  --presence-grace SECONDS                                             [P2PCHAT_PRESENCE_GRACE]
+                        a tracker restarted within this keeps its online
+                        list; whoever is not back by then leaves; 0: a
+                        restart starts an empty list (one tracker only)
+                        default: ${DEFAULT_PRESENCE_GRACE_MS / 1000}
   --scrypt-log-n N      password hash cost, log2 of scrypt's N; 17 is  [P2PCHAT_SCRYPT_LOG_N]
                         OWASP's; lower only for labs and benchmarks
                         default: ${DEFAULT_SCRYPT_LOG_N}
@@ -150,6 +156,7 @@ interface TrackerOptions {
   mdns: boolean
   heartbeatMs: number
   coalesceMs: number
+  presenceGraceMs: number
   scryptLogN: number
   resumeDays: number
   registrationBurst: number
@@ -247,6 +254,7 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
   const mdns = option(v.mdns, '--mdns', 'P2PCHAT_MDNS')
   const heartbeat = option(v.heartbeat, '--heartbeat', 'P2PCHAT_HEARTBEAT')
   const coalesce = option(v.coalesce, '--coalesce', 'P2PCHAT_COALESCE_MS')
+  const grace = option(v['presence-grace'], '--presence-grace', 'P2PCHAT_PRESENCE_GRACE')
   const scryptLogN = option(v['scrypt-log-n'], '--scrypt-log-n', 'P2PCHAT_SCRYPT_LOG_N')
   const resumeDays = option(v['resume-days'], '--resume-days', 'P2PCHAT_RESUME_DAYS')
   const burst = option(v['registration-burst'], '--registration-burst', 'P2PCHAT_REGISTRATION_BURST')
@@ -293,6 +301,13 @@ export function parseTrackerArgs(argv: string[]): TrackerOptions | 'help' {
       integer: true,
       fallback: DEFAULT_PRESENCE_COALESCE_MS
     }),
+    presenceGraceMs: Math.round(
+      parseNumberOption(grace.name, grace.value, {
+        min: 0,
+        max: MAX_PRESENCE_GRACE_S,
+        fallback: DEFAULT_PRESENCE_GRACE_MS / 1000
+      }) * 1000
+    ),
     scryptLogN: parseNumberOption(scryptLogN.name, scryptLogN.value, {
       min: MIN_SCRYPT_LOG_N,
       max: MAX_SCRYPT_LOG_N,
@@ -335,6 +350,7 @@ function parseTrackerArgv(argv: string[]) {
       mdns: { type: 'string' },
       heartbeat: { type: 'string' },
       coalesce: { type: 'string' },
+      'presence-grace': { type: 'string' },
       'scrypt-log-n': { type: 'string' },
       'resume-days': { type: 'string' },
       'registration-burst': { type: 'string' },
@@ -443,6 +459,12 @@ export async function runTracker(argv: string[]): Promise<number> {
     // Left there by a migration, most likely: a start without --store would serve that old state.
     console.error(
       `p2pchat tracker: ${join(options.dataDir, ACCOUNTS_FILE_NAME)} is lowdb state this tracker does not use (it runs on ${health.location}); move it away once it is migrated, so a start without --store cannot serve it`
+    )
+  }
+  const kept = tracker.presenceRestore
+  if (kept.restored > 0) {
+    out.write(
+      `Online list: kept the last run's ${kept.restored} members (away ${Math.round(kept.awayMs / 1000)} s); whoever is not back within ${options.presenceGraceMs / 1000} s leaves\n`
     )
   }
   if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)

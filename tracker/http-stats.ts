@@ -11,7 +11,7 @@ import type { StatusEvent } from './status-page.ts'
 import { renderStatusPage, STATUS_PAGE_CSP, STATUS_PAGE_MAX_EVENTS } from './status-page.ts'
 import type { StoreHealth } from './store/index.ts'
 import type { ClusterCounters } from './store/redis-presence.ts'
-import type { PresenceEventDetail, Tracker } from './tracker.ts'
+import type { PresenceEventDetail, PresenceRestoreCounters, Tracker } from './tracker.ts'
 
 /** Events/s is averaged over this many seconds. */
 export const EVENT_RATE_WINDOW_SECONDS = 10
@@ -120,6 +120,11 @@ export interface TrackerStats {
   deltaBytesSent: number
   deltaFramesSent: number
   skippedPushes: number
+  /**
+   * The online list kept across the last restart (restored members, those still held, reclaimed,
+   * replaced, expired) and logins that resumed a kept list instead of loading the whole one.
+   */
+  presence: PresenceRestoreCounters
   /** Connections still in their handshake, and what the handshake guard refused or aborted. */
   handshakes: HandshakeStats
   /** Published addresses verified by dialling back (docs/protocol.md). */
@@ -213,6 +218,21 @@ export class StatsServer {
       s => s.cpuMsPerLogin
     )
     gauge('p2pchat_evictions_total', 'Peers evicted for missing heartbeats', s => s.evictions)
+    gauge(
+      'p2pchat_presence_held',
+      'Members kept in the online list across the last restart whose peers are not back yet',
+      s => s.presence.held
+    )
+    gauge(
+      'p2pchat_presence_restored',
+      'Members the online list kept across the last restart (0: it started empty)',
+      s => s.presence.restored
+    )
+    gauge(
+      'p2pchat_list_resumes_total',
+      'Logins that presented a kept online list and got only the changes since',
+      s => s.presence.listResumes
+    )
     gauge('p2pchat_delta_bytes_sent_total', 'Bytes of presence deltas pushed', s => s.deltaBytesSent)
     gauge('p2pchat_pending_handshakes', 'Connections still in their handshake', s => s.handshakes.pending)
     gauge(
@@ -300,6 +320,7 @@ export class StatsServer {
       deltaBytesSent: p.deltaBytes,
       deltaFramesSent: p.deltaFrames,
       skippedPushes: p.skippedPushes,
+      presence: t.presenceRestore,
       handshakes: t.handshakes.stats,
       dialBack: t.dialBackStats,
       relay: t.relayStats,

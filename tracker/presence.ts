@@ -1,14 +1,27 @@
+import { randomBytes } from 'node:crypto'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
 import { DEFAULT_PRESENCE_COALESCE_MS } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
 import type { OnlinePeer, PresenceEvent, Snapshot } from '../src/protocol/pb/tracker.ts'
 import { LeaveReason } from '../src/protocol/pb/tracker.ts'
 import { leaveReasonCode } from '../src/protocol/presence-names.ts'
 import { snapshotBody, snapshotEntry } from '../src/protocol/snapshot-frames.ts'
+import { usernameKey } from '../src/usernames.ts'
 
 export { LeaveReason }
 
 /** The next window lasts at least this many times the last flush took (1: fan-out ≤ ~50 % of time). */
 export const FLUSH_DUTY_RATIO = 1
+
+/**
+ * Events kept for logins that present a version of this list (Login.listVersion): a reconnect within
+ * this many events gets just those, not the whole list. 4,096 joins and leaves are ~600 kB.
+ */
+export const PRESENCE_HISTORY_EVENTS = 4096
+
+/** Bytes of a list id: random, so a list that was started anew is never taken for an earlier one. */
+export const LIST_ID_BYTES = 16
 
 /** A logged-in session as presence sees it. */
 export interface PresenceMember {
@@ -25,6 +38,52 @@ export interface PresenceMember {
    * to it go through that tracker, which also sends it the deltas.
    */
   readonly remote?: boolean
+  /**
+   * Set for a member restored from the list a restarted tracker kept (tracker/presence-journal.ts): in
+   * the list until its peer logs in again (`reclaim`) or the presence grace ends; pushes to it are skipped.
+   */
+  readonly held?: boolean
+}
+
+/** A member kept across a restart, until its peer logs in again: listed, but nobody reads its pushes. */
+export class HeldMember implements PresenceMember {
+  readonly key: string
+  readonly peerKey: string
+  readonly entry: OnlinePeer
+  readonly held = true
+
+  constructor(entry: OnlinePeer) {
+    this.entry = entry
+    this.key = usernameKey(entry.username)
+    this.peerKey = peerIdFromMultihash(Digest.decode(entry.peerId)).toString()
+  }
+
+  get username(): string {
+    return this.entry.username
+  }
+
+  push(): boolean {
+    return false
+  }
+}
+
+/** Two entries that tell the others the same (`since` aside): a login that changes nothing for them. */
+export function sameEntry(a: OnlinePeer, b: OnlinePeer): boolean {
+  return (
+    a.username === b.username &&
+    a.reachable === b.reachable &&
+    equalBytes(a.peerId, b.peerId) &&
+    equalLists(a.addrs, b.addrs) &&
+    equalLists(a.relay, b.relay)
+  )
+}
+
+function equalLists(a: Uint8Array[], b: Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => equalBytes(x, b[i]))
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }
 
 export interface PresenceInit {
@@ -66,7 +125,12 @@ export class Presence {
   readonly #entryBytes = new Map<PresenceMember, Uint8Array>()
   /** The encoded snapshot of the list as it is, until it changes. */
   #snapshotBytes?: Uint8Array
-  /** Called once per event, for metrics. */
+  /** Restored members whose peers have not logged in again yet. */
+  readonly #held = new Set<PresenceMember>()
+  /** The latest events, oldest first (at most ~2 × PRESENCE_HISTORY_EVENTS). */
+  #history: PresenceEvent[] = []
+  #listId: Uint8Array = new Uint8Array(randomBytes(LIST_ID_BYTES))
+  /** Called once per event, for metrics and the journal. */
   onEvent?: (event: PresenceEvent) => void
 
   constructor(init: PresenceInit = {}) {
@@ -79,6 +143,77 @@ export class Presence {
 
   get size(): number {
     return this.#members.size
+  }
+
+  /** Names this list: versions of one list id follow on from each other (Login.listId). */
+  get listId(): Uint8Array {
+    return this.#listId
+  }
+
+  /** Restored members still waiting for their peers. */
+  get heldCount(): number {
+    return this.#held.size
+  }
+
+  heldMembers(): PresenceMember[] {
+    return [...this.#held]
+  }
+
+  /**
+   * The events after `version`, for a login that presents it: [] when it is the current one, undefined
+   * when it is not one this list can bring up to date (too old for the history, or ahead of the list).
+   */
+  eventsSince(version: number): PresenceEvent[] | undefined {
+    if (version === this.#version) return []
+    if (version > this.#version || this.#history.length === 0) return undefined
+    // The first kept event must be the one right after `version`, or an earlier one.
+    if (this.#history[0].version > version + 1) return undefined
+    let lo = 0
+    let hi = this.#history.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.#history[mid].version <= version) lo = mid + 1
+      else hi = mid
+    }
+    return this.#history.slice(lo)
+  }
+
+  /**
+   * Take a list kept across a restart: its id, version, the events that led to it (history) and its
+   * members, each `held` until its peer logs in again. Only on an empty list, before anyone joins.
+   */
+  restore(
+    listId: Uint8Array,
+    version: number,
+    members: Iterable<PresenceMember>,
+    history: PresenceEvent[] = []
+  ): void {
+    if (this.#members.size > 0) throw new Error('presence can only be restored before anyone joins')
+    this.#listId = listId
+    this.#version = version
+    this.#history = history.filter(e => e.version <= version).slice(-PRESENCE_HISTORY_EVENTS)
+    for (const member of members) {
+      this.#add(member)
+      this.#held.add(member)
+    }
+  }
+
+  /**
+   * A held member's peer logged in again with exactly the entry it had: `member` takes its place with
+   * no event and no new version (everyone's list, and every list a peer kept, stays current).
+   */
+  reclaim(held: PresenceMember, member: PresenceMember): void {
+    if (!this.#held.has(held) || !this.isCurrent(held)) throw new Error('not a held member')
+    if (held.key !== member.key || held.peerKey !== member.peerKey || held.entry !== member.entry) {
+      throw new Error('a held member is reclaimed only by the same account, device and entry')
+    }
+    const bytes = this.#entryBytes.get(held)
+    this.#held.delete(held)
+    this.#entryBytes.delete(held)
+    this.#members.set(member.key, member)
+    this.#byPeer.set(member.peerKey, member)
+    if (bytes !== undefined) this.#entryBytes.set(member, bytes)
+    if (!member.remote) this.#local.add(member)
   }
 
   byKey(key: string): PresenceMember | undefined {
@@ -140,9 +275,11 @@ export class Presence {
     this.#members.clear()
     this.#byPeer.clear()
     this.#local.clear()
+    this.#held.clear()
     this.#entryBytes.clear()
     for (const member of members) this.#add(member)
     this.#pending = []
+    this.#history = []
     this.#version = version
     this.#snapshotBytes = undefined
   }
@@ -152,7 +289,7 @@ export class Presence {
     this.#entryBytes.set(member, snapshotEntry(member.entry))
     this.#members.set(member.key, member)
     this.#byPeer.set(member.peerKey, member)
-    if (!member.remote) this.#local.add(member)
+    if (!member.remote && !member.held) this.#local.add(member)
   }
 
   #drop(member: PresenceMember | undefined): void {
@@ -161,6 +298,7 @@ export class Presence {
     this.#entryBytes.delete(member)
     this.#members.delete(member.key)
     this.#local.delete(member)
+    this.#held.delete(member)
     if (this.#byPeer.get(member.peerKey) === member) this.#byPeer.delete(member.peerKey)
   }
 
@@ -236,6 +374,11 @@ export class Presence {
     this.#snapshotBytes = undefined
     event.version = this.#version
     this.#pending.push(event)
+    this.#history.push(event)
+    // Trimmed in steps, so that keeping the history costs O(1) per event.
+    if (this.#history.length >= 2 * PRESENCE_HISTORY_EVENTS) {
+      this.#history = this.#history.slice(-PRESENCE_HISTORY_EVENTS)
+    }
     this.#stats.events++
     this.onEvent?.(event)
     if (this.#timer === null) {

@@ -22,6 +22,7 @@ import type {
   AccountInfo,
   Credential,
   LoggedIn,
+  Login,
   OnlinePeer,
   TrackerMessage
 } from '../src/protocol/pb/tracker.ts'
@@ -60,15 +61,11 @@ export interface SessionHost {
   /** A session must log in within this long after its stream opens. */
   readonly loginTimeoutMs: number
   register(session: Session, username: string, password: string): Promise<string>
-  /** A password login, or a resumed one (`resume` non-empty, `password` empty). */
-  login(
-    session: Session,
-    username: string,
-    password: string,
-    resume: Uint8Array,
-    addrs: Uint8Array[],
-    addrProof: Uint8Array
-  ): Promise<Omit<LoggedIn, 'snapshot'> | undefined>
+  /**
+   * A password login, or a resumed one (`resume` non-empty, `password` empty). The reply carries
+   * `listDelta` when the login's list version can be brought up to date, else it gets the snapshot.
+   */
+  login(session: Session, login: Login): Promise<Omit<LoggedIn, 'snapshot'> | undefined>
   heartbeat(session: Session): void
   logout(session: Session, reason: LeaveReason): void
   /** Revoke this device's resumption credentials (`everywhere`: every device's); durable when it resolves. */
@@ -350,10 +347,18 @@ export class Session implements PresenceMember {
     }
     if (message.login !== undefined) {
       if (this.loggedIn) throw new AlreadyLoggedInError(`already logged in as ${this.username}`)
-      const { username, password, resume, addrs, addrProof } = message.login
-      const loggedIn = await this.#host.login(this, username, password, resume, addrs, addrProof)
-      // The list as it is now, after this session's own join.
-      if (loggedIn !== undefined) this.replyFrame(loggedInFrame(id, loggedIn, this.#host.snapshotBytes()))
+      const loggedIn = await this.#host.login(this, message.login)
+      // The list as it is now, after this session's own join; or only what changed since the version of
+      // it the peer kept (listDelta).
+      if (loggedIn !== undefined) {
+        this.replyFrame(
+          loggedInFrame(
+            id,
+            loggedIn,
+            loggedIn.listDelta === undefined ? this.#host.snapshotBytes() : undefined
+          )
+        )
+      }
       return
     }
     if (message.snapshot !== undefined) {

@@ -99,7 +99,7 @@ export function renderStatusPage(stats: TrackerStats, peers: StatusPeer[], event
 <body>
 <h1>p2pchat tracker ${e(stats.version)}</h1>
 <p><strong>${stats.online}</strong> online (${unreachable} not reachable directly) · ${stats.accounts} accounts · up ${duration(stats.uptimeSeconds)} · ${stats.eventsPerSecond} events/s · ${stats.loginsPerSecond} logins/s (${stats.reconnectsPerSecond} reconnections), ${stats.cpuMsPerLogin} ms CPU per login · ${stats.handshakes.pending} handshakes pending · ${stats.resumedLogins} logins resumed without a password</p>
-<p class="dim">PeerId ${e(stats.peerId)} · <a href="/stats">/stats</a> · <a href="/metrics">/metrics</a></p>
+${restoredLine(stats)}<p class="dim">PeerId ${e(stats.peerId)} · <a href="/stats">/stats</a> · <a href="/metrics">/metrics</a></p>
 <h2>Relay</h2>
 <p>${relay}; ${stats.reversal.reversalsRequested} connection reversals passed on</p>
 <p>${storeLine(stats)}</p>
@@ -115,4 +115,11 @@ ${recent}
 </ul>
 </body></html>
 `
+}
+
+/** After a restart that kept the online list: how many members it had and where they are now. */
+function restoredLine(stats: TrackerStats): string {
+  const p = stats.presence
+  if (p.restored === 0) return ''
+  return `<p>Kept the online list across the restart (away ${Math.round(p.awayMs / 1000)} s): ${p.restored} members, ${p.held} not back yet, ${p.reclaimed} back unchanged, ${p.replaced} back changed, ${p.expired} gone · ${p.listResumes} logins resumed their list</p>\n`
 }

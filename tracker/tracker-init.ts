@@ -57,6 +57,13 @@ export interface TrackerInit {
    */
   resumeDays?: number
   /**
+   * A tracker started again within this long keeps the online list it had (tracker/presence-journal.ts):
+   * its members stay listed until their peers log in again, and leave (timeout) if they have not by the
+   * end of it. 0: every start begins an empty list. Not used on a shared store (several trackers).
+   * @default DEFAULT_PRESENCE_GRACE_MS (60 s)
+   */
+  presenceGraceMs?: number
+  /**
    * Stream muxers offered.
    * @default ['yamux', 'mplex']
    */

@@ -15,7 +15,7 @@ import {
   MAX_TRACKER_STREAMS_PER_CONNECTION,
   TRACKER_PROTOCOL
 } from '../src/protocol/constants.ts'
-import type { AccountInfo, ClientMessage, LoggedIn } from '../src/protocol/pb/tracker.ts'
+import type { AccountInfo, ClientMessage, LoggedIn, Login } from '../src/protocol/pb/tracker.ts'
 import { NoticeKind } from '../src/protocol/pb/tracker.ts'
 import type { LeaveReasonName } from '../src/protocol/presence-names.ts'
 import { leaveReasonCode, leaveReasonName } from '../src/protocol/presence-names.ts'
@@ -31,7 +31,8 @@ import { HandshakeGuard } from './handshake-guard.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N } from './password-hash.ts'
-import { LeaveReason, Presence } from './presence.ts'
+import { HeldMember, LeaveReason, Presence, sameEntry } from './presence.ts'
+import { DEFAULT_PRESENCE_GRACE_MS, PresenceJournal } from './presence-journal.ts'
 import type { RelayCounters, RelayInit } from './relay.ts'
 import {
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
@@ -86,6 +87,26 @@ export interface TrackerCounters {
   reconnects: number
 }
 
+/** The online list kept across a restart (tracker/presence-journal.ts) and logins that resumed a list. */
+export interface PresenceRestoreCounters {
+  /** Members the list had when this tracker started again (0: it started an empty list). */
+  restored: number
+  /** How long the tracker was away before this start, ms (0 when nothing was restored). */
+  awayMs: number
+  /** Restored members whose peers are not back yet. */
+  held: number
+  /** Restored members whose peers came back with the same device and addresses: no event. */
+  reclaimed: number
+  /** Restored members replaced by a different login (another device, other addresses). */
+  replaced: number
+  /** Restored members whose peers did not come back within the grace (timeout leaves). */
+  expired: number
+  /** Logins that presented a version of this list and got only the changes since (Login.listVersion). */
+  listResumes: number
+  /** Logins that got the whole list. */
+  listSnapshots: number
+}
+
 /** A join or a leave, as the tracker's own listeners (metrics, stats) see it. */
 export interface PresenceEventDetail {
   kind: 'joined' | 'left'
@@ -109,6 +130,11 @@ const RELAY_SLOT_CLOSE_MS = 2_000
  * `start()` opens the data directory (locked, identity, accounts) and listens; `stop()` tells every
  * peer it is going away, flushes storage and releases the directory.
  */
+/** Byte arrays with the same contents. */
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
+}
+
 export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly log: Logger
   readonly dataDir: string
@@ -144,6 +170,18 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     reconnects: 0
   }
   readonly #reversals = new ReversalLimits()
+  /** The online list's record on disk (one tracker on lowdb, --presence-grace not 0). */
+  #journal?: PresenceJournal
+  #graceTimer?: ReturnType<typeof setTimeout>
+  readonly #restore = {
+    restored: 0,
+    awayMs: 0,
+    reclaimed: 0,
+    replaced: 0,
+    expired: 0,
+    listResumes: 0,
+    listSnapshots: 0
+  }
 
   constructor(init: TrackerInit = {}) {
     super()
@@ -192,6 +230,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   /** Logins resumed with a credential, credentials refused, password changes since start. */
   get signInCounters(): Readonly<SignInCounters> {
     return this.#signIn?.counters ?? { resumedLogins: 0, refusedResumes: 0, passwordChanges: 0 }
+  }
+
+  /** The list kept across the restart before this start, and logins that resumed a list. */
+  get presenceRestore(): PresenceRestoreCounters {
+    return { ...this.#restore, held: this.presence.heldCount }
   }
 
   /** Connection reversals passed on and refused since start. */
@@ -274,6 +317,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social = state.social
       this.#cluster = state.cluster
       this.#signIn = state.signIn
+      const graceMs = this.#init.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS
+      if (state.cluster === undefined && graceMs > 0) this.#startJournal(graceMs)
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -301,6 +346,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       // a public IP (libp2p 3 leaves such an address out until something confirms it from outside).
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
+      this.#journal?.close()
+      if (this.#graceTimer) clearTimeout(this.#graceTimer)
       await Promise.resolve(this.node?.stop()).catch(() => {})
       await this.#state?.close().catch(() => {})
       this.#lock.release()
@@ -316,7 +363,11 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     if (this.#stopping) return
     this.#stopping = true
     if (this.#sweepTimer) clearInterval(this.#sweepTimer)
+    if (this.#graceTimer) clearTimeout(this.#graceTimer)
     this.presence.flush()
+    // The list as it is now stays on disk for a start within the grace: the leaves that follow (every
+    // session closing) are this stop's, not the users'.
+    this.#journal?.close()
     for (const session of this.#sessions) {
       session.notifyAndClose(NoticeKind.SHUTDOWN, 'the tracker is shutting down')
     }
@@ -329,6 +380,70 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     } finally {
       this.#lock?.release()
     }
+  }
+
+  /**
+   * Open the online list's record: take back the last run's list when it may be (its members held until
+   * their peers log in again, and dropped when the grace ends), then record this run's events.
+   */
+  #startJournal(graceMs: number): void {
+    const journal = new PresenceJournal({
+      dataDir: this.dataDir,
+      graceMs,
+      log: this.log.newScope('presence')
+    })
+    const restored = journal.read()
+    let held: HeldMember[] | undefined
+    try {
+      held = restored?.entries.map(entry => new HeldMember(entry))
+    } catch (err) {
+      this.log(
+        'not restoring the online list of the last run: an entry is not valid (%s)',
+        (err as Error).message
+      )
+    }
+    if (restored !== undefined && held !== undefined) {
+      this.presence.restore(restored.listId, restored.version, held, restored.history)
+      this.#restore.restored = restored.entries.length
+      this.#restore.awayMs = restored.downMs
+      this.log(
+        'kept the online list of the last run: %d members at version %d (away %d ms); %d ms for them to come back',
+        restored.entries.length,
+        restored.version,
+        restored.downMs,
+        graceMs
+      )
+      if (restored.entries.length > 0) {
+        this.#graceTimer = setTimeout(() => this.#expireHeld(), graceMs)
+        this.#graceTimer.unref?.()
+      }
+    }
+    journal.start(this.presence)
+    this.#journal = journal
+    const metrics = this.presence.onEvent
+    this.presence.onEvent = event => {
+      journal.append(event)
+      metrics?.(event)
+    }
+  }
+
+  /** The grace after a restart is over: whoever was kept and has not come back has left. */
+  #expireHeld(): void {
+    for (const member of this.presence.heldMembers()) {
+      if (!this.presence.leave(member, LeaveReason.TIMEOUT)) continue
+      this.#restore.expired++
+      this.#social?.left(member as HeldMember)
+      this.log('%s did not come back after the restart: left (timeout)', member.entry.username)
+    }
+  }
+
+  /** The changes since the list version a login presented, or undefined: it gets the whole list. */
+  #listDeltaFor(listId: Uint8Array, listVersion: number): LoggedIn['listDelta'] {
+    if (this.#cluster !== undefined || listId.byteLength === 0) return undefined
+    if (!equalBytes(listId, this.presence.listId)) return undefined
+    const events = this.presence.eventsSince(listVersion)
+    if (events === undefined) return undefined
+    return { baseVersion: listVersion, events }
   }
 
   /** Evict sessions that missed too many heartbeats. Cost: O(evicted + 1). */
@@ -375,14 +490,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social?.registered(account.username)
       return account.username
     },
-    login: (
-      session: Session,
-      username: string,
-      password: string,
-      resume: Uint8Array,
-      addrs: Uint8Array[],
-      addrProof: Uint8Array
-    ) => this.#login(session, username, password, resume, addrs, addrProof),
+    login: (session: Session, login: Login) => this.#login(session, login),
     revoke: async (session: Session, everywhere: boolean) => {
       this.#backend?.redis?.ensureUp()
       await this.#signIn!.revoke(session, everywhere)
@@ -417,14 +525,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     }
   }
 
-  async #login(
-    session: Session,
-    username: string,
-    password: string,
-    resume: Uint8Array,
-    declaredAddrs: Uint8Array[],
-    addrProof: Uint8Array
-  ): Promise<Omit<LoggedIn, 'snapshot'> | undefined> {
+  async #login(session: Session, login: Login): Promise<Omit<LoggedIn, 'snapshot'> | undefined> {
+    const { username, password, resume, addrs: declaredAddrs, addrProof } = login
     // A tracker that lost its shared store answers nothing from stale state: BUSY until it is back.
     this.#backend?.redis?.ensureUp()
     // Validate addresses first: cheap, and a bad one should not cost a password hash.
@@ -483,6 +585,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         return undefined
       }
     } else {
+      // A member kept across a restart: the same device at the same addresses takes its place unseen.
+      const reclaimed = this.#takeBackHeld(session)
       // One session per account and one account per PeerId: the newest login wins.
       for (const previous of [this.presence.byKey(key), this.presence.byPeer(session.peerKey)]) {
         if (previous instanceof Session && previous !== session && this.presence.isCurrent(previous)) {
@@ -503,7 +607,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         }
       }
       session.loggedIn = true
-      this.presence.join(session)
+      if (!reclaimed) this.presence.join(session)
     }
     session.lastSeen = Date.now()
     this.#liveness.touch(session, session.lastSeen)
@@ -511,6 +615,10 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.#counters.logins++
     this.handshakes.loginSucceeded(session.connection.remoteAddr)
     this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))
+    // Computed now, after this login's own events: a peer that kept its list gets what changed since.
+    const listDelta = this.#listDeltaFor(login.listId, login.listVersion)
+    if (listDelta !== undefined) this.#restore.listResumes++
+    else this.#restore.listSnapshots++
     return {
       username: account.username,
       heartbeatMs: this.heartbeatMs,
@@ -525,8 +633,32 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
           : (this.#init.relay?.durationLimitMs ?? DEFAULT_RELAY_DURATION_LIMIT_MS),
       credential: signedIn.credential,
       addrProof:
-        trustedUntil === undefined ? new Uint8Array() : this.#signIn!.addrProof(session, addrs, trustedUntil)
+        trustedUntil === undefined ? new Uint8Array() : this.#signIn!.addrProof(session, addrs, trustedUntil),
+      listId: this.#cluster === undefined ? new Uint8Array(this.presence.listId) : new Uint8Array(),
+      listDelta
     }
+  }
+
+  /**
+   * A login whose account or PeerId is held from before a restart: reclaimed (true) when it is the same
+   * account on the same device with the same entry — its `since` kept, no event; otherwise the held
+   * member leaves (disconnect for the same device, replaced for another) and the login joins anew.
+   */
+  #takeBackHeld(session: Session): boolean {
+    for (const held of [this.presence.byKey(session.key), this.presence.byPeer(session.peerKey)]) {
+      if (held === undefined || !held.held || !this.presence.isCurrent(held)) continue
+      const sameDevice = held.peerKey === session.peerKey
+      if (sameDevice && held.key === session.key && sameEntry(held.entry, session.entry)) {
+        session.entry = held.entry
+        this.presence.reclaim(held, session)
+        this.#restore.reclaimed++
+        return true
+      }
+      this.presence.leave(held, sameDevice ? LeaveReason.DISCONNECT : LeaveReason.REPLACED)
+      this.#social?.left(held as HeldMember)
+      this.#restore.replaced++
+    }
+    return false
   }
 
   /** End a session's presence (idempotent). */

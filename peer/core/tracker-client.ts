@@ -182,6 +182,16 @@ export function decodeOnlinePeer(entry: OnlinePeer, relay?: Multiaddr): OnlineUs
 }
 
 /**
+ * An online list a session kept: the tracker's list id, the version reached and who was online then. A
+ * later login presents the id and version and, when the tracker can, gets only what changed since.
+ */
+export interface KeptList {
+  id: Uint8Array<ArrayBuffer>
+  version: number
+  online: ReadonlyMap<string, OnlineUser>
+}
+
+/**
  * A peer's session with the tracker: register, log in, keep the online list current from a snapshot
  * plus versioned deltas (fetching a fresh snapshot on a gap), heartbeat at the announced interval.
  */
@@ -206,6 +216,10 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   relayDataLimit = 0
   /** How long a relayed connection may last, ms (0: no limit). */
   relayDurationLimitMs = 0
+  /** Names the tracker's online list (LoggedIn.listId): a later login presents it with `version`. */
+  listId?: Uint8Array<ArrayBuffer>
+  /** The login brought a kept list up to date (LoggedIn.listDelta) instead of loading a snapshot. */
+  listResumed = false
   /** Bytes of tracker frames received, by kind, for measurements. */
   readonly received = { deltaFrames: 0, deltaBytes: 0, snapshotBytes: 0 }
   readonly #stream: Stream
@@ -276,12 +290,27 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     username: string,
     password: string,
     addrs: Multiaddr[] = [],
-    options?: AbortOptions & { resume?: Uint8Array<ArrayBuffer>; addrProof?: Uint8Array<ArrayBuffer> }
+    options?: AbortOptions & {
+      resume?: Uint8Array<ArrayBuffer>
+      addrProof?: Uint8Array<ArrayBuffer>
+      list?: KeptList
+    }
   ): Promise<void> {
     const resume = options?.resume ?? new Uint8Array()
     const addrProof = options?.addrProof ?? new Uint8Array()
+    const list = options?.list
     const reply = await this.request(
-      { login: { username, password, resume, addrProof, addrs: addrs.map(a => a.bytes) } },
+      {
+        login: {
+          username,
+          password,
+          resume,
+          addrProof,
+          addrs: addrs.map(a => a.bytes),
+          listId: list?.id ?? new Uint8Array(),
+          listVersion: list?.version ?? 0
+        }
+      },
       options
     )
     const loggedIn = reply.loggedIn
@@ -298,7 +327,12 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
         : undefined
     this.relayDataLimit = loggedIn.relayDataLimit
     this.relayDurationLimitMs = loggedIn.relayDurationLimitMs
-    this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
+    this.listId = loggedIn.listId.byteLength > 0 ? loggedIn.listId : undefined
+    if (loggedIn.listDelta !== undefined && list !== undefined && this.listId !== undefined) {
+      this.#resumeList(list, loggedIn.listDelta)
+    } else {
+      this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
+    }
     if (this.#autoHeartbeat && this.heartbeatMs > 0) {
       let beats = 0
       this.#heartbeatTimer = setInterval(() => {
@@ -321,6 +355,16 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
   /** Send a heartbeat and wait for the tracker to acknowledge it. */
   async heartbeat(options?: AbortOptions): Promise<void> {
     await this.request({ heartbeat: { ack: true } }, options)
+  }
+
+  /**
+   * The online list as it stands, for the next session's login to present (`login(…, { list })`); none
+   * while it is not known to be whole (before a login, or while a gap is being filled).
+   */
+  keptList(): KeptList | undefined {
+    // A client that keeps no list (a simulator) still presents its version: the changes are all it needs.
+    if (this.listId === undefined || this.version < 0 || this.#resyncing) return undefined
+    return { id: this.listId, version: this.version, online: new Map(this.online) }
   }
 
   /** Ask for a fresh snapshot (also done by itself on a version gap). */
@@ -571,6 +615,20 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     this.version = snapshot.version
     this.#resyncing = false
     this.safeDispatchEvent('snapshot', { detail: { version: this.version, users } })
+  }
+
+  /** The login found our kept list current: take it, then the changes since (as a snapshot event). */
+  #resumeList(list: KeptList, delta: Delta): void {
+    this.online.clear()
+    for (const [name, user] of list.online) this.online.set(name, user)
+    this.version = list.version
+    this.#resyncing = false
+    this.listResumed = true
+    this.#applyDelta(delta)
+    if (this.#resyncing) return
+    this.safeDispatchEvent('snapshot', {
+      detail: { version: this.version, users: [...this.online.values()] }
+    })
   }
 
   #applyDelta(delta: Delta): void {

@@ -20,7 +20,7 @@ import {
 } from '../../src/protocol/constants.ts'
 import type { TrackerEvent, TrackerState } from '../api/schema.ts'
 import { plainNetworkError } from './dial.ts'
-import type { OnlineUser } from './tracker-client.ts'
+import type { KeptList, OnlineUser } from './tracker-client.ts'
 import { TrackerClient } from './tracker-client.ts'
 
 /** A logout waits this long for the tracker's answer (a quitting program should not hang on it). */
@@ -114,6 +114,8 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
   #credential?: { token: Uint8Array<ArrayBuffer>; expiresAt: number }
   /** The last login's address proof: the tracker need not dial us back if our addresses are the same. */
   #addrProof?: Uint8Array<ArrayBuffer>
+  /** The online list the last session ended with: the next login asks for only what changed since. */
+  #keptList?: KeptList
   /** The last login was resumed with the credential (no password sent). */
   resumed = false
   /** The account name with the tracker's spelling, once logged in. */
@@ -341,6 +343,7 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     client.addEventListener('closed', () => {
       if (this.#client !== client) return
       this.#client = undefined
+      this.#keptList = client.keptList()
       this.safeDispatchEvent('lost', { detail: { client } })
       if (this.#stopped) return
       if (replaced !== undefined) {
@@ -386,7 +389,8 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     }
     try {
       await client.login(this.#init.user, this.#password, this.#init.listenAddrs(), {
-        addrProof: this.#addrProof
+        addrProof: this.#addrProof,
+        list: this.#keptList
       })
       this.#addrProof = client.addrProof
       this.resumed = false
@@ -415,7 +419,8 @@ export class TrackerSession extends TypedEventEmitter<TrackerSessionEvents> {
     try {
       await client.login(this.#init.user, '', this.#init.listenAddrs(), {
         resume: held.token,
-        addrProof: this.#addrProof
+        addrProof: this.#addrProof,
+        list: this.#keptList
       })
       this.#addrProof = client.addrProof
       this.resumed = true

@@ -1,7 +1,12 @@
 import * as varint from 'uint8-varint'
 import { lengthPrefixed } from './frame.ts'
 import type { LoggedIn, OnlinePeer } from './pb/tracker.ts'
-import { LoggedIn as LoggedInCodec, OnlinePeer as OnlinePeerCodec } from './pb/tracker.ts'
+import {
+  LoggedIn as LoggedInCodec,
+  OnlinePeer as OnlinePeerCodec,
+  PresenceState,
+  TrackerMessage
+} from './pb/tracker.ts'
 
 /**
  * The online list on the wire, assembled from bytes encoded once. A login reply carries the whole list,
@@ -20,6 +25,7 @@ const LOGGED_IN_SNAPSHOT_KEY = (4 << 3) | 2
 const MESSAGE_ID_KEY = (1 << 3) | 0
 const MESSAGE_LOGGED_IN_KEY = (4 << 3) | 2
 const MESSAGE_SNAPSHOT_KEY = (5 << 3) | 2
+const PRESENCE_STATE_SNAPSHOT_KEY = (2 << 3) | 2
 
 /** A varint field: key, then the value. */
 function varintField(key: number, value: number): Uint8Array {
@@ -59,12 +65,16 @@ export function snapshotFrame(id: number, snapshot: Uint8Array): Uint8Array {
   )
 }
 
-/** The length-prefixed frame of `TrackerMessage{id, loggedIn: {...loggedIn, snapshot}}`. */
+/**
+ * The length-prefixed frame of `TrackerMessage{id, loggedIn: {...loggedIn, snapshot}}`; without
+ * `snapshot` (a login that gets `listDelta` instead) the reply as protons encodes it.
+ */
 export function loggedInFrame(
   id: number,
   loggedIn: Omit<LoggedIn, 'snapshot'>,
-  snapshot: Uint8Array
+  snapshot?: Uint8Array
 ): Uint8Array {
+  if (snapshot === undefined) return lengthPrefixed(TrackerMessage.encode({ id, loggedIn }))
   const rest = LoggedInCodec.encode({ ...loggedIn, snapshot: undefined })
   const snapshotHeader = delimitedHeader(LOGGED_IN_SNAPSHOT_KEY, snapshot.byteLength)
   const bodyLength = rest.byteLength + snapshotHeader.byteLength + snapshot.byteLength
@@ -77,6 +87,20 @@ export function loggedInFrame(
       snapshot
     ])
   )
+}
+
+/** The tracker's record of its list (`PresenceState`), around the snapshot body presence keeps. */
+export function presenceStateBytes(
+  listId: Uint8Array,
+  snapshot: Uint8Array,
+  savedAt: number,
+  bootTime: number
+): Uint8Array {
+  return concat([
+    PresenceState.encode({ listId: new Uint8Array(listId), savedAt, bootTime }),
+    delimitedHeader(PRESENCE_STATE_SNAPSHOT_KEY, snapshot.byteLength),
+    snapshot
+  ])
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

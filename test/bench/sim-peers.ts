@@ -13,6 +13,7 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { KeptList } from '../../peer/core/tracker-client.ts'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import type { MuxerName, P2PChatNode } from '../../src/node.ts'
 import { createNode } from '../../src/node.ts'
@@ -57,6 +58,8 @@ interface Sim {
   credential?: Uint8Array<ArrayBuffer>
   /** From the last login: the tracker need not dial back the same addresses. */
   addrProof?: Uint8Array<ArrayBuffer>
+  /** The online list's id and version when the session was lost (TrackerSession presents it too). */
+  list?: KeptList
 }
 
 const sims: Sim[] = []
@@ -111,6 +114,7 @@ function watchSession(sim: Sim): void {
   sim.client.addEventListener(
     'closed',
     () => {
+      sim.list = sim.client.keptList()
       void (async () => {
         for (let attempt = 0; ; attempt++) {
           if (attempt > 0) {
@@ -148,7 +152,8 @@ async function login(sim: Sim, client: TrackerClient): Promise<void> {
     try {
       await client.login(sim.name, '', sim.node.getMultiaddrs(), {
         resume: sim.credential,
-        addrProof: sim.addrProof
+        addrProof: sim.addrProof,
+        list: sim.list
       })
       sim.addrProof = client.addrProof
       return
@@ -157,7 +162,10 @@ async function login(sim: Sim, client: TrackerClient): Promise<void> {
       sim.credential = undefined
     }
   }
-  await client.login(sim.name, values.password, sim.node.getMultiaddrs(), { addrProof: sim.addrProof })
+  await client.login(sim.name, values.password, sim.node.getMultiaddrs(), {
+    addrProof: sim.addrProof,
+    list: sim.list
+  })
   sim.credential = client.credential?.token
   sim.addrProof = client.addrProof
 }

@@ -38,7 +38,15 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
     { id: 2, register: { username: 'fz-new', password: 'p'.repeat(40) } },
     {
       id: 3,
-      login: { username: user, password, resume: new Uint8Array(), addrProof: new Uint8Array(), addrs: [] }
+      login: {
+        username: user,
+        password,
+        resume: new Uint8Array(),
+        addrProof: new Uint8Array(),
+        addrs: [],
+        listId: new Uint8Array(),
+        listVersion: 0
+      }
     },
     {
       id: 4,
@@ -47,7 +55,9 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
         password,
         resume: new Uint8Array(),
         addrProof: new Uint8Array(),
-        addrs: [ADDR_V4, ADDR_V6, new Uint8Array()]
+        addrs: [ADDR_V4, ADDR_V6, new Uint8Array()],
+        listId: new Uint8Array(16).fill(4),
+        listVersion: 2 ** 40
       }
     },
     {
@@ -57,12 +67,22 @@ export function clientMessages(user = 'fuzzer', password = 'correct horse batter
         password: '',
         resume: new Uint8Array(45).fill(1),
         addrProof: new Uint8Array(45).fill(2),
-        addrs: []
+        addrs: [],
+        listId: new Uint8Array(),
+        listVersion: 0
       }
     },
     {
       id: 4,
-      login: { username: user, password, resume: new Uint8Array([1]), addrProof: new Uint8Array(), addrs: [] }
+      login: {
+        username: user,
+        password,
+        resume: new Uint8Array([1]),
+        addrProof: new Uint8Array(),
+        addrs: [],
+        listId: new Uint8Array(3),
+        listVersion: 1
+      }
     },
     { id: 8, password: { oldPassword: password, newPassword: '' } },
     { id: 5, heartbeat: { ack: false } },
@@ -117,7 +137,8 @@ export const trackerMessages: TrackerMessage[] = [
       relayDataLimit: 0,
       relayDurationLimitMs: 0,
       trackerVersion: '',
-      addrProof: new Uint8Array()
+      addrProof: new Uint8Array(),
+      listId: new Uint8Array()
     }
   },
   {
@@ -132,7 +153,29 @@ export const trackerMessages: TrackerMessage[] = [
       relayDurationLimitMs: 0,
       trackerVersion: '0.1.0',
       credential: { token: new Uint8Array(45).fill(7), expiresAt: 1_700_000_000_123 },
-      addrProof: new Uint8Array(45).fill(3)
+      addrProof: new Uint8Array(45).fill(3),
+      listId: new Uint8Array(16).fill(5)
+    }
+  },
+  {
+    id: 6,
+    loggedIn: {
+      username: 'a',
+      heartbeatMs: 1,
+      addrs: [],
+      relay: true,
+      relayDataLimit: 1,
+      relayDurationLimitMs: 1,
+      trackerVersion: '0.1.0',
+      addrProof: new Uint8Array(),
+      listId: new Uint8Array(16).fill(6),
+      listDelta: {
+        baseVersion: 7,
+        events: [
+          { version: 8, joined: entry, reason: 0 },
+          { version: 9, left: 'b', reason: 3 }
+        ]
+      }
     }
   },
   { id: 7, credential: { token: new Uint8Array(), expiresAt: 0 } },

@@ -191,7 +191,16 @@ describe('peer rough edges', () => {
     expect(alice.history('bob').map(m => m.status)).not.toContain('delivered')
   })
 
-  it('rides out a tracker restart without presence flaps, and reports who really left after the grace period', async () => {
+  // The restarted tracker keeps its list (its presence grace): carol is held until it ends, then leaves
+  // with a timeout. With the grace off (or a tracker of a cluster) it starts an empty list: the peers
+  // then wait their own rejoin grace before reporting carol gone (disconnect).
+  it.each([
+    { trackerGraceMs: 6_000, reason: 'timeout', kept: 'the tracker keeps its list' },
+    { trackerGraceMs: 0, reason: 'disconnect', kept: 'the tracker starts an empty list' }
+  ])('rides out a tracker restart without presence flaps, and reports who really left after the grace period ($kept)', async ({
+    trackerGraceMs,
+    reason
+  }) => {
     const dataDir = await tempDir()
     const tracker = await startTracker({ dataDir, coalesceMs: 10 })
     const port = trackerPort(tracker)
@@ -233,13 +242,21 @@ describe('peer rough edges', () => {
       ...l,
       at: Date.now()
     }))
-    await startTracker({ dataDir, coalesceMs: 10, listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+    const restartedAt = Date.now()
+    await startTracker({
+      dataDir,
+      coalesceMs: 10,
+      listen: [`/ip4/127.0.0.1/tcp/${port}`],
+      presenceGraceMs: trackerGraceMs
+    })
     const [aliceBackAt] = await Promise.all([aliceBack, bobBack])
     expect(alice.onlineAsOf).toBeGreaterThanOrEqual(aliceBackAt)
     const gone = await carolGone
-    expect(gone).toMatchObject({ user: 'carol', reason: 'disconnect' })
-    // Only once the grace period has passed (a little slack for timer granularity).
-    expect(gone.at - aliceBackAt).toBeGreaterThanOrEqual(graceMs - 100)
+    expect(gone).toMatchObject({ user: 'carol', reason })
+    // Only once the grace period has passed (a little slack for timer granularity): the tracker's,
+    // from its start, or the peer's own, from its return.
+    if (trackerGraceMs > 0) expect(gone.at - restartedAt).toBeGreaterThanOrEqual(trackerGraceMs - 100)
+    else expect(gone.at - aliceBackAt).toBeGreaterThanOrEqual(graceMs - 100)
 
     await carolGoneAtBob
     expect(alice.who().map(u => u.user)).toEqual(['alice', 'bob'])

@@ -35,7 +35,9 @@ async function rawLoggedIn(tracker: Tracker, user: string) {
       password: PASSWORD,
       resume: new Uint8Array(),
       addrProof: new Uint8Array(),
-      addrs: []
+      addrs: [],
+      listId: new Uint8Array(),
+      listVersion: 0
     }
   })
   expect((await raw.read()).loggedIn?.username).toBe(user)

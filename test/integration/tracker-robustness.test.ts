@@ -75,7 +75,9 @@ describe('tracker robustness', () => {
           password: PASSWORD,
           resume: new Uint8Array(),
           addrProof: new Uint8Array(),
-          addrs: [Uint8Array.from([0xff, 0x01])]
+          addrs: [Uint8Array.from([0xff, 0x01])],
+          listId: new Uint8Array(),
+          listVersion: 0
         }
       })
       .catch(e => e)
@@ -95,7 +97,9 @@ describe('tracker robustness', () => {
             password: PASSWORD,
             resume: new Uint8Array(),
             addrProof: new Uint8Array(),
-            addrs: []
+            addrs: [],
+            listId: new Uint8Array(),
+            listVersion: 0
           }
         })
       )
@@ -144,7 +148,9 @@ describe('tracker robustness', () => {
             password: PASSWORD,
             resume: new Uint8Array(),
             addrProof: new Uint8Array(),
-            addrs: []
+            addrs: [],
+            listId: new Uint8Array(),
+            listVersion: 0
           }
         })
       )

@@ -85,6 +85,16 @@ describe('the tracker status page (GET / on --http)', () => {
         eventsPerSecond: 0,
         relay: { enabled: false },
         handshakes: { pending: 3 },
+        presence: {
+          restored: 3,
+          awayMs: 4_200,
+          held: 1,
+          reclaimed: 2,
+          replaced: 0,
+          expired: 0,
+          listResumes: 2,
+          listSnapshots: 1
+        },
         reversal: { reversalsRequested: 0, reversalsRefused: 0 },
         store: { backend: 'redis', location: '<loc>', up: false, since: 0, outages: 1, lastError: '<err>' },
         cluster: { trackers: 2, remotePushesSent: 0, remotePushesReceived: 0, trackersEvicted: 0 }
@@ -95,6 +105,9 @@ describe('the tracker status page (GET / on --http)', () => {
     expect(html).not.toMatch(/<(b|u|v|r|loc|err|script)>/)
     expect(html).toContain('&#60;u&#62;')
     expect(html).toContain('3 handshakes pending')
+    expect(html).toContain(
+      'Kept the online list across the restart (away 4 s): 3 members, 1 not back yet, 2 back unchanged'
+    )
     expect(html).toContain('State on Redis &#60;loc&#62;: <strong>NOT reachable since')
     expect(html).toContain('(&#60;err&#62;): logins are refused with BUSY')
   })

@@ -38,7 +38,8 @@ const LOGGED_IN: Omit<LoggedIn, 'snapshot'> = {
   relayDataLimit: 64 * 1024 * 1024,
   relayDurationLimitMs: 1_800_000,
   credential: { token: new Uint8Array(45).fill(9), expiresAt: 1_800_000_000_000 },
-  addrProof: new Uint8Array(45).fill(8)
+  addrProof: new Uint8Array(45).fill(8),
+  listId: new Uint8Array(16).fill(7)
 }
 
 describe('snapshot frames', () => {

@@ -42,7 +42,8 @@ async function logIn(
         relayDataLimit: 0,
         relayDurationLimitMs: 0,
         trackerVersion: 'x',
-        addrProof: new Uint8Array()
+        addrProof: new Uint8Array(),
+        listId: new Uint8Array()
       }
     })
   )

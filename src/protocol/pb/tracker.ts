@@ -554,6 +554,16 @@ export namespace ClientMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ClientMessageLoginListIdFieldEvent {
+    field: '$.login.listId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientMessageLoginListVersionFieldEvent {
+    field: '$.login.listVersion'
+    value: number
+  }
+
   export interface ClientMessageHeartbeatAckFieldEvent {
     field: '$.heartbeat.ack'
     value: boolean
@@ -697,7 +707,7 @@ export namespace ClientMessage {
     return decodeMessage(buf, ClientMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageLoginResumeFieldEvent | ClientMessageLoginAddrProofFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLogoutRevokeFieldEvent | ClientMessageLogoutEverywhereFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent | ClientMessagePasswordOldPasswordFieldEvent | ClientMessagePasswordNewPasswordFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientMessage>): Generator<ClientMessageIdFieldEvent | ClientMessageRegisterUsernameFieldEvent | ClientMessageRegisterPasswordFieldEvent | ClientMessageLoginUsernameFieldEvent | ClientMessageLoginPasswordFieldEvent | ClientMessageLoginAddrsFieldEvent | ClientMessageLoginResumeFieldEvent | ClientMessageLoginAddrProofFieldEvent | ClientMessageLoginListIdFieldEvent | ClientMessageLoginListVersionFieldEvent | ClientMessageHeartbeatAckFieldEvent | ClientMessageLogoutRevokeFieldEvent | ClientMessageLogoutEverywhereFieldEvent | ClientMessageLookupPeerIdFieldEvent | ClientMessageAccountUsernameFieldEvent | ClientMessageConnectPeerIdFieldEvent | ClientMessageFriendAddUsernameFieldEvent | ClientMessageFriendAnswerUsernameFieldEvent | ClientMessageFriendAnswerAcceptFieldEvent | ClientMessageFriendRemoveUsernameFieldEvent | ClientMessageFriendAliasUsernameFieldEvent | ClientMessageFriendAliasAliasFieldEvent | ClientMessageSearchQueryFieldEvent | ClientMessageStatusPresenceFieldEvent | ClientMessageStatusTextFieldEvent | ClientMessageGroupCreateNameFieldEvent | ClientMessageGroupCreateOpenFieldEvent | ClientMessageGroupInviteGroupFieldEvent | ClientMessageGroupInviteUsernameFieldEvent | ClientMessageGroupJoinGroupFieldEvent | ClientMessageGroupLeaveGroupFieldEvent | ClientMessageGroupKickGroupFieldEvent | ClientMessageGroupKickUsernameFieldEvent | ClientMessageGroupRenameGroupFieldEvent | ClientMessageGroupRenameNameFieldEvent | ClientMessagePasswordOldPasswordFieldEvent | ClientMessagePasswordNewPasswordFieldEvent> {
     return streamMessage(buf, ClientMessage.codec(), opts)
   }
 }
@@ -2266,6 +2276,8 @@ export interface Login {
   addrs: Uint8Array<ArrayBuffer>[]
   resume: Uint8Array<ArrayBuffer>
   addrProof: Uint8Array<ArrayBuffer>
+  listId: Uint8Array<ArrayBuffer>
+  listVersion: number
 }
 
 export namespace Login {
@@ -2305,6 +2317,16 @@ export namespace Login {
           w.bytes(obj.addrProof)
         }
 
+        if ((obj.listId != null && obj.listId.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.listId)
+        }
+
+        if ((obj.listVersion != null && obj.listVersion !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.listVersion)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2314,7 +2336,9 @@ export namespace Login {
           password: '',
           addrs: [],
           resume: uint8ArrayAlloc(0),
-          addrProof: uint8ArrayAlloc(0)
+          addrProof: uint8ArrayAlloc(0),
+          listId: uint8ArrayAlloc(0),
+          listVersion: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2345,6 +2369,14 @@ export namespace Login {
             }
             case 5: {
               obj.addrProof = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.listId = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.listVersion = reader.uint64Number()
               break
             }
             default: {
@@ -2409,6 +2441,20 @@ export namespace Login {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.listId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.listVersion`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2447,6 +2493,16 @@ export namespace Login {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LoginListIdFieldEvent {
+    field: '$.listId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LoginListVersionFieldEvent {
+    field: '$.listVersion'
+    value: number
+  }
+
   export function encode (obj: Partial<Login>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Login.codec())
   }
@@ -2455,7 +2511,7 @@ export namespace Login {
     return decodeMessage(buf, Login.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent | LoginResumeFieldEvent | LoginAddrProofFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Login>): Generator<LoginUsernameFieldEvent | LoginPasswordFieldEvent | LoginAddrsFieldEvent | LoginResumeFieldEvent | LoginAddrProofFieldEvent | LoginListIdFieldEvent | LoginListVersionFieldEvent> {
     return streamMessage(buf, Login.codec(), opts)
   }
 }
@@ -3526,6 +3582,70 @@ export namespace TrackerMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface TrackerMessageLoggedInListIdFieldEvent {
+    field: '$.loggedIn.listId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageLoggedInListDeltaBaseVersionFieldEvent {
+    field: '$.loggedIn.listDelta.baseVersion'
+    value: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsVersionFieldEvent {
+    field: '$.loggedIn.listDelta.events[].version'
+    value: number
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedUsernameFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.username'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedPeerIdFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedAddrsFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedSinceFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.since'
+    value: number
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedReachableFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.reachable'
+    value: boolean
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsJoinedRelayFieldEvent {
+    field: '$.loggedIn.listDelta.events[].joined.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsLeftFieldEvent {
+    field: '$.loggedIn.listDelta.events[].left'
+    value: string
+    index: number
+  }
+
+  export interface TrackerMessageLoggedInListDeltaEventsReasonFieldEvent {
+    field: '$.loggedIn.listDelta.events[].reason'
+    value: number
+    index: number
+  }
+
   export interface TrackerMessageSnapshotVersionFieldEvent {
     field: '$.snapshot.version'
     value: number
@@ -3976,7 +4096,7 @@ export namespace TrackerMessage {
     return decodeMessage(buf, TrackerMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageLoggedInCredentialTokenFieldEvent | TrackerMessageLoggedInCredentialExpiresAtFieldEvent | TrackerMessageLoggedInAddrProofFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent | TrackerMessageCredentialTokenFieldEvent | TrackerMessageCredentialExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TrackerMessage>): Generator<TrackerMessageIdFieldEvent | TrackerMessageErrorCodeFieldEvent | TrackerMessageErrorMessageFieldEvent | TrackerMessageErrorRetryAfterMsFieldEvent | TrackerMessageRegisteredUsernameFieldEvent | TrackerMessageLoggedInUsernameFieldEvent | TrackerMessageLoggedInHeartbeatMsFieldEvent | TrackerMessageLoggedInAddrsFieldEvent | TrackerMessageLoggedInSnapshotVersionFieldEvent | TrackerMessageLoggedInSnapshotPeersUsernameFieldEvent | TrackerMessageLoggedInSnapshotPeersPeerIdFieldEvent | TrackerMessageLoggedInSnapshotPeersAddrsFieldEvent | TrackerMessageLoggedInSnapshotPeersSinceFieldEvent | TrackerMessageLoggedInSnapshotPeersReachableFieldEvent | TrackerMessageLoggedInSnapshotPeersRelayFieldEvent | TrackerMessageLoggedInTrackerVersionFieldEvent | TrackerMessageLoggedInRelayFieldEvent | TrackerMessageLoggedInRelayDataLimitFieldEvent | TrackerMessageLoggedInRelayDurationLimitMsFieldEvent | TrackerMessageLoggedInCredentialTokenFieldEvent | TrackerMessageLoggedInCredentialExpiresAtFieldEvent | TrackerMessageLoggedInAddrProofFieldEvent | TrackerMessageLoggedInListIdFieldEvent | TrackerMessageLoggedInListDeltaBaseVersionFieldEvent | TrackerMessageLoggedInListDeltaEventsVersionFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedUsernameFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedAddrsFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedSinceFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedReachableFieldEvent | TrackerMessageLoggedInListDeltaEventsJoinedRelayFieldEvent | TrackerMessageLoggedInListDeltaEventsLeftFieldEvent | TrackerMessageLoggedInListDeltaEventsReasonFieldEvent | TrackerMessageSnapshotVersionFieldEvent | TrackerMessageSnapshotPeersUsernameFieldEvent | TrackerMessageSnapshotPeersPeerIdFieldEvent | TrackerMessageSnapshotPeersAddrsFieldEvent | TrackerMessageSnapshotPeersSinceFieldEvent | TrackerMessageSnapshotPeersReachableFieldEvent | TrackerMessageSnapshotPeersRelayFieldEvent | TrackerMessageDeltaBaseVersionFieldEvent | TrackerMessageDeltaEventsVersionFieldEvent | TrackerMessageDeltaEventsJoinedUsernameFieldEvent | TrackerMessageDeltaEventsJoinedPeerIdFieldEvent | TrackerMessageDeltaEventsJoinedAddrsFieldEvent | TrackerMessageDeltaEventsJoinedSinceFieldEvent | TrackerMessageDeltaEventsJoinedReachableFieldEvent | TrackerMessageDeltaEventsJoinedRelayFieldEvent | TrackerMessageDeltaEventsLeftFieldEvent | TrackerMessageDeltaEventsReasonFieldEvent | TrackerMessageNoticeKindFieldEvent | TrackerMessageNoticeMessageFieldEvent | TrackerMessagePeerUsernameFieldEvent | TrackerMessagePeerPeerIdFieldEvent | TrackerMessagePeerAddrsFieldEvent | TrackerMessagePeerSinceFieldEvent | TrackerMessagePeerReachableFieldEvent | TrackerMessagePeerRelayFieldEvent | TrackerMessageAccountUsernameFieldEvent | TrackerMessageAccountExistsFieldEvent | TrackerMessageDialFromUsernameFieldEvent | TrackerMessageDialFromPeerIdFieldEvent | TrackerMessageDialFromAddrsFieldEvent | TrackerMessageDialFromSinceFieldEvent | TrackerMessageDialFromReachableFieldEvent | TrackerMessageDialFromRelayFieldEvent | TrackerMessageFriendsFriendsUsernameFieldEvent | TrackerMessageFriendsFriendsAliasFieldEvent | TrackerMessageFriendsFriendsOnlineFieldEvent | TrackerMessageFriendsFriendsLastSeenFieldEvent | TrackerMessageFriendsFriendsReachableFieldEvent | TrackerMessageFriendsFriendsPresenceFieldEvent | TrackerMessageFriendsFriendsStatusTextFieldEvent | TrackerMessageFriendsFriendsPeerIdFieldEvent | TrackerMessageFriendsIncomingFieldEvent | TrackerMessageFriendsOutgoingFieldEvent | TrackerMessageSearchResultUsernamesFieldEvent | TrackerMessageFriendEventKindFieldEvent | TrackerMessageFriendEventUsernameFieldEvent | TrackerMessageFriendEventPresenceFieldEvent | TrackerMessageFriendEventStatusTextFieldEvent | TrackerMessageGroupsGroupsIdFieldEvent | TrackerMessageGroupsGroupsNameFieldEvent | TrackerMessageGroupsGroupsOwnerFieldEvent | TrackerMessageGroupsGroupsOpenFieldEvent | TrackerMessageGroupsGroupsMembersUsernameFieldEvent | TrackerMessageGroupsGroupsMembersOnlineFieldEvent | TrackerMessageGroupsGroupsMembersPeerIdsFieldEvent | TrackerMessageGroupsGroupsInvitedFieldEvent | TrackerMessageGroupsGroupsVersionFieldEvent | TrackerMessageGroupIdFieldEvent | TrackerMessageGroupNameFieldEvent | TrackerMessageGroupOwnerFieldEvent | TrackerMessageGroupOpenFieldEvent | TrackerMessageGroupMembersUsernameFieldEvent | TrackerMessageGroupMembersOnlineFieldEvent | TrackerMessageGroupMembersPeerIdsFieldEvent | TrackerMessageGroupInvitedFieldEvent | TrackerMessageGroupVersionFieldEvent | TrackerMessageGroupEventKindFieldEvent | TrackerMessageGroupEventGroupIdFieldEvent | TrackerMessageGroupEventGroupNameFieldEvent | TrackerMessageGroupEventGroupOwnerFieldEvent | TrackerMessageGroupEventGroupOpenFieldEvent | TrackerMessageGroupEventGroupMembersUsernameFieldEvent | TrackerMessageGroupEventGroupMembersOnlineFieldEvent | TrackerMessageGroupEventGroupMembersPeerIdsFieldEvent | TrackerMessageGroupEventGroupInvitedFieldEvent | TrackerMessageGroupEventGroupVersionFieldEvent | TrackerMessageGroupEventByFieldEvent | TrackerMessageCredentialTokenFieldEvent | TrackerMessageCredentialExpiresAtFieldEvent> {
     return streamMessage(buf, TrackerMessage.codec(), opts)
   }
 }
@@ -5967,6 +6087,8 @@ export interface LoggedIn {
   relayDurationLimitMs: number
   credential?: Credential
   addrProof: Uint8Array<ArrayBuffer>
+  listId: Uint8Array<ArrayBuffer>
+  listDelta?: Delta
 }
 
 export namespace LoggedIn {
@@ -6031,6 +6153,16 @@ export namespace LoggedIn {
           w.bytes(obj.addrProof)
         }
 
+        if ((obj.listId != null && obj.listId.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.listId)
+        }
+
+        if (obj.listDelta != null) {
+          w.uint32(98)
+          Delta.codec().encode(obj.listDelta, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -6043,7 +6175,8 @@ export namespace LoggedIn {
           relay: false,
           relayDataLimit: 0,
           relayDurationLimitMs: 0,
-          addrProof: uint8ArrayAlloc(0)
+          addrProof: uint8ArrayAlloc(0),
+          listId: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -6098,6 +6231,16 @@ export namespace LoggedIn {
             }
             case 10: {
               obj.addrProof = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.listId = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.listDelta = Delta.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.listDelta
+              })
               break
             }
             default: {
@@ -6195,6 +6338,20 @@ export namespace LoggedIn {
                 field: `${prefix}.addrProof`,
                 value: reader.bytes()
               }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.listId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield * Delta.codec().stream(reader, reader.uint32(), `${prefix}.listDelta`, {
+                limits: opts.limits?.listDelta
+              })
+
               break
             }
             default: {
@@ -6301,6 +6458,70 @@ export namespace LoggedIn {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface LoggedInListIdFieldEvent {
+    field: '$.listId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LoggedInListDeltaBaseVersionFieldEvent {
+    field: '$.listDelta.baseVersion'
+    value: number
+  }
+
+  export interface LoggedInListDeltaEventsVersionFieldEvent {
+    field: '$.listDelta.events[].version'
+    value: number
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsJoinedUsernameFieldEvent {
+    field: '$.listDelta.events[].joined.username'
+    value: string
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsJoinedPeerIdFieldEvent {
+    field: '$.listDelta.events[].joined.peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsJoinedAddrsFieldEvent {
+    field: '$.listDelta.events[].joined.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LoggedInListDeltaEventsJoinedSinceFieldEvent {
+    field: '$.listDelta.events[].joined.since'
+    value: number
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsJoinedReachableFieldEvent {
+    field: '$.listDelta.events[].joined.reachable'
+    value: boolean
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsJoinedRelayFieldEvent {
+    field: '$.listDelta.events[].joined.relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LoggedInListDeltaEventsLeftFieldEvent {
+    field: '$.listDelta.events[].left'
+    value: string
+    index: number
+  }
+
+  export interface LoggedInListDeltaEventsReasonFieldEvent {
+    field: '$.listDelta.events[].reason'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<LoggedIn>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LoggedIn.codec())
   }
@@ -6309,7 +6530,7 @@ export namespace LoggedIn {
     return decodeMessage(buf, LoggedIn.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent | LoggedInCredentialTokenFieldEvent | LoggedInCredentialExpiresAtFieldEvent | LoggedInAddrProofFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LoggedIn>): Generator<LoggedInUsernameFieldEvent | LoggedInHeartbeatMsFieldEvent | LoggedInAddrsFieldEvent | LoggedInSnapshotVersionFieldEvent | LoggedInSnapshotPeersUsernameFieldEvent | LoggedInSnapshotPeersPeerIdFieldEvent | LoggedInSnapshotPeersAddrsFieldEvent | LoggedInSnapshotPeersSinceFieldEvent | LoggedInSnapshotPeersReachableFieldEvent | LoggedInSnapshotPeersRelayFieldEvent | LoggedInTrackerVersionFieldEvent | LoggedInRelayFieldEvent | LoggedInRelayDataLimitFieldEvent | LoggedInRelayDurationLimitMsFieldEvent | LoggedInCredentialTokenFieldEvent | LoggedInCredentialExpiresAtFieldEvent | LoggedInAddrProofFieldEvent | LoggedInListIdFieldEvent | LoggedInListDeltaBaseVersionFieldEvent | LoggedInListDeltaEventsVersionFieldEvent | LoggedInListDeltaEventsJoinedUsernameFieldEvent | LoggedInListDeltaEventsJoinedPeerIdFieldEvent | LoggedInListDeltaEventsJoinedAddrsFieldEvent | LoggedInListDeltaEventsJoinedSinceFieldEvent | LoggedInListDeltaEventsJoinedReachableFieldEvent | LoggedInListDeltaEventsJoinedRelayFieldEvent | LoggedInListDeltaEventsLeftFieldEvent | LoggedInListDeltaEventsReasonFieldEvent> {
     return streamMessage(buf, LoggedIn.codec(), opts)
   }
 }
@@ -7411,5 +7632,200 @@ export namespace Notice {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticeKindFieldEvent | NoticeMessageFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
+  }
+}
+
+export interface PresenceState {
+  listId: Uint8Array<ArrayBuffer>
+  snapshot?: Snapshot
+  savedAt: number
+  bootTime: number
+}
+
+export namespace PresenceState {
+  let _codec: Codec<PresenceState>
+
+  export const codec = (): Codec<PresenceState> => {
+    if (_codec == null) {
+      _codec = message<PresenceState>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.listId != null && obj.listId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.listId)
+        }
+
+        if (obj.snapshot != null) {
+          w.uint32(18)
+          Snapshot.codec().encode(obj.snapshot, w)
+        }
+
+        if ((obj.savedAt != null && obj.savedAt !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.savedAt)
+        }
+
+        if ((obj.bootTime != null && obj.bootTime !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.bootTime)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          listId: uint8ArrayAlloc(0),
+          savedAt: 0,
+          bootTime: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.listId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.snapshot = Snapshot.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.snapshot
+              })
+              break
+            }
+            case 3: {
+              obj.savedAt = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.bootTime = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.listId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield * Snapshot.codec().stream(reader, reader.uint32(), `${prefix}.snapshot`, {
+                limits: opts.limits?.snapshot
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.savedAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.bootTime`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceStateListIdFieldEvent {
+    field: '$.listId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceStateSnapshotVersionFieldEvent {
+    field: '$.snapshot.version'
+    value: number
+  }
+
+  export interface PresenceStateSnapshotPeersUsernameFieldEvent {
+    field: '$.snapshot.peers[].username'
+    value: string
+    index: number
+  }
+
+  export interface PresenceStateSnapshotPeersPeerIdFieldEvent {
+    field: '$.snapshot.peers[].peerId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PresenceStateSnapshotPeersAddrsFieldEvent {
+    field: '$.snapshot.peers[].addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceStateSnapshotPeersSinceFieldEvent {
+    field: '$.snapshot.peers[].since'
+    value: number
+    index: number
+  }
+
+  export interface PresenceStateSnapshotPeersReachableFieldEvent {
+    field: '$.snapshot.peers[].reachable'
+    value: boolean
+    index: number
+  }
+
+  export interface PresenceStateSnapshotPeersRelayFieldEvent {
+    field: '$.snapshot.peers[].relay[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PresenceStateSavedAtFieldEvent {
+    field: '$.savedAt'
+    value: number
+  }
+
+  export interface PresenceStateBootTimeFieldEvent {
+    field: '$.bootTime'
+    value: number
+  }
+
+  export function encode (obj: Partial<PresenceState>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceState.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): PresenceState {
+    return decodeMessage(buf, PresenceState.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateListIdFieldEvent | PresenceStateSnapshotVersionFieldEvent | PresenceStateSnapshotPeersUsernameFieldEvent | PresenceStateSnapshotPeersPeerIdFieldEvent | PresenceStateSnapshotPeersAddrsFieldEvent | PresenceStateSnapshotPeersSinceFieldEvent | PresenceStateSnapshotPeersReachableFieldEvent | PresenceStateSnapshotPeersRelayFieldEvent | PresenceStateSavedAtFieldEvent | PresenceStateBootTimeFieldEvent> {
+    return streamMessage(buf, PresenceState.codec(), opts)
   }
 }
