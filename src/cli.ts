@@ -5,6 +5,7 @@
  * Static imports run before this module's body, and so before the Node version check below: keep them to
  * modules that load on any Node (no libp2p); the subcommands are imported only once the check passed.
  */
+import { isatty } from 'node:tty'
 import { P2PChatError } from './errors.ts'
 import { unsupportedNodeMessage, VERSION } from './version.ts'
 
@@ -57,6 +58,10 @@ if (tooOld !== undefined) {
   process.stderr.write(`${tooOld}\n`)
   process.exitCode = 1
 } else {
+  // Debug logging (DEBUG=p2pchat:*) colours its lines when stderr is a terminal. Unless told, the logger
+  // asks the terminal (isatty) each time one is made — libp2p makes several per connection and per
+  // stream, 3 % of a tracker's CPU in a reconnect storm. Asked once here, before libp2p is loaded.
+  process.env.DEBUG_COLORS ??= isatty(2) ? 'yes' : 'no'
   main(process.argv.slice(2)).then(
     code => process.exit(code),
     err => {

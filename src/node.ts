@@ -13,7 +13,7 @@ import type { Libp2p } from 'libp2p'
 import { createLibp2p } from 'libp2p'
 import { batchedWrites } from './batched-writes.ts'
 import { connectionList } from './connection-list.ts'
-import { fastX25519 } from './fast-x25519.ts'
+import { fastNoiseKeys } from './fast-noise-keys.ts'
 import type { SelfAddresses } from './self-addresses.ts'
 import { selfAddresses } from './self-addresses.ts'
 import { installYamuxWindowUpdateThreshold } from './yamux-window.ts'
@@ -117,8 +117,8 @@ export async function createNode(init: NodeInit): Promise<P2PChatNode> {
     // A peer reaches (and is reached by) peers nobody can dial through its tracker's relay.
     transports: server ? [tcp({ backlog: SERVER_LISTEN_BACKLOG })] : [tcp(), circuitRelayTransport()],
     // One connection's frames written in one tick leave as one Noise message and one write; handshakes
-    // keep their X25519 key objects instead of rebuilding them from DER for every DH.
-    connectionEncrypters: [batchedWrites(fastX25519(noise()))],
+    // keep their X25519 key objects and their identity signature instead of making them anew.
+    connectionEncrypters: [batchedWrites(fastNoiseKeys(noise()))],
     connectionGater: init.connectionGater,
     streamMuxers,
     connectionManager: server

@@ -56,6 +56,9 @@ export const MAX_PRESENCE_STATE_BYTES = 64 * 1024 * 1024
 /** The journal is folded into the state file once it holds this many bytes and more than the list does. */
 export const PRESENCE_COMPACT_MIN_BYTES = 1024 * 1024
 
+/** Like the other files in the data directory: who is online, from where, is for the tracker only. */
+const FILE_MODE = 0o600
+
 /** Boot times closer than this are the same boot (`os.uptime()` has whole seconds). */
 const SAME_BOOT_TOLERANCE_MS = 5_000
 
@@ -185,8 +188,8 @@ export class PresenceJournal {
     this.#presence = presence
     this.#writeState()
     // Emptied, then opened for appending: after a compaction truncates it, writes start at 0 again.
-    writeFileSync(this.journalPath, new Uint8Array())
-    this.#fd = openSync(this.journalPath, 'a')
+    writeFileSync(this.journalPath, new Uint8Array(), { mode: FILE_MODE })
+    this.#fd = openSync(this.journalPath, 'a', FILE_MODE)
     this.#journalBytes = 0
     // An idle tracker still says it is alive, so a restart knows how long it was away.
     this.#touchTimer = setInterval(() => this.touch(), PRESENCE_TOUCH_INTERVAL_MS)
@@ -246,7 +249,7 @@ export class PresenceJournal {
     const now = this.#now()
     const bytes = presenceStateBytes(presence.listId, presence.snapshotBytes(), now, bootTime(now))
     const temp = `${this.statePath}.tmp`
-    writeFileSync(temp, bytes)
+    writeFileSync(temp, bytes, { mode: FILE_MODE })
     renameSync(temp, this.statePath)
     this.#stateBytes = bytes.byteLength
   }

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
 import { ResumeRefusedError } from '../src/errors.ts'
 import { DurableJSONFile } from '../src/storage/durable-json-file.ts'
@@ -107,11 +108,12 @@ export async function loadRedisSecret(redis: RedisStore): Promise<Buffer> {
 
 /** Issues and checks credentials with one secret; `ttlMs` 0 turns resumption off. */
 export class ResumeKeys {
-  readonly #secret: Buffer
+  /** A key object made once: an HMAC keyed with raw bytes builds one per call (a reconnect storm's logins). */
+  readonly #secret: KeyObject
   readonly ttlMs: number
 
   constructor(secret: Buffer, ttlMs: number) {
-    this.#secret = secret
+    this.#secret = createSecretKey(secret)
     this.ttlMs = ttlMs
   }
 

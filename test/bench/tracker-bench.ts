@@ -35,6 +35,12 @@ const HELP = `Usage: npm run bench:tracker -- [options]
                      the stored hashes are replaced while the tracker is down)
   --storm-profile    also take a CPU profile of the restarted tracker and print where its time went
                      (fan-out, Noise handshakes, snapshots, identify, scrypt, getConnections, …)
+  --storm-presence-grace S
+                     the restarted tracker's --presence-grace (default 60: it keeps its online
+                     list and the peers take their places unseen; 0: it starts an empty list
+                     and every peer is told about every other one again, the baseline)
+  --storm-baseline   then the same storm again with a tracker that starts an empty list
+                     (--presence-grace 0), in the same run: the baseline for the figures above
   --storm-password-only
                      the peers log in again with their password, not their resumption
                      credential (the storm as it was before credentials: the baseline)
@@ -52,7 +58,9 @@ const values = benchOptions(HELP, {
   storm: { type: 'boolean', default: false },
   'storm-scrypt-log-n': { type: 'string', default: '17' },
   'storm-password-only': { type: 'boolean', default: false },
-  'storm-profile': { type: 'boolean', default: false }
+  'storm-profile': { type: 'boolean', default: false },
+  'storm-presence-grace': { type: 'string', default: '60' },
+  'storm-baseline': { type: 'boolean', default: false }
 })
 const peers = Number(values.peers)
 const trackers = Number(values.trackers)
@@ -100,11 +108,20 @@ const storm =
     ? {
         scryptLogN: Number(values['storm-scrypt-log-n']),
         passwordOnly: values['storm-password-only'] === true,
-        profile: values['storm-profile'] === true
+        profile: values['storm-profile'] === true,
+        presenceGraceS: Number(values['storm-presence-grace']),
+        baseline: values['storm-baseline'] === true
       }
     : undefined
-if (storm !== undefined && (trackers !== 1 || !(storm.scryptLogN >= 10 && storm.scryptLogN <= 20))) {
-  process.stderr.write(`bench:tracker: --storm runs on one tracker, with --storm-scrypt-log-n 10–20\n${HELP}`)
+if (
+  storm !== undefined &&
+  (trackers !== 1 ||
+    !(storm.scryptLogN >= 10 && storm.scryptLogN <= 20) ||
+    !(storm.presenceGraceS >= 0 && storm.presenceGraceS <= 3600))
+) {
+  process.stderr.write(
+    `bench:tracker: --storm runs on one tracker, with --storm-scrypt-log-n 10–20 and --storm-presence-grace 0–3600\n${HELP}`
+  )
   process.exit(2)
 }
 

@@ -28,6 +28,7 @@ import {
   DEFAULT_PENDING_PER_KNOWN_HOST
 } from '../../tracker/handshake-guard.ts'
 import { PasswordHasher } from '../../tracker/password-hash.ts'
+import { TRACKER_NODE_OPTIONS } from '../../tracker/tracker-init.ts'
 import type { Child } from './bench-utils.ts'
 import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
 import { splitProfileIn } from './profile-split.ts'
@@ -43,7 +44,14 @@ export interface ScenarioInit {
   probes: number
   scryptLogN: number
   /** After the measurements, kill the tracker and time every peer's return (one tracker only). */
-  storm?: { scryptLogN: number; passwordOnly: boolean; profile: boolean }
+  storm?: {
+    scryptLogN: number
+    passwordOnly: boolean
+    profile: boolean
+    presenceGraceS: number
+    /** Then a second storm whose tracker starts an empty list (--presence-grace 0): the baseline. */
+    baseline: boolean
+  }
   log(msg: string): void
 }
 
@@ -100,8 +108,18 @@ export interface StormResult {
   /** How the peers logged in again: with their resumption credential, or (refused, or --storm-password-only) the password. */
   stormResumedLogins: number
   stormPasswordLogins: number
+  /** The list the restarted tracker kept (0 with --storm-presence-grace 0), peers that took their places unseen, logins that got only the changes since their version. */
+  stormRestoredMembers: number
+  stormReclaimed: number
+  stormListResumes: number
   /** With `profile`: the restarted tracker's CPU profile (start to every peer back), split by what it did. */
   stormProfile?: { busyShare: number; split: Record<string, number> }
+  /**
+   * With `baseline`: the same storm once more, right after, with a tracker that starts an empty list
+   * (--presence-grace 0): every peer gets a snapshot and everyone's joins, as before the list was kept.
+   */
+  baselineStormSeconds?: number
+  baselineTrackerCpuMsPerReconnect?: number
 }
 
 export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
@@ -148,7 +166,13 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
     for (let i = 0; i < init.trackers; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-'))
       dirs.push(dataDir)
-      const child = spawnChild(CLI, trackerArgs(dataDir, '/ip4/127.0.0.1/tcp/0', scryptLogN), `tracker${i}`)
+      const child = spawnChild(
+        CLI,
+        trackerArgs(dataDir, '/ip4/127.0.0.1/tcp/0', scryptLogN),
+        `tracker${i}`,
+        {},
+        ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS]
+      )
       children.push(child)
       const addr = await trackerAddress(child)
       const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 10_000)).split(/\s+/)[1]
@@ -317,18 +341,38 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
     // logs in again by itself. Passwords cost what they cost in production (storm.scryptLogN).
     let storm: StormResult | undefined
     if (init.storm !== undefined) {
-      storm = await runStorm({
-        tracker: trackers[0].child,
+      const withGrace = (graceS: number) => (dataDir: string, listen: string, logN: number) => [
+        ...trackerArgs(dataDir, listen, logN),
+        '--presence-grace',
+        String(graceS)
+      ]
+      const common = {
         dataDir: dirs[0],
         listen: trackers[0].addr.split('/p2p/')[0],
-        args: trackerArgs,
         scryptLogN: init.storm.scryptLogN,
-        profile: init.storm.profile,
         peers: peers - failed,
         sims,
         children,
         log
+      }
+      const first = await runStorm({
+        ...common,
+        tracker: trackers[0].child,
+        args: withGrace(init.storm.presenceGraceS),
+        profile: init.storm.profile
       })
+      storm = first.result
+      if (init.storm.baseline) {
+        log('baseline: the same storm with a tracker that starts an empty list (--presence-grace 0)')
+        const base = await runStorm({
+          ...common,
+          tracker: first.restarted,
+          args: withGrace(0),
+          profile: false
+        })
+        storm.baselineStormSeconds = base.result.stormSeconds
+        storm.baselineTrackerCpuMsPerReconnect = base.result.trackerCpuMsPerReconnect
+      }
     }
 
     latencies.sort((a, b) => a - b)
@@ -380,10 +424,12 @@ async function runStorm(o: {
   sims: Child[]
   children: Child[]
   log(msg: string): void
-}): Promise<StormResult> {
-  const exited = new Promise<void>(resolve => o.tracker.proc.once('exit', () => resolve()))
-  o.tracker.kill()
-  await exited
+}): Promise<{ result: StormResult; restarted: Child }> {
+  if (o.tracker.proc.exitCode === null && o.tracker.proc.signalCode === null) {
+    const exited = new Promise<void>(resolve => o.tracker.proc.once('exit', () => resolve()))
+    o.tracker.kill()
+    await exited
+  }
   const hash = await new PasswordHasher(o.scryptLogN).hash(SIM_PASSWORD)
   const file = new DurableJSONFile<AccountsFile>(join(o.dataDir, ACCOUNTS_FILE_NAME), {
     validate: validateAccountsFile
@@ -409,18 +455,24 @@ async function runStorm(o: {
     'tracker-restarted',
     {},
     profileDir === undefined
-      ? undefined
-      : ['--max-old-space-size=8192', '--cpu-prof', '--cpu-prof-dir', profileDir]
+      ? ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS]
+      : ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS, '--cpu-prof', '--cpu-prof-dir', profileDir]
   )
   o.children.push(child)
   const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 60_000)).split(/\s+/)[1]
   let online = 0
   let last = 0
-  let stats = { online: 0, logins: 0, resumedLogins: 0 }
+  let stats = {
+    online: 0,
+    logins: 0,
+    resumedLogins: 0,
+    presence: { restored: 0, held: 0, reclaimed: 0, listResumes: 0 }
+  }
   while (online < o.peers) {
     await sleep(250)
     stats = (await (await fetch(statsUrl)).json()) as typeof stats
-    online = stats.online
+    // Members the restarted tracker kept are listed while their peers are not back yet: not counted.
+    online = stats.online - stats.presence.held
     if (performance.now() - last > 5_000) {
       last = performance.now()
       o.log(`storm: ${online}/${o.peers} back after ${round((performance.now() - began) / 1000, 1)} s`)
@@ -442,13 +494,17 @@ async function runStorm(o: {
     // Kept for a closer look (Chrome DevTools, speedscope): it is the bench's only output on disk.
     o.log(`storm profile: ${JSON.stringify(stormProfile)}; the profile is in ${profileDir}`)
   }
-  return {
+  const result: StormResult = {
     stormSeconds: round(seconds),
     trackerCpuMsPerReconnect: round((trackerCpu * 1000) / o.peers),
     simulatorCpuShare: round(simCpu / seconds / availableParallelism(), 3),
     stormScryptLogN: o.scryptLogN,
     stormResumedLogins: stats.resumedLogins,
     stormPasswordLogins: stats.logins - stats.resumedLogins,
+    stormRestoredMembers: stats.presence.restored,
+    stormReclaimed: stats.presence.reclaimed,
+    stormListResumes: stats.presence.listResumes,
     ...(stormProfile === undefined ? {} : { stormProfile })
   }
+  return { result, restarted: child }
 }

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { DEFAULT_HEARTBEAT_MS } from '../../src/protocol/constants.ts'
 import { DEFAULT_SCRYPT_LOG_N } from '../../tracker/password-hash.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import { labTrackerArgs } from '../bench/bench-utils.ts'
+import type { Json } from '../fixtures/json-peer.ts'
+import { startJsonPeer } from '../fixtures/json-peer.ts'
 import { connectPeer, nextEvent, tempDir } from '../fixtures/nodes.ts'
 import { CLI, SIM_PEERS, spawnScript } from '../fixtures/processes.ts'
 
@@ -182,5 +184,48 @@ describe('p2pchat CLI', () => {
     // The watcher, heartbeating all along, is still online.
     const stats = await (await fetch(t.statsUrl)).json()
     expect(stats).toMatchObject({ online: 1, evictions: 1 })
+  })
+
+  it('killed with -9 and started again, keeps its online list: the peers come back and nobody sees them leave', async () => {
+    const t = await startTrackerProcess(['--presence-grace', '30'])
+    const port = t.addr.split('/')[4]
+    const alice = await startJsonPeer(t.addr, 'alice')
+    const bob = await startJsonPeer(t.addr, 'bob')
+    await alice.wait(o => o.event === 'joined' && o.user === 'bob')
+    await vi.waitFor(async () => expect(((await (await fetch(t.statsUrl)).json()) as Json).online).toBe(2))
+    const before = (await (await fetch(t.statsUrl)).json()) as Json
+    const seenBefore = { alice: alice.proc.lines.length, bob: bob.proc.lines.length }
+    t.proc.child.kill('SIGKILL')
+    await t.proc.exited
+
+    const again = spawnScript(
+      CLI,
+      labTrackerArgs(t.dataDir, ['--http', '127.0.0.1:0', '--presence-grace', '30']).map(a =>
+        a === '/ip4/127.0.0.1/tcp/0' ? `/ip4/127.0.0.1/tcp/${port}` : a
+      )
+    )
+    await again.waitLine(l => l.startsWith("Online list: kept the last run's 2 members"))
+    const statsUrl = (await again.waitLine(l => l.startsWith('Stats: '))).split(/\s+/)[1]
+    // Both peers reconnect by themselves and take their places: no event, the same list version.
+    const stats = await vi.waitFor(
+      async () => {
+        const s = (await (await fetch(statsUrl)).json()) as Json
+        expect(s.presence).toMatchObject({ restored: 2, held: 0, reclaimed: 2, listResumes: 2 })
+        return s
+      },
+      { timeout: 20_000, interval: 200 }
+    )
+    expect(stats.presenceVersion).toBe(before.presenceVersion)
+    expect(stats.resumedLogins).toBe(2)
+    expect(stats.online).toBe(2)
+    // Each got back to the tracker, and saw nobody leave or join on the way.
+    for (const [name, peer] of [
+      ['alice', alice],
+      ['bob', bob]
+    ] as const) {
+      const since = peer.proc.lines.slice(seenBefore[name]).map(l => JSON.parse(l))
+      expect(since.some(o => o.event === 'tracker' && o.state === 'connected')).toBe(true)
+      expect(since.filter(o => o.event === 'left' || o.event === 'joined')).toEqual([])
+    }
   })
 })

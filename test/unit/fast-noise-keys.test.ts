@@ -4,9 +4,14 @@ import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { describe, expect, it } from 'vitest'
-import { fastX25519, generateX25519KeyPair, x25519SharedKey } from '../../src/fast-x25519.ts'
+import {
+  fastNoiseKeys,
+  generateX25519KeyPair,
+  memoizedSigner,
+  x25519SharedKey
+} from '../../src/fast-noise-keys.ts'
 
-describe('fast X25519 for Noise', () => {
+describe('Noise handshakes without repeated key work', () => {
   it('agrees with the pure-JS X25519 on key pairs and shared secrets, cached or not', () => {
     for (let i = 0; i < 20; i++) {
       const ours = generateX25519KeyPair()
@@ -45,13 +50,18 @@ describe('fast X25519 for Noise', () => {
 
   it('replaces the DH of the Noise encrypter it wraps (a Noise upgrade that moved it would fail here)', async () => {
     const privateKey = await generateKeyPair('Ed25519')
-    const components = {
-      privateKey,
-      peerId: peerIdFromPrivateKey(privateKey),
-      logger: defaultLogger(),
-      upgrader: {} as never
-    }
-    const encrypter = fastX25519(noise())(components) as unknown as {
+    // As libp2p hands them over: a proxy that throws for anything not set (so they cannot be spread).
+    const components = new Proxy(
+      { privateKey, peerId: peerIdFromPrivateKey(privateKey), logger: defaultLogger(), upgrader: {} as never },
+      {
+        get(target, prop) {
+          if (prop === '_started') throw new Error('_started not set')
+          return Reflect.get(target, prop)
+        },
+        ownKeys: () => ['_started']
+      }
+    )
+    const encrypter = fastNoiseKeys(noise())(components) as unknown as {
       crypto: { generateKeypair(): unknown; dh(k: { privateKey: Uint8Array }, p: Uint8Array): Uint8Array }
     }
     expect(encrypter.crypto.generateKeypair).toBe(generateX25519KeyPair)
@@ -60,5 +70,23 @@ describe('fast X25519 for Noise', () => {
     expect(Uint8Array.from(encrypter.crypto.dh(a, b.publicKey))).toEqual(
       Uint8Array.from(pureJsCrypto.generateX25519SharedKey(b.privateKey, a.publicKey))
     )
+  })
+
+  it('gives the same identity signatures as the key itself, signing anew for other bytes', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const signer = memoizedSigner(key)
+    const a = new TextEncoder().encode('noise-libp2p-static-key:one')
+    const b = new TextEncoder().encode('noise-libp2p-static-key:two')
+    const sa = await signer.sign(a)
+    expect(await signer.sign(a)).toBe(sa)
+    expect(sa).toEqual(await key.sign(a))
+    const sb = await signer.sign(b)
+    expect(sb).toEqual(await key.sign(b))
+    expect(sb).not.toEqual(sa)
+    expect(await key.publicKey.verify(b, sb)).toBe(true)
+    // Everything else is the key's own.
+    expect(signer.publicKey.equals(key.publicKey)).toBe(true)
+    expect(signer.equals(key)).toBe(true)
+    expect(signer.raw).toEqual(key.raw)
   })
 })

@@ -1,17 +1,22 @@
 import type { KeyObject } from 'node:crypto'
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
-import type { ConnectionEncrypter } from '@libp2p/interface'
+import type { AbortOptions, ConnectionEncrypter, PrivateKey } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
- * Noise's X25519 with Node's key objects kept instead of rebuilt. @chainsafe/libp2p-noise turns both
- * keys back into key objects from DER for every Diffie-Hellman (a responder handshake does three, plus
- * one key pair exported to DER): 157 µs per DH and 110 µs per key pair here, against 44 µs for a DH
- * with ready key objects. A tracker answering a reconnect storm spends most of its handshake time there
- * (issue 15's storm profile: 15 % of the busy samples in key-object construction). Here the key object of
- * every private key is made once (the static key on its first use, an ephemeral one when it is generated)
- * and a remote public key's once per handshake (the remote ephemeral key is used twice). The keys, the
- * shared secrets and the wire format are the same; only the work to get them is less.
+ * Noise handshakes without the work that is the same every time. A tracker answering a reconnect storm
+ * spends a quarter of its CPU in Noise responder handshakes (issue 15), most of it rebuilding keys:
+ *
+ * - X25519: @chainsafe/libp2p-noise turns both keys back into Node key objects from DER for every
+ *   Diffie-Hellman (a responder handshake does three, plus one key pair exported to DER): 157 µs per DH
+ *   and 110 µs per key pair here, against 44 µs for a DH with ready key objects. Here every private key's
+ *   key object is made once (the static key on its first use, an ephemeral one when it is generated), and
+ *   a remote public key's once per handshake (the remote ephemeral key is used twice).
+ * - The identity signature: every handshake signs the same static Noise key with the same identity key
+ *   (`noise-libp2p-static-key:` + key). Ed25519 signatures are deterministic (RFC 8032), so the last one
+ *   is kept and given again for the same bytes instead of importing the key and signing anew.
+ *
+ * The keys, the shared secrets, the signatures and the wire format are the same; only the work is less.
  */
 
 /** DER prefixes of an X25519 private key (PKCS#8) and public key (SPKI), RFC 8410. */
@@ -75,12 +80,42 @@ interface NoiseCrypto {
   }
 }
 
-/** Wrap `noise()` so that its handshakes use the X25519 above; everything else stays Noise's own. */
-export function fastX25519<C>(
+/** `key`, whose `sign` gives the last signature again for the same bytes (Ed25519 is deterministic). */
+export function memoizedSigner(key: PrivateKey): PrivateKey {
+  if (key.type !== 'Ed25519') return key
+  let last: { data: Uint8Array; signature: Uint8Array } | undefined
+  const sign = (data: Uint8Array | Uint8ArrayList, options?: AbortOptions) => {
+    const bytes = data instanceof Uint8Array ? data : data.subarray()
+    if (last !== undefined && equalBytes(last.data, bytes)) return last.signature
+    const signature = key.sign(bytes, options)
+    if (signature instanceof Uint8Array) last = { data: Uint8Array.from(bytes), signature }
+    return signature
+  }
+  return new Proxy(key, {
+    get(target, prop) {
+      if (prop === 'sign') return sign
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
+}
+
+/** Wrap `noise()` so that its handshakes use the X25519 and the signer above; the rest stays Noise's own. */
+export function fastNoiseKeys<C extends { privateKey: PrivateKey }>(
   factory: (components: C) => ConnectionEncrypter
 ): (components: C) => ConnectionEncrypter {
   return components => {
-    const encrypter = factory(components)
+    // libp2p's components are a proxy that throws for anything not set: read through, never spread.
+    const signer = memoizedSigner(components.privateKey)
+    const encrypter = factory(
+      new Proxy(components, {
+        get: (target, prop) => (prop === 'privateKey' ? signer : Reflect.get(target, prop))
+      })
+    )
     const crypto = (encrypter as NoiseCrypto).crypto
     if (crypto !== undefined) {
       crypto.generateKeypair = generateX25519KeyPair
