@@ -5,6 +5,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
   writeSync
@@ -74,6 +75,11 @@ export interface RestoredPresence {
   history: PresenceEvent[]
   /** How long the tracker was away (since the record was last written or touched). */
   downMs: number
+  /**
+   * Since when (Unix ms) members of this record have been held by an earlier start that was stopped
+   * before they were all back; 0: none were held. Their grace runs from then, not from this start.
+   */
+  heldSince: number
 }
 
 export interface PresenceJournalInit {
@@ -102,6 +108,7 @@ export class PresenceJournal {
   #journalBytes = 0
   #stateBytes = 0
   #presence?: Presence
+  #heldSince = 0
   #touchTimer?: ReturnType<typeof setInterval>
 
   constructor(init: PresenceJournalInit) {
@@ -177,15 +184,24 @@ export class PresenceJournal {
       if (event.joined !== undefined) entries.set(usernameKey(event.joined.username), event.joined)
       else if (event.left !== undefined) entries.delete(usernameKey(event.left))
     }
-    return { listId: state.listId, version, entries: [...entries.values()], history, downMs }
+    return {
+      listId: state.listId,
+      version,
+      entries: [...entries.values()],
+      history,
+      downMs,
+      heldSince: state.heldSince
+    }
   }
 
   /**
    * Begin this run's record of `presence` (restored or new): its state is written now, the journal
-   * emptied, and every event from here on appended (`append`, called for each event).
+   * emptied, and every event from here on appended (`append`, called for each event). `heldSince`:
+   * since when the restored members have been held (0: none are).
    */
-  start(presence: Presence): void {
+  start(presence: Presence, heldSince = 0): void {
     this.#presence = presence
+    this.#heldSince = heldSince
     this.#writeState()
     // Emptied, then opened for appending: after a compaction truncates it, writes start at 0 again.
     writeFileSync(this.journalPath, new Uint8Array(), { mode: FILE_MODE })
@@ -201,13 +217,28 @@ export class PresenceJournal {
     if (this.#fd === undefined) return
     const record = lengthPrefixed(PresenceEvent.encode(event))
     try {
-      writeSync(this.#fd, record)
+      const written = writeSync(this.#fd, record)
+      if (written !== record.byteLength) throw new Error(`wrote ${written} of ${record.byteLength} bytes`)
       this.#journalBytes += record.byteLength
       if (this.#journalBytes >= Math.max(PRESENCE_COMPACT_MIN_BYTES, this.#stateBytes)) this.compact()
     } catch (err) {
       // Presence goes on; only the restart after this would start an empty list.
       this.#log.error('cannot record the online list (%e): a restart will start an empty list', err)
-      this.close()
+      // Not touched: a record that stopped here must look as old as it is.
+      this.close(false)
+      this.#discard()
+    }
+  }
+
+  /** Every restored member is back or gone: the record says none are held any more. */
+  heldDone(): void {
+    if (this.#heldSince === 0) return
+    this.#heldSince = 0
+    try {
+      this.compact()
+    } catch (err) {
+      this.#log.error('cannot record the online list (%e): a restart will start an empty list', err)
+      this.close(false)
       this.#discard()
     }
   }
@@ -233,13 +264,14 @@ export class PresenceJournal {
 
   /**
    * Stop recording; the record stays as it is for the next start (a clean stop keeps the list for a
-   * restart within the grace, exactly like a crash).
+   * restart within the grace, exactly like a crash). `touch` false: leave its time as it is (a start
+   * that failed, a record that could not be kept up).
    */
-  close(): void {
+  close(touch = true): void {
     if (this.#touchTimer !== undefined) clearInterval(this.#touchTimer)
     this.#touchTimer = undefined
     if (this.#fd === undefined) return
-    this.touch()
+    if (touch) this.touch()
     closeSync(this.#fd)
     this.#fd = undefined
   }
@@ -247,8 +279,16 @@ export class PresenceJournal {
   #writeState(): void {
     const presence = this.#presence!
     const now = this.#now()
-    const bytes = presenceStateBytes(presence.listId, presence.snapshotBytes(), now, bootTime(now))
+    const bytes = presenceStateBytes(
+      presence.listId,
+      presence.snapshotBytes(),
+      now,
+      bootTime(now),
+      this.#heldSince
+    )
     const temp = `${this.statePath}.tmp`
+    // A leftover temp file would keep its own mode: made anew, it gets FILE_MODE.
+    rmSync(temp, { force: true })
     writeFileSync(temp, bytes, { mode: FILE_MODE })
     renameSync(temp, this.statePath)
     this.#stateBytes = bytes.byteLength

@@ -129,7 +129,10 @@ export class Presence {
   readonly #held = new Set<PresenceMember>()
   /** The latest events, oldest first (at most ~2 × PRESENCE_HISTORY_EVENTS). */
   #history: PresenceEvent[] = []
-  #listId: Uint8Array = new Uint8Array(randomBytes(LIST_ID_BYTES))
+  /** A new id for every run: versions a run gave out are never taken for another run's. */
+  readonly #listId: Uint8Array = new Uint8Array(randomBytes(LIST_ID_BYTES))
+  /** The last run's id, and the version up to which its record vouches for it (restored lists). */
+  #previous?: { id: Uint8Array; upTo: number }
   /** Called once per event, for metrics and the journal. */
   onEvent?: (event: PresenceEvent) => void
 
@@ -145,9 +148,27 @@ export class Presence {
     return this.#members.size
   }
 
-  /** Names this list: versions of one list id follow on from each other (Login.listId). */
+  /**
+   * Names this list as this run serves it (LoggedIn.listId): every run has its own, so a version is
+   * only ever taken from the run that gave it out — or, after a restart, from the last run up to the
+   * version its record reached (`restore`). What the last run gave out after that (lost with it) is
+   * never mistaken for what this run gives out under the same numbers.
+   */
   get listId(): Uint8Array {
     return this.#listId
+  }
+
+  /**
+   * The events after `version` of the list named `listId`, for a login that kept it: this run's list,
+   * or the last run's up to the version restored. Undefined: the login gets the whole list.
+   */
+  changesSince(listId: Uint8Array, version: number): PresenceEvent[] | undefined {
+    if (equalBytes(listId, this.#listId)) return this.eventsSince(version)
+    const previous = this.#previous
+    if (previous !== undefined && version <= previous.upTo && equalBytes(listId, previous.id)) {
+      return this.eventsSince(version)
+    }
+    return undefined
   }
 
   /** Restored members still waiting for their peers. */
@@ -179,8 +200,10 @@ export class Presence {
   }
 
   /**
-   * Take a list kept across a restart: its id, version, the events that led to it (history) and its
-   * members, each `held` until its peer logs in again. Only on an empty list, before anyone joins.
+   * Take a list kept across a restart: the last run's id, the version its record reached, the events
+   * that led to it (history) and its members, each `held` until its peer logs in again. The list keeps
+   * its versions under this run's own id; logins that present the last run's id are brought up to date
+   * from versions up to `version`. Only on an empty list, before anyone joins.
    */
   restore(
     listId: Uint8Array,
@@ -189,7 +212,7 @@ export class Presence {
     history: PresenceEvent[] = []
   ): void {
     if (this.#members.size > 0) throw new Error('presence can only be restored before anyone joins')
-    this.#listId = listId
+    this.#previous = { id: listId, upTo: version }
     this.#version = version
     this.#history = history.filter(e => e.version <= version).slice(-PRESENCE_HISTORY_EVENTS)
     for (const member of members) {

@@ -141,8 +141,15 @@ export class RelayAccounting {
   #circuits = 0
   #share?: RelayQuotaShare
 
-  constructor(presence: { byPeer(peerKey: string): { key: string } | undefined }, init: RelayInit = {}) {
-    this.#account = key => presence.byPeer(key)?.key
+  constructor(
+    presence: { byPeer(peerKey: string): { key: string; held?: boolean } | undefined },
+    init: RelayInit = {}
+  ) {
+    // A member kept across a restart is not logged in yet: no relay until its peer is back.
+    this.#account = key => {
+      const member = presence.byPeer(key)
+      return member === undefined || member.held === true ? undefined : member.key
+    }
     this.#maxConnections = init.maxConnections ?? DEFAULT_RELAY_MAX_CONNECTIONS
     this.#perUser = init.maxConnectionsPerUser ?? DEFAULT_RELAY_MAX_CONNECTIONS_PER_USER
     this.#bytesPerHour = init.userBytesPerHour ?? DEFAULT_RELAY_USER_BYTES_PER_HOUR

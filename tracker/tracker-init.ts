@@ -107,14 +107,3 @@ export interface TrackerInit {
    */
   social?: SocialInit
 }
-
-/**
- * Node options a tracker runs with (`npm start`, `./p2pchat tracker`, the systemd units in
- * docs/deploy.md, the benchmarks). A larger young generation: a tracker's work is many short-lived
- * objects per connection and message, and with V8's default semi-space a reconnect storm spent 8 % of
- * its CPU in scavenges and promoted much of what a bigger nursery lets die young. Measured
- * (bench:tracker --storm, 2,000 peers): 4.0 ms of tracker CPU per reconnect with the default, 3.0 ms
- * with 64 MB semi-spaces, for ~40 MB more resident memory. V8 reads it only at start, so it is a command
- * line option, not something the tracker can set itself.
- */
-export const TRACKER_NODE_OPTIONS = ['--max-semi-space-size=64'] as const

@@ -130,11 +130,6 @@ const RELAY_SLOT_CLOSE_MS = 2_000
  * `start()` opens the data directory (locked, identity, accounts) and listens; `stop()` tells every
  * peer it is going away, flushes storage and releases the directory.
  */
-/** Byte arrays with the same contents. */
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
-}
-
 export class Tracker extends TypedEventEmitter<TrackerEvents> {
   readonly log: Logger
   readonly dataDir: string
@@ -318,7 +313,16 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#cluster = state.cluster
       this.#signIn = state.signIn
       const graceMs = this.#init.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS
-      if (state.cluster === undefined && graceMs > 0) this.#startJournal(graceMs)
+      if (state.cluster === undefined && graceMs > 0) {
+        try {
+          this.#startJournal(graceMs)
+        } catch (err) {
+          // The record is a help for restarts, not a condition for serving: go on without it.
+          this.log.error('cannot record the online list (%e): a restart will start an empty list', err)
+          this.#journal?.close(false)
+          this.#journal = undefined
+        }
+      }
       const dialBack = new DialBackVerifier(
         {
           dial: (addr, options) => this.node!.dial(addr, { ...options, force: true }),
@@ -346,7 +350,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       // a public IP (libp2p 3 leaves such an address out until something confirms it from outside).
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
-      this.#journal?.close()
+      // A start that failed says nothing about who is online: the record keeps its age.
+      this.#journal?.close(false)
       if (this.#graceTimer) clearTimeout(this.#graceTimer)
       await Promise.resolve(this.node?.stop()).catch(() => {})
       await this.#state?.close().catch(() => {})
@@ -402,24 +407,30 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         (err as Error).message
       )
     }
+    let heldSince = 0
     if (restored !== undefined && held !== undefined) {
       this.presence.restore(restored.listId, restored.version, held, restored.history)
       this.#restore.restored = restored.entries.length
       this.#restore.awayMs = restored.downMs
+      // Members an earlier start was still waiting for keep that start's deadline: a tracker restarted
+      // over and over does not keep someone who left listed for ever.
+      const now = Date.now()
+      heldSince = held.length === 0 ? 0 : restored.heldSince > 0 ? Math.min(restored.heldSince, now) : now
+      const waitMs = Math.max(0, heldSince + graceMs - now)
       this.log(
         'kept the online list of the last run: %d members at version %d (away %d ms); %d ms for them to come back',
         restored.entries.length,
         restored.version,
         restored.downMs,
-        graceMs
+        waitMs
       )
-      if (restored.entries.length > 0) {
-        this.#graceTimer = setTimeout(() => this.#expireHeld(), graceMs)
+      if (held.length > 0) {
+        this.#graceTimer = setTimeout(() => this.#expireHeld(), waitMs)
         this.#graceTimer.unref?.()
       }
     }
-    journal.start(this.presence)
     this.#journal = journal
+    journal.start(this.presence, heldSince)
     const metrics = this.presence.onEvent
     this.presence.onEvent = event => {
       journal.append(event)
@@ -435,14 +446,15 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social?.left(member as HeldMember)
       this.log('%s did not come back after the restart: left (timeout)', member.entry.username)
     }
+    this.#journal?.heldDone()
   }
 
   /** The changes since the list version a login presented, or undefined: it gets the whole list. */
   #listDeltaFor(listId: Uint8Array, listVersion: number): LoggedIn['listDelta'] {
     if (this.#cluster !== undefined || listId.byteLength === 0) return undefined
-    if (!equalBytes(listId, this.presence.listId)) return undefined
-    const events = this.presence.eventsSince(listVersion)
-    if (events === undefined) return undefined
+    const events = this.presence.changesSince(listId, listVersion)
+    // More changes than the list has members: the list itself is the smaller answer (and is encoded once).
+    if (events === undefined || events.length > this.presence.size) return undefined
     return { baseVersion: listVersion, events }
   }
 
@@ -652,13 +664,22 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         session.entry = held.entry
         this.presence.reclaim(held, session)
         this.#restore.reclaimed++
+        if (this.presence.heldCount === 0) this.#allBack()
         return true
       }
       this.presence.leave(held, sameDevice ? LeaveReason.DISCONNECT : LeaveReason.REPLACED)
       this.#social?.left(held as HeldMember)
       this.#restore.replaced++
+      if (this.presence.heldCount === 0) this.#allBack()
     }
     return false
+  }
+
+  /** Every member kept across the restart is back (or replaced): nothing left to wait for. */
+  #allBack(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer)
+    this.#graceTimer = undefined
+    this.#journal?.heldDone()
   }
 
   /** End a session's presence (idempotent). */

@@ -328,8 +328,15 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
     this.relayDataLimit = loggedIn.relayDataLimit
     this.relayDurationLimitMs = loggedIn.relayDurationLimitMs
     this.listId = loggedIn.listId.byteLength > 0 ? loggedIn.listId : undefined
-    if (loggedIn.listDelta !== undefined && list !== undefined && this.listId !== undefined) {
-      this.#resumeList(list, loggedIn.listDelta)
+    if (loggedIn.listDelta !== undefined) {
+      if (list !== undefined && loggedIn.listDelta.baseVersion === list.version) {
+        this.#resumeList(list, loggedIn.listDelta)
+      } else {
+        // Changes to a list we did not present: not ours to apply. Ask for the whole list.
+        this.#applySnapshot({ version: 0, peers: [] })
+        this.#resyncing = true
+        this.#resyncWithRetry()
+      }
     } else {
       this.#applySnapshot(loggedIn.snapshot ?? { version: 0, peers: [] })
     }

@@ -94,10 +94,11 @@ export function presenceStateBytes(
   listId: Uint8Array,
   snapshot: Uint8Array,
   savedAt: number,
-  bootTime: number
+  bootTime: number,
+  heldSince = 0
 ): Uint8Array {
   return concat([
-    PresenceState.encode({ listId: new Uint8Array(listId), savedAt, bootTime }),
+    PresenceState.encode({ listId: new Uint8Array(listId), savedAt, bootTime, heldSince }),
     delimitedHeader(PRESENCE_STATE_SNAPSHOT_KEY, snapshot.byteLength),
     snapshot
   ])

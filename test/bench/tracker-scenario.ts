@@ -28,7 +28,6 @@ import {
   DEFAULT_PENDING_PER_KNOWN_HOST
 } from '../../tracker/handshake-guard.ts'
 import { PasswordHasher } from '../../tracker/password-hash.ts'
-import { TRACKER_NODE_OPTIONS } from '../../tracker/tracker-init.ts'
 import type { Child } from './bench-utils.ts'
 import { cpuSeconds, percentile, round, rssMb, sleep, spawnChild, trackerAddress } from './bench-utils.ts'
 import { splitProfileIn } from './profile-split.ts'
@@ -102,6 +101,9 @@ export interface StormResult {
   stormSeconds: number
   /** The new tracker process's CPU time until then (start-up included), per peer that came back. */
   trackerCpuMsPerReconnect: number
+  /** Of that, what the process spent starting (until it printed Ready.), and the rest per peer. */
+  trackerStartupCpuMs: number
+  trackerCpuMsPerReconnectAfterStart: number
   /** The simulators' CPU over the storm, as a share of the machine's cores (they share it with the tracker). */
   simulatorCpuShare: number
   stormScryptLogN: number
@@ -166,13 +168,7 @@ export async function runScenario(init: ScenarioInit): Promise<ScenarioResult> {
     for (let i = 0; i < init.trackers; i++) {
       const dataDir = await mkdtemp(join(tmpdir(), 'p2pchat-bench-'))
       dirs.push(dataDir)
-      const child = spawnChild(
-        CLI,
-        trackerArgs(dataDir, '/ip4/127.0.0.1/tcp/0', scryptLogN),
-        `tracker${i}`,
-        {},
-        ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS]
-      )
+      const child = spawnChild(CLI, trackerArgs(dataDir, '/ip4/127.0.0.1/tcp/0', scryptLogN), `tracker${i}`)
       children.push(child)
       const addr = await trackerAddress(child)
       const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 10_000)).split(/\s+/)[1]
@@ -455,11 +451,14 @@ async function runStorm(o: {
     'tracker-restarted',
     {},
     profileDir === undefined
-      ? ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS]
-      : ['--max-old-space-size=8192', ...TRACKER_NODE_OPTIONS, '--cpu-prof', '--cpu-prof-dir', profileDir]
+      ? undefined
+      : ['--max-old-space-size=8192', '--cpu-prof', '--cpu-prof-dir', profileDir]
   )
   o.children.push(child)
   const statsUrl = (await child.waitLine(l => l.startsWith('Stats: '), 60_000)).split(/\s+/)[1]
+  // What starting costs (loading the modules, the accounts and the kept list) before any peer is served.
+  await child.waitLine(l => l.startsWith('Ready.'), 60_000)
+  const startupCpu = cpuSeconds(child.proc.pid!)
   let online = 0
   let last = 0
   let stats = {
@@ -497,6 +496,8 @@ async function runStorm(o: {
   const result: StormResult = {
     stormSeconds: round(seconds),
     trackerCpuMsPerReconnect: round((trackerCpu * 1000) / o.peers),
+    trackerStartupCpuMs: round(startupCpu * 1000),
+    trackerCpuMsPerReconnectAfterStart: round(((trackerCpu - startupCpu) * 1000) / o.peers),
     simulatorCpuShare: round(simCpu / seconds / availableParallelism(), 3),
     stormScryptLogN: o.scryptLogN,
     stormResumedLogins: stats.resumedLogins,

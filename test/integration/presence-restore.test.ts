@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { KeptList, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { TrackerClient } from '../../peer/core/tracker-client.ts'
 import type { P2PChatNode } from '../../src/node.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
+import { RELAY_STATUS, rawReserve } from '../fixtures/nat-attacker.ts'
 import {
   connectPeer,
   nextEvent,
@@ -56,7 +57,7 @@ describe('presence kept across a tracker restart', () => {
     const second = await startTracker({ dataDir, presenceGraceMs: 60_000 })
     expect(second.presenceRestore).toMatchObject({ restored: 3, held: 3, reclaimed: 0 })
     expect(second.presence.version).toBe(version)
-    expect(second.presence.listId).toEqual(listId)
+    expect(second.presence.listId).not.toEqual(listId)
     // Held members are online for everyone meanwhile: a new peer sees them in its snapshot.
     const dave = await connectPeer(second, 'dave')
     expect([...dave.client.online.keys()].sort()).toEqual(['alice', 'bob', 'carol', 'dave'])
@@ -148,6 +149,8 @@ describe('presence kept across a tracker restart', () => {
     const tracker = await startTracker()
     const alice = await connectPeer(tracker, 'alice')
     const bob = await connectPeer(tracker, 'bob')
+    // Enough others online that the few changes are smaller than the whole list.
+    for (const name of ['erin', 'frank', 'grace']) await connectPeer(tracker, name)
     await drained(tracker, alice.client)
     const closed = nextEvent(alice.client, 'closed')
     alice.client.close()
@@ -157,7 +160,7 @@ describe('presence kept across a tracker restart', () => {
     await bob.client.logout()
     const a = await comeBack(tracker, alice.node, 'alice', kept)
     expect(a.listResumed).toBe(true)
-    expect([...a.online.keys()].sort()).toEqual(['alice', 'carol'])
+    expect([...a.online.keys()].sort()).toEqual(['alice', 'carol', 'erin', 'frank', 'grace'])
     expect(a.version).toBe(tracker.presence.version)
     // A list id from elsewhere (another tracker's) is never taken for this one.
     const other = await comeBack(
@@ -170,5 +173,58 @@ describe('presence kept across a tracker restart', () => {
       }
     )
     expect(other.listResumed).toBe(false)
+  })
+
+  it('names the list anew in every run, and takes the last run’s id only up to the version it restored', async () => {
+    const dataDir = await tempDir()
+    const first = await startTracker({ dataDir })
+    const alice = await connectPeer(first, 'alice')
+    await connectPeer(first, 'bob')
+    await drained(first, alice.client)
+    await first.stop()
+    const kept = alice.client.keptList()!
+
+    const second = await startTracker({ dataDir })
+    expect(second.presence.listId).not.toEqual(kept.id)
+    // A version past what the record reached was given out by a run whose later events are lost.
+    const ahead = await comeBack(second, alice.node, 'alice', { ...kept, version: kept.version + 1 })
+    expect(ahead.listResumed).toBe(false)
+    const again = await comeBack(second, alice.node, 'alice', kept)
+    expect(again.listResumed).toBe(true)
+    // This run's own id from now on.
+    expect(Uint8Array.from(again.listId!)).toEqual(second.presence.listId)
+  })
+
+  it('restarted again before everyone is back, keeps the first restart’s deadline', async () => {
+    const dataDir = await tempDir()
+    const graceMs = 3_000
+    const first = await startTracker({ dataDir })
+    await connectPeer(first, 'alice')
+    await connectPeer(first, 'bob')
+    await first.stop()
+    const second = await startTracker({ dataDir, presenceGraceMs: graceMs })
+    const heldAt = Date.now()
+    expect(second.presenceRestore.held).toBe(2)
+    await new Promise(resolve => setTimeout(resolve, 1_200))
+    await second.stop()
+    const third = await startTracker({ dataDir, presenceGraceMs: graceMs })
+    expect(third.presenceRestore).toMatchObject({ restored: 2, held: 2 })
+    await vi.waitFor(() => expect(third.presenceRestore.expired).toBe(2), { timeout: 10_000, interval: 50 })
+    // Gone when the first restart's grace ended, not a whole grace after the third start.
+    expect(Date.now() - heldAt).toBeLessThan(graceMs + 1_000)
+    expect(third.presence.size).toBe(0)
+  })
+
+  it('a member held for its peer gets no relay slot until that peer has logged in again', async () => {
+    const dataDir = await tempDir()
+    const first = await startTracker({ dataDir })
+    const alice = await connectPeer(first, 'alice')
+    expect(await rawReserve(alice.node, first)).toBe(RELAY_STATUS.OK)
+    await first.stop()
+    const second = await startTracker({ dataDir })
+    expect(second.presenceRestore.held).toBe(1)
+    expect(await rawReserve(alice.node, second)).toBe(RELAY_STATUS.PERMISSION_DENIED)
+    await comeBack(second, alice.node, 'alice', alice.client.keptList())
+    expect(await rawReserve(alice.node, second)).toBe(RELAY_STATUS.OK)
   })
 })

@@ -52,7 +52,12 @@ describe('Noise handshakes without repeated key work', () => {
     const privateKey = await generateKeyPair('Ed25519')
     // As libp2p hands them over: a proxy that throws for anything not set (so they cannot be spread).
     const components = new Proxy(
-      { privateKey, peerId: peerIdFromPrivateKey(privateKey), logger: defaultLogger(), upgrader: {} as never },
+      {
+        privateKey,
+        peerId: peerIdFromPrivateKey(privateKey),
+        logger: defaultLogger(),
+        upgrader: {} as never
+      },
       {
         get(target, prop) {
           if (prop === '_started') throw new Error('_started not set')

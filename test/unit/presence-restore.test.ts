@@ -105,7 +105,12 @@ describe('presence: a list kept across a restart', () => {
     const eb = await entry('b')
     const listId = new Uint8Array(16).fill(9)
     p.restore(listId, 41, [new HeldMember(ea), new HeldMember(eb)])
-    expect(p.listId).toEqual(listId)
+    // This run names the list anew; the last run's id is taken up to the version restored.
+    expect(p.listId).not.toEqual(listId)
+    expect(p.changesSince(listId, 41)).toEqual([])
+    expect(p.changesSince(listId, 42)).toBeUndefined()
+    expect(p.changesSince(p.listId, 41)).toEqual([])
+    expect(p.changesSince(new Uint8Array(16), 41)).toBeUndefined()
     expect(p.version).toBe(41)
     expect(p.size).toBe(2)
     expect(p.heldCount).toBe(2)
@@ -177,7 +182,8 @@ describe('presence journal', () => {
     expect(restored.entries[0]).toEqual(a.entry)
     expect(restored.history.map(e => e.version)).toEqual([1, 2, 3, 4])
     expect(restored.downMs).toBeLessThan(5_000)
-    expect(c.entry.username).toBe('c')
+    expect(restored.entries[1]).toEqual(c.entry)
+    expect(restored.heldSince).toBe(0)
     p.stop()
   })
 
@@ -212,12 +218,19 @@ describe('presence journal', () => {
     const { p } = await recorded(dataDir)
     const statePath = join(dataDir, PRESENCE_STATE_FILE_NAME)
     const journalPath = join(dataDir, PRESENCE_JOURNAL_FILE_NAME)
-    // Away longer than the grace: nothing written or touched for 2 minutes.
+    // Away longer than the grace: nothing written or touched for 2 minutes (same boot).
+    const state0 = PresenceState.decode(readFileSync(statePath))
+    writeFileSync(statePath, PresenceState.encode({ ...state0, savedAt: Date.now() - 120_000 }))
     const old = (Date.now() - 120_000) / 1000
     utimesSync(journalPath, old, old)
-    const late = new PresenceJournal({ dataDir, log, graceMs: 60_000, now: () => Date.now() + 120_000 })
-    expect(late.read()).toBeUndefined()
-    expect(new PresenceJournal({ dataDir, log, graceMs: 600_000 }).read()?.version).toBe(4)
+    expect(new PresenceJournal({ dataDir, log, graceMs: 60_000 }).read()).toBeUndefined()
+    const longer = new PresenceJournal({ dataDir, log, graceMs: 600_000 }).read()
+    expect(longer?.version).toBe(4)
+    expect(longer!.downMs).toBeGreaterThanOrEqual(119_000)
+    // Touched a moment ago (an idle tracker refreshes the journal's time): within the grace again.
+    const now = Date.now() / 1000
+    utimesSync(journalPath, now, now)
+    expect(new PresenceJournal({ dataDir, log, graceMs: 60_000 }).read()?.version).toBe(4)
 
     // Written before the machine booted again.
     const state = PresenceState.decode(readFileSync(statePath))

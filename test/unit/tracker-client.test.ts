@@ -94,6 +94,58 @@ describe('tracker client presence', () => {
     t.client.close()
   })
 
+  it('brings a kept list up to date from listDelta, and asks for the whole list when it does not fit', async () => {
+    const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])
+    const first = await scripted()
+    await logIn(first, { version: 7, peers: [a, b] })
+    const kept = { id: new Uint8Array(16).fill(1), version: 7, online: new Map(first.client.online) }
+    const reply = (id: number, baseVersion: number) =>
+      trackerFrame({
+        id,
+        loggedIn: {
+          username: 'a',
+          heartbeatMs: 1000,
+          addrs: [],
+          relay: false,
+          relayDataLimit: 0,
+          relayDurationLimitMs: 0,
+          trackerVersion: 'x',
+          addrProof: new Uint8Array(),
+          listId: new Uint8Array(16).fill(2),
+          listDelta: {
+            baseVersion,
+            events: [{ version: 8, joined: c, reason: leaveReasonCode(LeaveReason.LOGOUT) }]
+          }
+        }
+      })
+    // The changes since the version presented: applied to the kept list.
+    const resumed = await scripted()
+    const login = resumed.client.login('a', 'password1', [], { list: kept })
+    const req = await resumed.next()
+    expect(req.login).toMatchObject({ listVersion: 7 })
+    expect(Uint8Array.from(req.login!.listId)).toEqual(kept.id)
+    resumed.push(reply(req.id, 7))
+    await login
+    expect(resumed.client.listResumed).toBe(true)
+    expect([...resumed.client.online.keys()].sort()).toEqual(['a', 'b', 'c'])
+    expect(resumed.client.version).toBe(8)
+    expect(Uint8Array.from(resumed.client.keptList()!.id)).toEqual(new Uint8Array(16).fill(2))
+
+    // Changes from another version than the one presented are not applied: a snapshot is asked for.
+    const odd = await scripted()
+    const login2 = odd.client.login('a', 'password1', [], { list: kept })
+    const req2 = await odd.next()
+    odd.push(reply(req2.id, 5))
+    await login2
+    expect(odd.client.listResumed).toBe(false)
+    const resync = await odd.next()
+    expect(resync.snapshot).toBeDefined()
+    expect(odd.client.keptList()).toBeUndefined()
+    first.client.close()
+    resumed.client.close()
+    odd.client.close()
+  })
+
   it('asks for a snapshot when a delta skips versions, and adopts it', async () => {
     const t = await scripted()
     const [a, b, c] = await Promise.all([entry('a'), entry('b'), entry('c')])

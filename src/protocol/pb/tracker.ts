@@ -7640,6 +7640,7 @@ export interface PresenceState {
   snapshot?: Snapshot
   savedAt: number
   bootTime: number
+  heldSince: number
 }
 
 export namespace PresenceState {
@@ -7672,6 +7673,11 @@ export namespace PresenceState {
           w.uint64Number(obj.bootTime)
         }
 
+        if ((obj.heldSince != null && obj.heldSince !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.heldSince)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -7679,7 +7685,8 @@ export namespace PresenceState {
         const obj: any = {
           listId: uint8ArrayAlloc(0),
           savedAt: 0,
-          bootTime: 0
+          bootTime: 0,
+          heldSince: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -7704,6 +7711,10 @@ export namespace PresenceState {
             }
             case 4: {
               obj.bootTime = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.heldSince = reader.uint64Number()
               break
             }
             default: {
@@ -7745,6 +7756,13 @@ export namespace PresenceState {
             case 4: {
               yield {
                 field: `${prefix}.bootTime`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.heldSince`,
                 value: reader.uint64Number()
               }
               break
@@ -7817,6 +7835,11 @@ export namespace PresenceState {
     value: number
   }
 
+  export interface PresenceStateHeldSinceFieldEvent {
+    field: '$.heldSince'
+    value: number
+  }
+
   export function encode (obj: Partial<PresenceState>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceState.codec())
   }
@@ -7825,7 +7848,7 @@ export namespace PresenceState {
     return decodeMessage(buf, PresenceState.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateListIdFieldEvent | PresenceStateSnapshotVersionFieldEvent | PresenceStateSnapshotPeersUsernameFieldEvent | PresenceStateSnapshotPeersPeerIdFieldEvent | PresenceStateSnapshotPeersAddrsFieldEvent | PresenceStateSnapshotPeersSinceFieldEvent | PresenceStateSnapshotPeersReachableFieldEvent | PresenceStateSnapshotPeersRelayFieldEvent | PresenceStateSavedAtFieldEvent | PresenceStateBootTimeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceState>): Generator<PresenceStateListIdFieldEvent | PresenceStateSnapshotVersionFieldEvent | PresenceStateSnapshotPeersUsernameFieldEvent | PresenceStateSnapshotPeersPeerIdFieldEvent | PresenceStateSnapshotPeersAddrsFieldEvent | PresenceStateSnapshotPeersSinceFieldEvent | PresenceStateSnapshotPeersReachableFieldEvent | PresenceStateSnapshotPeersRelayFieldEvent | PresenceStateSavedAtFieldEvent | PresenceStateBootTimeFieldEvent | PresenceStateHeldSinceFieldEvent> {
     return streamMessage(buf, PresenceState.codec(), opts)
   }
 }
