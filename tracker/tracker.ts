@@ -122,6 +122,12 @@ export interface TrackerEvents {
   store: CustomEvent<StoreHealth>
 }
 
+/**
+ * Members kept across a restart wait for their peers at most this many presence graces, however long the
+ * peers keep coming back (a tracker restarted over and over keeps nobody listed for ever).
+ */
+export const MAX_HELD_GRACES = 10
+
 /** A connection closed because its session's relay slot ended gets this long to flush (the notice) first. */
 const RELAY_SLOT_CLOSE_MS = 2_000
 
@@ -168,6 +174,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
   /** The online list's record on disk (one tracker on lowdb, --presence-grace not 0). */
   #journal?: PresenceJournal
   #graceTimer?: ReturnType<typeof setTimeout>
+  /** Restored members: held since (Unix ms), the last time one came back, and the grace. */
+  readonly #held = { since: 0, lastReturn: 0, graceMs: 0 }
   readonly #restore = {
     restored: 0,
     awayMs: 0,
@@ -416,18 +424,17 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       // over and over does not keep someone who left listed for ever.
       const now = Date.now()
       heldSince = held.length === 0 ? 0 : restored.heldSince > 0 ? Math.min(restored.heldSince, now) : now
-      const waitMs = Math.max(0, heldSince + graceMs - now)
+      this.#held.since = heldSince
+      this.#held.lastReturn = heldSince
+      this.#held.graceMs = graceMs
       this.log(
         'kept the online list of the last run: %d members at version %d (away %d ms); %d ms for them to come back',
         restored.entries.length,
         restored.version,
         restored.downMs,
-        waitMs
+        Math.max(0, this.#heldDeadline() - now)
       )
-      if (held.length > 0) {
-        this.#graceTimer = setTimeout(() => this.#expireHeld(), waitMs)
-        this.#graceTimer.unref?.()
-      }
+      if (held.length > 0) this.#armGrace()
     }
     this.#journal = journal
     journal.start(this.presence, heldSince)
@@ -436,6 +443,31 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       journal.append(event)
       metrics?.(event)
     }
+  }
+
+  /**
+   * When the members still held leave: a grace after the restart, or — while peers keep coming back (a
+   * storm of thousands takes longer than a grace on a busy machine) — a grace after the last one came
+   * back, so every live peer, retrying at least every 45 s, gets its turn once the storm has passed.
+   * Never later than MAX_HELD_GRACES graces after they were first held.
+   */
+  #heldDeadline(): number {
+    const { since, lastReturn, graceMs } = this.#held
+    return Math.min(Math.max(since, lastReturn) + graceMs, since + MAX_HELD_GRACES * graceMs)
+  }
+
+  #armGrace(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer)
+    this.#graceTimer = setTimeout(
+      () => {
+        this.#graceTimer = undefined
+        // Someone came back meanwhile: the deadline moved on.
+        if (Date.now() < this.#heldDeadline()) this.#armGrace()
+        else this.#expireHeld()
+      },
+      Math.max(0, this.#heldDeadline() - Date.now())
+    )
+    this.#graceTimer.unref?.()
   }
 
   /** The grace after a restart is over: whoever was kept and has not come back has left. */
@@ -664,12 +696,14 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
         session.entry = held.entry
         this.presence.reclaim(held, session)
         this.#restore.reclaimed++
+        this.#held.lastReturn = Date.now()
         if (this.presence.heldCount === 0) this.#allBack()
         return true
       }
       this.presence.leave(held, sameDevice ? LeaveReason.DISCONNECT : LeaveReason.REPLACED)
       this.#social?.left(held as HeldMember)
       this.#restore.replaced++
+      this.#held.lastReturn = Date.now()
       if (this.presence.heldCount === 0) this.#allBack()
     }
     return false

@@ -227,4 +227,22 @@ describe('presence kept across a tracker restart', () => {
     await comeBack(second, alice.node, 'alice', alice.client.keptList())
     expect(await rawReserve(alice.node, second)).toBe(RELAY_STATUS.OK)
   })
+
+  it('while peers keep coming back, waits a grace after the last one before dropping the rest', async () => {
+    const dataDir = await tempDir()
+    const graceMs = 2_000
+    const first = await startTracker({ dataDir })
+    const alice = await connectPeer(first, 'alice')
+    await connectPeer(first, 'bob')
+    await connectPeer(first, 'carol')
+    await first.stop()
+    const second = await startTracker({ dataDir, presenceGraceMs: graceMs })
+    // alice is late (a storm of thousands on a busy tracker), but back before the grace ends.
+    await new Promise(resolve => setTimeout(resolve, 1_200))
+    await comeBack(second, alice.node, 'alice', alice.client.keptList())
+    const returnedAt = Date.now()
+    await vi.waitFor(() => expect(second.presenceRestore.expired).toBe(2), { timeout: 10_000, interval: 50 })
+    expect(Date.now() - returnedAt).toBeGreaterThanOrEqual(graceMs - 100)
+    expect([...second.presence.members()].map(m => m.entry.username)).toEqual(['alice'])
+  })
 })
