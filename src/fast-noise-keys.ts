@@ -54,20 +54,21 @@ export function x25519SharedKey(privateKey: Uint8Array, publicKey: Uint8Array | 
   return diffieHellman({ privateKey: privateKeyObject(privateKey), publicKey: publicKeyObject(publicBytes) })
 }
 
-function privateKeyObject(bytes: Uint8Array): KeyObject {
-  let key = privateKeyObjects.get(bytes)
-  if (key === undefined) {
-    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, bytes]), format: 'der', type: 'pkcs8' })
-    privateKeyObjects.set(bytes, key)
-  }
-  return key
-}
+const privateKeyObject = (bytes: Uint8Array): KeyObject =>
+  cached(privateKeyObjects, bytes, der =>
+    createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, der]), format: 'der', type: 'pkcs8' })
+  )
 
-function publicKeyObject(bytes: Uint8Array): KeyObject {
-  let key = publicKeyObjects.get(bytes)
+const publicKeyObject = (bytes: Uint8Array): KeyObject =>
+  cached(publicKeyObjects, bytes, der =>
+    createPublicKey({ key: Buffer.concat([SPKI_PREFIX, der]), format: 'der', type: 'spki' })
+  )
+
+function cached(keys: WeakMap<Uint8Array, KeyObject>, bytes: Uint8Array, make: (b: Uint8Array) => KeyObject) {
+  let key = keys.get(bytes)
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, bytes]), format: 'der', type: 'spki' })
-    publicKeyObjects.set(bytes, key)
+    key = make(bytes)
+    keys.set(bytes, key)
   }
   return key
 }

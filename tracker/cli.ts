@@ -77,8 +77,9 @@ Options (each falls back to the environment variable shown):
                         one push; default: ${DEFAULT_PRESENCE_COALESCE_MS}
   --presence-grace SECONDS                                             [P2PCHAT_PRESENCE_GRACE]
                         a tracker restarted within this keeps its online
-                        list; whoever is not back by then leaves; 0: a
-                        restart starts an empty list (one tracker only)
+                        list; whoever is not back this long after the
+                        last return leaves; 0: a restart starts an empty
+                        list (one tracker only)
                         default: ${DEFAULT_PRESENCE_GRACE_MS / 1000}
   --scrypt-log-n N      password hash cost, log2 of scrypt's N; 17 is  [P2PCHAT_SCRYPT_LOG_N]
                         OWASP's; lower only for labs and benchmarks
@@ -464,7 +465,7 @@ export async function runTracker(argv: string[]): Promise<number> {
   const kept = tracker.presenceRestore
   if (kept.restored > 0) {
     out.write(
-      `Online list: kept the last run's ${kept.restored} members (away ${Math.round(kept.awayMs / 1000)} s); whoever is not back within ${options.presenceGraceMs / 1000} s leaves\n`
+      `Online list: kept the last run's ${kept.restored} members (away ${Math.round(kept.awayMs / 1000)} s); those not back when nobody has come back for ${options.presenceGraceMs / 1000} s leave\n`
     )
   }
   if (statsUrl !== '') out.write(`Stats: ${statsUrl}/stats  Metrics: ${statsUrl}/metrics\n`)

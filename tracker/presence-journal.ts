@@ -42,9 +42,9 @@ export const PRESENCE_STATE_FILE_NAME = 'presence.state'
 export const PRESENCE_JOURNAL_FILE_NAME = 'presence.journal'
 
 /**
- * How long a restarted tracker keeps the list it had: a restart within this is invisible to others, and
- * members not back by its end leave (timeout). Peers retry at most every 30 s with ±50 % jitter, so 60 s
- * lets every live one back. `--presence-grace`.
+ * How long a restarted tracker may have been away to keep the list it had, and how long it waits for
+ * members once nobody is coming back any more: those not back leave (timeout). Peers retry at least
+ * every 30 s (+50 % jitter), so 60 s gives every live one its turn. `--presence-grace`.
  */
 export const DEFAULT_PRESENCE_GRACE_MS = 60_000
 
