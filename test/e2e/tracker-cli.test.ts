@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { OnlineUser, TrackerClientEventDetails } from '../../peer/core/tracker-client.ts'
 import { DEFAULT_HEARTBEAT_MS } from '../../src/protocol/constants.ts'
 import { DEFAULT_SCRYPT_LOG_N } from '../../tracker/password-hash.ts'
+import { DEFAULT_PRESENCE_GRACE_MS } from '../../tracker/presence-journal.ts'
 import type { Tracker } from '../../tracker/tracker.ts'
 import { labTrackerArgs } from '../bench/bench-utils.ts'
 import type { Json } from '../fixtures/json-peer.ts'
@@ -42,10 +43,12 @@ describe('p2pchat CLI', () => {
       '--scrypt-log-n',
       '--registration-burst',
       '--registrations-per-minute',
-      '--relay'
+      '--relay',
+      '--presence-grace'
     ]) {
       expect(text).toContain(flag)
     }
+    expect(text).toMatch(new RegExp(`--presence-grace[^]*?default: ${DEFAULT_PRESENCE_GRACE_MS / 1000}\\n`))
     expect(text).toContain(`default: ${DEFAULT_HEARTBEAT_MS / 1000}`)
     expect(text).toContain(`default: ${DEFAULT_SCRYPT_LOG_N}`)
   })
@@ -63,6 +66,8 @@ describe('p2pchat CLI', () => {
       ['tracker', '--registration-burst', '0'],
       ['tracker', '--registrations-per-minute', 'lots'],
       ['tracker', '--relay', 'maybe'],
+      ['tracker', '--presence-grace', '-1'],
+      ['tracker', '--presence-grace', '3601'],
       // A data "directory" that is a file.
       ['tracker', '--listen', '/ip4/127.0.0.1/tcp/0', '--data', 'package.json'],
       ['bogus']

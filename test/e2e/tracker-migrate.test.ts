@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { connectPeer, startTracker, tempDir } from '../fixtures/nodes.ts'
 import { CLI, spawnScript } from '../fixtures/processes.ts'
 import { startRedis } from '../fixtures/redis.ts'
@@ -62,7 +62,10 @@ describe('p2pchat tracker migrate', () => {
       '10'
     ])
     await onOld.waitLine(l => l.startsWith('Ready.'))
-    expect(onOld.stderr()).toContain(`${dataDir}/accounts.json is lowdb state this tracker does not use`)
+    // stderr is its own pipe: what was written before Ready. may still be on its way.
+    await vi.waitFor(() =>
+      expect(onOld.stderr()).toContain(`${dataDir}/accounts.json is lowdb state this tracker does not use`)
+    )
     onOld.child.kill('SIGTERM')
     expect((await onOld.exited).code).toBe(0)
 
