@@ -31,8 +31,10 @@ import { HandshakeGuard } from './handshake-guard.ts'
 import { Liveness } from './liveness.ts'
 import { loginSource } from './login-throttle.ts'
 import { DEFAULT_SCRYPT_LOG_N } from './password-hash.ts'
-import { HeldMember, LeaveReason, Presence, sameEntry } from './presence.ts'
-import { DEFAULT_PRESENCE_GRACE_MS, PresenceJournal } from './presence-journal.ts'
+import { LeaveReason, Presence } from './presence.ts'
+import { DEFAULT_PRESENCE_GRACE_MS } from './presence-journal.ts'
+import type { PresenceRestoreCounters } from './presence-restore.ts'
+import { PresenceRestore } from './presence-restore.ts'
 import type { RelayCounters, RelayInit } from './relay.ts'
 import {
   DEFAULT_RELAY_DATA_LIMIT_BYTES,
@@ -76,7 +78,7 @@ export {
   DEFAULT_REGISTRATIONS_PER_MINUTE,
   MAX_REGISTRATION_SOURCES
 } from './tracker-init.ts'
-export type { RelayInit, TrackerInit }
+export type { PresenceRestoreCounters, RelayInit, TrackerInit }
 
 export interface TrackerCounters {
   logins: number
@@ -85,26 +87,6 @@ export interface TrackerCounters {
   evictions: number
   /** Logins from a PeerId the account logged in with before (reconnections, e.g. after a restart). */
   reconnects: number
-}
-
-/** The online list kept across a restart (tracker/presence-journal.ts) and logins that resumed a list. */
-export interface PresenceRestoreCounters {
-  /** Members the list had when this tracker started again (0: it started an empty list). */
-  restored: number
-  /** How long the tracker was away before this start, ms (0 when nothing was restored). */
-  awayMs: number
-  /** Restored members whose peers are not back yet. */
-  held: number
-  /** Restored members whose peers came back with the same device and addresses: no event. */
-  reclaimed: number
-  /** Restored members replaced by a different login (another device, other addresses). */
-  replaced: number
-  /** Restored members whose peers did not come back within the grace (timeout leaves). */
-  expired: number
-  /** Logins that presented a version of this list and got only the changes since (Login.listVersion). */
-  listResumes: number
-  /** Logins that got the whole list. */
-  listSnapshots: number
 }
 
 /** A join or a leave, as the tracker's own listeners (metrics, stats) see it. */
@@ -121,12 +103,6 @@ export interface TrackerEvents {
   /** The shared store (Redis) was lost, or is back (the CLI says so on stderr). */
   store: CustomEvent<StoreHealth>
 }
-
-/**
- * Members kept across a restart wait for their peers at most this many presence graces, however long the
- * peers keep coming back (a tracker restarted over and over keeps nobody listed for ever).
- */
-export const MAX_HELD_GRACES = 10
 
 /** A connection closed because its session's relay slot ended gets this long to flush (the notice) first. */
 const RELAY_SLOT_CLOSE_MS = 2_000
@@ -171,20 +147,8 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     reconnects: 0
   }
   readonly #reversals = new ReversalLimits()
-  /** The online list's record on disk (one tracker on lowdb, --presence-grace not 0). */
-  #journal?: PresenceJournal
-  #graceTimer?: ReturnType<typeof setTimeout>
-  /** Restored members: held since (Unix ms), the last time one came back, and the grace. */
-  readonly #held = { since: 0, lastReturn: 0, graceMs: 0 }
-  readonly #restore = {
-    restored: 0,
-    awayMs: 0,
-    reclaimed: 0,
-    replaced: 0,
-    expired: 0,
-    listResumes: 0,
-    listSnapshots: 0
-  }
+  /** The online list across restarts and list resumption (one tracker on lowdb). */
+  #kept?: PresenceRestore
 
   constructor(init: TrackerInit = {}) {
     super()
@@ -237,7 +201,18 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
 
   /** The list kept across the restart before this start, and logins that resumed a list. */
   get presenceRestore(): PresenceRestoreCounters {
-    return { ...this.#restore, held: this.presence.heldCount }
+    return (
+      this.#kept?.counters ?? {
+        restored: 0,
+        awayMs: 0,
+        held: 0,
+        reclaimed: 0,
+        replaced: 0,
+        expired: 0,
+        listResumes: 0,
+        listSnapshots: 0
+      }
+    )
   }
 
   /** Connection reversals passed on and refused since start. */
@@ -320,16 +295,12 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.#social = state.social
       this.#cluster = state.cluster
       this.#signIn = state.signIn
-      const graceMs = this.#init.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS
-      if (state.cluster === undefined && graceMs > 0) {
-        try {
-          this.#startJournal(graceMs)
-        } catch (err) {
-          // The record is a help for restarts, not a condition for serving: go on without it.
-          this.log.error('cannot record the online list (%e): a restart will start an empty list', err)
-          this.#journal?.close(false)
-          this.#journal = undefined
-        }
+      if (state.cluster === undefined) {
+        this.#kept = new PresenceRestore(
+          { dataDir: this.dataDir, presence: this.presence, log: this.log.newScope('presence') },
+          this.#init.presenceGraceMs ?? DEFAULT_PRESENCE_GRACE_MS
+        )
+        this.#kept.start(state.social)
       }
       const dialBack = new DialBackVerifier(
         {
@@ -359,8 +330,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       this.node.services.self.confirm(this.node.services.self.listenAddrs())
     } catch (err) {
       // A start that failed says nothing about who is online: the record keeps its age.
-      this.#journal?.close(false)
-      if (this.#graceTimer) clearTimeout(this.#graceTimer)
+      this.#kept?.stop(false)
       await Promise.resolve(this.node?.stop()).catch(() => {})
       await this.#state?.close().catch(() => {})
       this.#lock.release()
@@ -376,11 +346,10 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     if (this.#stopping) return
     this.#stopping = true
     if (this.#sweepTimer) clearInterval(this.#sweepTimer)
-    if (this.#graceTimer) clearTimeout(this.#graceTimer)
     this.presence.flush()
     // The list as it is now stays on disk for a start within the grace: the leaves that follow (every
     // session closing) are this stop's, not the users'.
-    this.#journal?.close()
+    this.#kept?.stop()
     for (const session of this.#sessions) {
       session.notifyAndClose(NoticeKind.SHUTDOWN, 'the tracker is shutting down')
     }
@@ -393,101 +362,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     } finally {
       this.#lock?.release()
     }
-  }
-
-  /**
-   * Open the online list's record: take back the last run's list when it may be (its members held until
-   * their peers log in again, and dropped when the grace ends), then record this run's events.
-   */
-  #startJournal(graceMs: number): void {
-    const journal = new PresenceJournal({
-      dataDir: this.dataDir,
-      graceMs,
-      log: this.log.newScope('presence')
-    })
-    const restored = journal.read()
-    let held: HeldMember[] | undefined
-    try {
-      held = restored?.entries.map(entry => new HeldMember(entry))
-    } catch (err) {
-      this.log(
-        'not restoring the online list of the last run: an entry is not valid (%s)',
-        (err as Error).message
-      )
-    }
-    let heldSince = 0
-    if (restored !== undefined && held !== undefined) {
-      this.presence.restore(restored.listId, restored.version, held, restored.history)
-      this.#restore.restored = restored.entries.length
-      this.#restore.awayMs = restored.downMs
-      // Members an earlier start was still waiting for keep that start's deadline: a tracker restarted
-      // over and over does not keep someone who left listed for ever.
-      const now = Date.now()
-      heldSince = held.length === 0 ? 0 : restored.heldSince > 0 ? Math.min(restored.heldSince, now) : now
-      this.#held.since = heldSince
-      this.#held.lastReturn = heldSince
-      this.#held.graceMs = graceMs
-      this.log(
-        'kept the online list of the last run: %d members at version %d (away %d ms); %d ms for them to come back',
-        restored.entries.length,
-        restored.version,
-        restored.downMs,
-        Math.max(0, this.#heldDeadline() - now)
-      )
-      if (held.length > 0) this.#armGrace()
-    }
-    this.#journal = journal
-    journal.start(this.presence, heldSince)
-    const metrics = this.presence.onEvent
-    this.presence.onEvent = event => {
-      journal.append(event)
-      metrics?.(event)
-    }
-  }
-
-  /**
-   * When the members still held leave: a grace after the restart, or — while peers keep coming back (a
-   * storm of thousands takes longer than a grace on a busy machine) — a grace after the last one came
-   * back, so every live peer, retrying at least every 45 s, gets its turn once the storm has passed.
-   * Never later than MAX_HELD_GRACES graces after they were first held.
-   */
-  #heldDeadline(): number {
-    const { since, lastReturn, graceMs } = this.#held
-    return Math.min(Math.max(since, lastReturn) + graceMs, since + MAX_HELD_GRACES * graceMs)
-  }
-
-  #armGrace(): void {
-    if (this.#graceTimer) clearTimeout(this.#graceTimer)
-    this.#graceTimer = setTimeout(
-      () => {
-        this.#graceTimer = undefined
-        // Someone came back meanwhile: the deadline moved on.
-        if (Date.now() < this.#heldDeadline()) this.#armGrace()
-        else this.#expireHeld()
-      },
-      Math.max(0, this.#heldDeadline() - Date.now())
-    )
-    this.#graceTimer.unref?.()
-  }
-
-  /** The grace after a restart is over: whoever was kept and has not come back has left. */
-  #expireHeld(): void {
-    for (const member of this.presence.heldMembers()) {
-      if (!this.presence.leave(member, LeaveReason.TIMEOUT)) continue
-      this.#restore.expired++
-      this.#social?.left(member as HeldMember)
-      this.log('%s did not come back after the restart: left (timeout)', member.entry.username)
-    }
-    this.#journal?.heldDone()
-  }
-
-  /** The changes since the list version a login presented, or undefined: it gets the whole list. */
-  #listDeltaFor(listId: Uint8Array, listVersion: number): LoggedIn['listDelta'] {
-    if (this.#cluster !== undefined || listId.byteLength === 0) return undefined
-    const events = this.presence.changesSince(listId, listVersion)
-    // More changes than the list has members: the list itself is the smaller answer (and is encoded once).
-    if (events === undefined || events.length > this.presence.size) return undefined
-    return { baseVersion: listVersion, events }
   }
 
   /** Evict sessions that missed too many heartbeats. Cost: O(evicted + 1). */
@@ -630,7 +504,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       }
     } else {
       // A member kept across a restart: the same device at the same addresses takes its place unseen.
-      const reclaimed = this.#takeBackHeld(session)
+      const reclaimed = this.#kept?.takeBack(session) ?? false
       // One session per account and one account per PeerId: the newest login wins.
       for (const previous of [this.presence.byKey(key), this.presence.byPeer(session.peerKey)]) {
         if (previous instanceof Session && previous !== session && this.presence.isCurrent(previous)) {
@@ -660,9 +534,7 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
     this.handshakes.loginSucceeded(session.connection.remoteAddr)
     this.log('%s logged in from %p at %s', account.username, session.connection.remotePeer, addrs.join(' '))
     // Computed now, after this login's own events: a peer that kept its list gets what changed since.
-    const listDelta = this.#listDeltaFor(login.listId, login.listVersion)
-    if (listDelta !== undefined) this.#restore.listResumes++
-    else this.#restore.listSnapshots++
+    const listDelta = this.#kept?.listDelta(login.listId, login.listVersion)
     return {
       username: account.username,
       heartbeatMs: this.heartbeatMs,
@@ -681,39 +553,6 @@ export class Tracker extends TypedEventEmitter<TrackerEvents> {
       listId: this.#cluster === undefined ? new Uint8Array(this.presence.listId) : new Uint8Array(),
       listDelta
     }
-  }
-
-  /**
-   * A login whose account or PeerId is held from before a restart: reclaimed (true) when it is the same
-   * account on the same device with the same entry — its `since` kept, no event; otherwise the held
-   * member leaves (disconnect for the same device, replaced for another) and the login joins anew.
-   */
-  #takeBackHeld(session: Session): boolean {
-    for (const held of [this.presence.byKey(session.key), this.presence.byPeer(session.peerKey)]) {
-      if (held === undefined || !held.held || !this.presence.isCurrent(held)) continue
-      const sameDevice = held.peerKey === session.peerKey
-      if (sameDevice && held.key === session.key && sameEntry(held.entry, session.entry)) {
-        session.entry = held.entry
-        this.presence.reclaim(held, session)
-        this.#restore.reclaimed++
-        this.#held.lastReturn = Date.now()
-        if (this.presence.heldCount === 0) this.#allBack()
-        return true
-      }
-      this.presence.leave(held, sameDevice ? LeaveReason.DISCONNECT : LeaveReason.REPLACED)
-      this.#social?.left(held as HeldMember)
-      this.#restore.replaced++
-      this.#held.lastReturn = Date.now()
-      if (this.presence.heldCount === 0) this.#allBack()
-    }
-    return false
-  }
-
-  /** Every member kept across the restart is back (or replaced): nothing left to wait for. */
-  #allBack(): void {
-    if (this.#graceTimer) clearTimeout(this.#graceTimer)
-    this.#graceTimer = undefined
-    this.#journal?.heldDone()
   }
 
   /** End a session's presence (idempotent). */
