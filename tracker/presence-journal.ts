@@ -164,7 +164,7 @@ export class PresenceJournal {
         return why(`its journal cannot be read (${(err as Error).message})`)
       }
     }
-    const downMs = Math.max(0, now - lastWritten)
+    const downMs = Math.max(0, Math.round(now - lastWritten))
     if (downMs > this.#graceMs) {
       return why(`the tracker was away ${Math.round(downMs / 1000)} s, longer than the presence grace`)
     }
