@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto'
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
 import type { AbortOptions, ConnectionEncrypter, PrivateKey } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
+import { equalBytes } from './bytes.ts'
 
 /**
  * Noise handshakes without the work that is the same every time. A tracker answering a reconnect storm
@@ -99,10 +100,6 @@ export function memoizedSigner(key: PrivateKey): PrivateKey {
       return typeof value === 'function' ? value.bind(target) : value
     }
   })
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }
 
 /** Wrap `noise()` so that its handshakes use the X25519 and the signer above; the rest stays Noise's own. */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
+import { equalBytes } from '../src/bytes.ts'
 import { DEFAULT_PRESENCE_COALESCE_MS } from '../src/protocol/constants.ts'
 import { trackerFrame } from '../src/protocol/frame.ts'
 import type { OnlinePeer, PresenceEvent, Snapshot } from '../src/protocol/pb/tracker.ts'
@@ -8,6 +7,7 @@ import { LeaveReason } from '../src/protocol/pb/tracker.ts'
 import { leaveReasonCode } from '../src/protocol/presence-names.ts'
 import { snapshotBody, snapshotEntry } from '../src/protocol/snapshot-frames.ts'
 import { usernameKey } from '../src/usernames.ts'
+import { peerKeyOf } from './reversal.ts'
 
 export { LeaveReason }
 
@@ -55,7 +55,7 @@ export class HeldMember implements PresenceMember {
   constructor(entry: OnlinePeer) {
     this.entry = entry
     this.key = usernameKey(entry.username)
-    this.peerKey = peerIdFromMultihash(Digest.decode(entry.peerId)).toString()
+    this.peerKey = peerKeyOf(entry.peerId)
   }
 
   get username(): string {
@@ -80,10 +80,6 @@ export function sameEntry(a: OnlinePeer, b: OnlinePeer): boolean {
 
 function equalLists(a: Uint8Array[], b: Uint8Array[]): boolean {
   return a.length === b.length && a.every((x, i) => equalBytes(x, b[i]))
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }
 
 export interface PresenceInit {

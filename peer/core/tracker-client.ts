@@ -366,12 +366,13 @@ export class TrackerClient extends TypedEventEmitter<TrackerClientEvents> {
 
   /**
    * The online list as it stands, for the next session's login to present (`login(…, { list })`); none
-   * while it is not known to be whole (before a login, or while a gap is being filled).
+   * while it is not known to be whole (before a login, or while a gap is being filled). Taken when the
+   * session has ended: `online` is this client's own map, not a copy (the next login copies it).
    */
   keptList(): KeptList | undefined {
     // A client that keeps no list (a simulator) still presents its version: the changes are all it needs.
     if (this.listId === undefined || this.version < 0 || this.#resyncing) return undefined
-    return { id: this.listId, version: this.version, online: new Map(this.online) }
+    return { id: this.listId, version: this.version, online: this.online }
   }
 
   /** Ask for a fresh snapshot (also done by itself on a version gap). */
